@@ -1,0 +1,3 @@
+"""faqbot: answers patients' questions with text taken only from its source documents."""
+
+__version__ = "1.0.0"

@@ -1,0 +1,162 @@
+"""From text to the terms the matcher compares: words, spelling correction, synonyms, stems.
+
+The same pipeline runs over intents (at index time) and over questions, so both sides meet in one
+vocabulary. Only questions are spelling-corrected, against the words the index knows, so that
+"valporate" reads as "valproate" but a real unknown word ("metformin") stays unknown and lowers
+confidence. Synonyms come from ``lexicon.yaml`` (data, not code): each group maps lay words and
+phrases ("fits", "low magnesium") onto one canonical term.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import snowballstemmer
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from .errors import DataFileError
+from .text import STOPWORDS, tokenize
+from .yamlfile import LineDict, LineList, load_yaml, type_name
+
+_STEMMER = snowballstemmer.stemmer("english")
+LEXICON_KEYS = {"synonyms"}
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball stem of a word; apostrophes dropped so "don't" and "dont" agree."""
+    return _STEMMER.stemWord(word.replace("'", ""))
+
+
+@dataclass
+class Lexicon:
+    """Synonym groups; the first entry of a group is the canonical term the index uses."""
+
+    groups: list[list[str]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: Path) -> "Lexicon":
+        """Read lexicon.yaml; a missing file means no synonyms (imported FAQs have none)."""
+        if not path.exists():
+            return cls()
+        data = load_yaml(path)
+        if data is None:
+            return cls()
+        if not isinstance(data, LineDict):
+            raise DataFileError(path, getattr(data, "line", 1), f"expected a mapping with 'synonyms', got {type_name(data)}")
+        for key in data:
+            if key not in LEXICON_KEYS:
+                raise DataFileError(path, data.line_of(key), f"unknown key '{key}' in lexicon (allowed: synonyms)")
+        groups = data.get("synonyms") or []
+        if not isinstance(groups, LineList):
+            raise DataFileError(path, data.line_of("synonyms"), f"'synonyms' must be a list of lists, got {type_name(groups)}")
+        result = []
+        for index, group in enumerate(groups):
+            line = groups.line_of(index)
+            if not isinstance(group, list) or len(group) < 2:
+                raise DataFileError(path, line, "each synonym group must be a list of at least two words or phrases")
+            for term in group:
+                if not isinstance(term, str) or not tokenize(term):
+                    raise DataFileError(path, line, f"synonym entries must be words or phrases, got {term!r}")
+            result.append([str(t) for t in group])
+        return cls(result)
+
+
+@dataclass
+class Analysis:
+    """What a text became on its way to the matcher, kept for explanations (/why, --explain)."""
+
+    tokens: list[str]
+    corrections: dict[str, str]
+    synonyms: dict[str, str]
+    terms: list[str]
+
+
+class Analyzer:
+    """Turns text into matcher terms; built once per intents folder."""
+
+    def __init__(self, lexicon: Lexicon, index_texts: list[str]):
+        self._phrases: dict[tuple[str, ...], str] = {}
+        self._max_phrase = 1
+        for group in lexicon.groups:
+            canonical = "_".join(stem(w) for w in tokenize(group[0]))
+            for term in group:
+                key = tuple(stem(w) for w in tokenize(term))
+                self._phrases.setdefault(key, canonical)
+                self._max_phrase = max(self._max_phrase, len(key))
+        counts: Counter[str] = Counter()
+        for text in index_texts:
+            counts.update(tokenize(text))
+        for group in lexicon.groups:
+            for term in group:
+                counts.update(tokenize(term))
+        self._word_counts = counts
+        self._vocabulary = set(counts) | STOPWORDS
+        self._correctable = [w for w in counts if w.isalpha() and len(w) >= 3]
+        self._cache: dict[str, str | None] = {}
+
+    @property
+    def vocabulary(self) -> set[str]:
+        return self._vocabulary
+
+    def terms(self, text: str, correct: bool = False) -> list[str]:
+        return self.analyse(text, correct).terms
+
+    def analyse(self, text: str, correct: bool = False) -> Analysis:
+        tokens = tokenize(text)
+        corrections: dict[str, str] = {}
+        if correct:
+            fixed = []
+            for token in tokens:
+                better = self.correct(token)
+                if better and better != token:
+                    corrections[token] = better
+                    token = better
+                fixed.append(token)
+            tokens_for_terms = fixed
+        else:
+            tokens_for_terms = tokens
+        stems = [stem(t) for t in tokens_for_terms]
+        synonyms: dict[str, str] = {}
+        terms: list[str] = []
+        i = 0
+        while i < len(stems):
+            for size in range(min(self._max_phrase, len(stems) - i), 0, -1):
+                key = tuple(stems[i:i + size])
+                canonical = self._phrases.get(key)
+                if canonical is not None:
+                    if size > 1 or key[0] != canonical:
+                        synonyms[" ".join(tokens_for_terms[i:i + size])] = canonical
+                    terms.append(canonical)
+                    i += size
+                    break
+            else:
+                if tokens_for_terms[i] not in STOPWORDS and stems[i] not in STOPWORDS:
+                    terms.append(stems[i])
+                i += 1
+        return Analysis(tokens, corrections, synonyms, terms)
+
+    def correct(self, word: str) -> str | None:
+        """The index word closest to an unknown word, within a small edit distance, or None.
+
+        Allowed edits grow with length (1 up to 5 letters, 2 up to 9, then 3); transpositions count
+        once (Damerau-Levenshtein). Ties go to the word the index uses most.
+        """
+        if word in self._vocabulary or not word.isalpha() or len(word) < 4:
+            return None
+        if word in self._cache:
+            return self._cache[word]
+        limit = 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
+        found = process.extract(word, self._correctable, scorer=DamerauLevenshtein.distance,
+                                score_cutoff=limit, limit=8)
+        best = None
+        if found:
+            best = min(found, key=lambda hit: (hit[1], abs(len(hit[0]) - len(word)),
+                                               -self._word_counts[hit[0]], hit[0]))[0]
+        if len(self._cache) < 100_000:
+            self._cache[word] = best
+        return best

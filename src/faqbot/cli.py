@@ -1,0 +1,263 @@
+"""Command line: the only place that prints errors and chooses exit codes.
+
+Exit codes: 0 ok; 1 some records failed (batch) or a gate failed (coverage); 2 usage or data error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+
+from . import __version__
+from .errors import FaqbotError
+
+EXIT_OK, EXIT_RECORDS_FAILED, EXIT_USAGE = 0, 1, 2
+
+EPILOG = """\
+commands:
+  chat        talk to the bot at an interactive prompt (the default on a terminal)
+  ask         answer one question
+  batch       answer question files (txt, csv, tsv, jsonl, yaml, or - for stdin)
+  extract     turn documents into intents (keeps curated ids and examples)
+  import      turn an FAQ table (csv, tsv, json, yaml) into intents
+  check       validate an intents folder
+
+The intents folder is --intents DIR (before or after the command), or FAQBOT_INTENTS, or the
+bundled one. With no command, a terminal gets the prompt and piped input is answered as a batch.
+
+exit status: 0 ok, 1 some records failed, 2 usage or data error
+"""
+
+
+class UsageError(FaqbotError):
+    """A command line the parser rejects."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing usage and exiting, so errors stay one line."""
+
+    def error(self, message):
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def bundled_intents() -> Path:
+    return Path(str(resources.files("faqbot") / "data" / "intents"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument("--intents", metavar="DIR", default=argparse.SUPPRESS,
+                        help="intents folder (default: $FAQBOT_INTENTS or the bundled intents)")
+    parser = _Parser(prog="faqbot", description="Answer patients' questions from source documents.",
+                     epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common])
+    parser.add_argument("--version", action="version", version=f"faqbot {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    chat = commands.add_parser("chat", parents=[common], help="interactive prompt")
+    chat.add_argument("--history", metavar="FILE", help="keep question history in FILE (off by default: nothing is written)")
+
+    ask = commands.add_parser("ask", parents=[common], help="answer one question")
+    ask.add_argument("question", nargs="+", help="the question (quote it, or give several words)")
+    ask.add_argument("--explain", action="store_true", help="show the candidates, scores and matched words")
+
+    batch = commands.add_parser("batch", parents=[common], help="answer question files")
+    batch.add_argument("files", nargs="+", metavar="FILE", help="question files, or - for standard input")
+    batch.add_argument("--format", default="jsonl", choices=("jsonl", "csv", "markdown", "text"),
+                       help="output format (default jsonl)")
+    batch.add_argument("--input-format", choices=("txt", "csv", "tsv", "jsonl", "yaml"),
+                       help="read every input in this format instead of guessing from the file name")
+    batch.add_argument("--column", default="question", help="CSV/TSV column or JSONL field holding the question")
+    batch.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of standard output")
+    batch.add_argument("--conversation", action="store_true",
+                       help="treat the questions as one conversation (follow-ups use earlier turns)")
+
+    extract = commands.add_parser("extract", parents=[common], help="documents -> intents")
+    extract.add_argument("documents", help="a document or a folder of .md/.txt documents")
+    extract.add_argument("--into", required=True, metavar="DIR", help="intents folder to create or refresh")
+
+    faq_import = commands.add_parser("import", parents=[common], help="FAQ table -> intents")
+    faq_import.add_argument("table", help="CSV/TSV with question and answer columns, or JSON/YAML list")
+    faq_import.add_argument("--into", required=True, metavar="DIR", help="intents folder to create or refresh")
+    faq_import.add_argument("--topic", help="topic of the imported intents (default: the file name)")
+
+    check = commands.add_parser("check", parents=[common], help="validate an intents folder")
+    check.add_argument("folder", nargs="?", help="intents folder (default: --intents or the bundled one)")
+    return parser
+
+
+def intents_folder(args) -> Path:
+    given = getattr(args, "intents", None) or os.environ.get("FAQBOT_INTENTS")
+    return Path(given) if given else bundled_intents()
+
+
+def load_bot(args):
+    from .bot import Bot
+
+    return Bot.from_folder(intents_folder(args))
+
+
+def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) -> int:
+    """Run the CLI; returns the exit status. Streams default to the process's own."""
+    stdin = stdin if stdin is not None else sys.stdin
+    stdout = stdout if stdout is not None else sys.stdout
+    stderr = stderr if stderr is not None else sys.stderr
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        return _dispatch(args, stdin, stdout, stderr)
+    except FaqbotError as exc:
+        from .text import one_line
+
+        stderr.write(f"faqbot: error: {one_line(str(exc), 400)}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        stderr.write("faqbot: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        _silence_broken_pipe(stdout)
+        return EXIT_OK
+
+
+def _silence_broken_pipe(stdout) -> None:
+    """After the reader of a pipe went away (``| head``), stop Python complaining at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _dispatch(args, stdin, stdout, stderr) -> int:
+    command = args.command
+    if command is None:
+        if stdin.isatty():
+            command = "chat"
+            args.history = None
+        else:
+            args.files, args.format, args.output, args.conversation = ["-"], "text", None, False
+            args.input_format, args.column = None, "question"
+            command = "batch"
+    handler = globals()["_cmd_" + command.replace("-", "_")]
+    return handler(args, stdin, stdout, stderr)
+
+
+def _cmd_chat(args, stdin, stdout, stderr) -> int:
+    bot = load_bot(args)
+    if not stdin.isatty():
+        args.files, args.format, args.output, args.conversation = ["-"], "text", None, True
+        args.input_format, args.column = None, "question"
+        return _cmd_batch(args, stdin, stdout, stderr)
+    from .repl import run_repl
+
+    history = Path(args.history) if args.history else None
+    if history is not None:
+        _private_file(history)
+    return run_repl(bot, history_file=history, write=stdout.write)
+
+
+def _private_file(path: Path) -> None:
+    """Create a file only its owner can read (history and logs hold what patients typed)."""
+    try:
+        if path.is_dir():
+            raise FaqbotError(f"{path}: is a directory, not a file")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.close(fd)
+        os.chmod(path, 0o600)
+    except PermissionError:
+        raise FaqbotError(f"{path}: permission denied") from None
+    except FileNotFoundError:
+        raise FaqbotError(f"{path}: folder does not exist") from None
+
+
+def _cmd_ask(args, stdin, stdout, stderr) -> int:
+    from .bot import explain
+    from .text import printable
+
+    bot = load_bot(args)
+    reply = bot.reply(" ".join(args.question))
+    stdout.write(printable(reply.text) + "\n")
+    if args.explain:
+        stdout.write("\n" + printable("\n".join(explain(reply))) + "\n")
+    return EXIT_OK
+
+
+def _cmd_batch(args, stdin, stdout, stderr) -> int:
+    from .batch import Writer, answer_items, read_items
+
+    bot = load_bot(args)
+    stdin_bytes = getattr(stdin, "buffer", None)
+    if stdin_bytes is None and any(f == "-" for f in args.files):
+        from .batch import stream_text
+
+        stdin_bytes = stream_text(stdin.read())
+    for name in args.files:
+        if name != "-" and not Path(name).exists():
+            raise FaqbotError(f"{name}: no such file")
+        if name != "-" and Path(name).is_dir():
+            raise FaqbotError(f"{name}: is a directory, not a question file")
+
+    def items():
+        for name in args.files:
+            yield from read_items(name, args.input_format, args.column, stdin_bytes)
+
+    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else stdout
+    failed = 0
+    try:
+        writer = Writer(out, args.format)
+        for outcome in answer_items(bot, items(), conversation=args.conversation):
+            writer.write(outcome)
+            failed += outcome.reply is None
+        writer.close()
+    finally:
+        if args.output:
+            out.close()
+    if failed:
+        stderr.write(f"faqbot: {failed} record(s) could not be read; see their 'error' field\n")
+        return EXIT_RECORDS_FAILED
+    return EXIT_OK
+
+
+def _cmd_extract(args, stdin, stdout, stderr) -> int:
+    from .workspace import extract_into
+
+    for file_report in extract_into(Path(args.documents), Path(args.into)):
+        report = file_report.report
+        total = len(report.added) + len(report.changed) + len(report.unchanged)
+        stdout.write(f"{file_report.document} -> {file_report.path} (topic: {file_report.topic}): "
+                     f"{total} intents, {len(report.added)} added, {len(report.changed)} changed, "
+                     f"{len(report.removed)} removed\n")
+        for label, ids in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
+            for intent_id in ids:
+                stdout.write(f"  {label}: {intent_id}\n")
+    return EXIT_OK
+
+
+def _cmd_import(args, stdin, stdout, stderr) -> int:
+    from .workspace import import_into
+
+    target, report = import_into(Path(args.table), Path(args.into), args.topic)
+    total = len(report.added) + len(report.changed) + len(report.unchanged)
+    stdout.write(f"{args.table} -> {target}: {total} intents, {len(report.added)} added, "
+                 f"{len(report.changed)} changed, {len(report.removed)} removed\n")
+    return EXIT_OK
+
+
+def _cmd_check(args, stdin, stdout, stderr) -> int:
+    from .bot import Bot
+
+    folder = Path(args.folder) if args.folder else intents_folder(args)
+    bot = Bot.from_folder(folder)
+    intents = bot.intent_set.intents
+    thin = [i.id for i in intents if len(i.examples) < 5]
+    stdout.write(f"{folder}: ok, {len(intents)} intents in {len(bot.intent_set.topics())} topics, "
+                 f"{sum(len(i.examples) for i in intents)} examples, {len(bot.safety.rules)} emergency rules\n")
+    if thin:
+        stdout.write(f"note: {len(thin)} intents have fewer than 5 examples: {', '.join(thin)}\n")
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

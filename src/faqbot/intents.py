@@ -1,0 +1,323 @@
+"""Intents: the curated question-answer pairs the bot answers from, and their YAML files.
+
+An intents folder holds one ``*.yaml`` file per source document, plus three reserved files:
+``bot.yaml`` (the disclaimer, required), ``lexicon.yaml`` (synonyms, optional) and ``safety.yaml``
+(emergency rules, optional); ``tests/`` holds coverage tests. Loading is strict, because a typo in a
+key silently ignored is an answer silently wrong: unknown keys, wrong types, empty answers and
+duplicate ids are errors naming the file and line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+
+from .errors import DataFileError
+from .text import normalize
+from .yamlfile import LineDict, LineList, load_yaml, type_name
+
+RESERVED_FILES = {"bot.yaml", "lexicon.yaml", "safety.yaml"}
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+INTENT_KEYS = {"id", "question", "examples", "answer", "topic", "source"}
+FILE_KEYS = {"document", "intents"}
+SOURCE_KEYS = {"file", "section", "lines"}
+BOT_KEYS = {"name", "disclaimer"}
+
+FILE_HEADER = """\
+# faqbot intents: one entry per question the bot can answer. Edit freely, then run `faqbot check`.
+# Keys of each intent (anything else is an error):
+#   id        unique, lower-case letters, digits, '-', '_' or '.'; other files refer to it
+#   question  the canonical question, shown in suggestions and completion
+#   examples  other ways patients ask it (typos and lay words welcome); kept when re-extracting
+#   answer    text from the source document, shown as it is; refreshed when re-extracting
+#   topic     the document's subject, used to follow a conversation ("is it addictive?")
+#   source    where the answer comes from: file (relative to the documents folder), section, lines
+"""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Provenance of an answer: document file, section heading and line range (1-based)."""
+
+    file: str
+    section: str
+    lines: tuple[int, int] | None = None
+
+    def label(self) -> str:
+        return f"{self.file}#{self.section}"
+
+
+@dataclass
+class Intent:
+    id: str
+    question: str
+    answer: str
+    topic: str
+    examples: list[str] = field(default_factory=list)
+    source: Source | None = None
+    path: Path | None = None  # the file it was loaded from
+    line: int = 0
+
+
+@dataclass
+class IntentSet:
+    """Every intent of a folder, in file order, with the disclaimer that ends every reply."""
+
+    intents: list[Intent]
+    disclaimer: str
+    folder: Path | None = None
+    name: str = "faqbot"
+
+    def by_id(self) -> dict[str, Intent]:
+        return {intent.id: intent for intent in self.intents}
+
+    def topics(self) -> dict[str, list[Intent]]:
+        grouped: dict[str, list[Intent]] = {}
+        for intent in self.intents:
+            grouped.setdefault(intent.topic, []).append(intent)
+        return grouped
+
+
+def intent_files(folder: Path) -> list[Path]:
+    """The intent files of a folder: every ``*.yaml``/``*.yml`` except the reserved ones."""
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix in (".yaml", ".yml") and p.name not in RESERVED_FILES and not p.name.startswith("."))
+
+
+def load_folder(folder: Path) -> IntentSet:
+    """Load and validate a whole intents folder; any problem raises DataFileError."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise DataFileError(folder, None, "no such intents folder")
+    if not folder.is_dir():
+        raise DataFileError(folder, None, "is not a folder (give the folder that holds the intent files)")
+    files = intent_files(folder)
+    if not files:
+        raise DataFileError(folder, None, "no intent files (*.yaml) in this folder")
+    intents: list[Intent] = []
+    seen: dict[str, Intent] = {}
+    for path in files:
+        for intent in load_file(path):
+            first = seen.get(intent.id)
+            if first is not None:
+                raise DataFileError(path, intent.line,
+                                    f"duplicate intent id '{intent.id}' (first defined in {first.path.name}:{first.line})")
+            seen[intent.id] = intent
+            intents.append(intent)
+    name, disclaimer = load_bot_settings(folder / "bot.yaml")
+    return IntentSet(intents, disclaimer, folder, name)
+
+
+def load_bot_settings(path: Path) -> tuple[str, str]:
+    """Read bot.yaml: the bot's name and the disclaimer appended to every reply (required)."""
+    if not path.exists():
+        raise DataFileError(path, None, "missing: every intents folder needs a bot.yaml with a disclaimer")
+    data = load_yaml(path)
+    if not isinstance(data, LineDict):
+        raise DataFileError(path, getattr(data, "line", 1), f"expected a mapping with a 'disclaimer', got {type_name(data)}")
+    _reject_unknown(path, data, BOT_KEYS, "bot.yaml")
+    disclaimer = data.get("disclaimer")
+    if not isinstance(disclaimer, str) or not disclaimer.strip():
+        raise DataFileError(path, data.line_of("disclaimer"), "'disclaimer' must be non-empty text")
+    name = data.get("name", "faqbot")
+    if not isinstance(name, str) or not name.strip():
+        raise DataFileError(path, data.line_of("name"), "'name' must be non-empty text")
+    return name.strip(), " ".join(disclaimer.split())
+
+
+def load_file(path: Path) -> list[Intent]:
+    """Load one intent file strictly."""
+    data = load_yaml(path)
+    if not isinstance(data, LineDict):
+        raise DataFileError(path, getattr(data, "line", 1) or 1,
+                            f"expected a mapping with an 'intents' list, got {type_name(data)}")
+    _reject_unknown(path, data, FILE_KEYS, "intent file")
+    items = data.get("intents")
+    if not isinstance(items, LineList):
+        raise DataFileError(path, data.line_of("intents"), f"'intents' must be a list, got {type_name(items)}")
+    if "document" in data and not isinstance(data["document"], str):
+        raise DataFileError(path, data.line_of("document"), f"'document' must be text, got {type_name(data['document'])}")
+    return [_intent(path, item, items.line_of(i)) for i, item in enumerate(items)]
+
+
+def _intent(path: Path, item, line: int) -> Intent:
+    if not isinstance(item, LineDict):
+        raise DataFileError(path, line, f"each intent must be a mapping, got {type_name(item)}")
+    _reject_unknown(path, item, INTENT_KEYS, "intent")
+    for key in ("id", "question", "answer", "topic"):
+        if key not in item:
+            raise DataFileError(path, item.line, f"intent is missing '{key}'")
+    values = {}
+    for key in ("id", "question", "answer", "topic"):
+        value = item[key]
+        if not isinstance(value, str):
+            raise DataFileError(path, item.line_of(key), f"'{key}' must be text, got {type_name(value)}")
+        if not value.strip():
+            raise DataFileError(path, item.line_of(key), f"'{key}' must not be empty")
+        values[key] = value.strip()
+    if not ID_PATTERN.match(values["id"]):
+        raise DataFileError(path, item.line_of("id"),
+                            f"id '{values['id']}' must use lower-case letters, digits, '-', '_' or '.'")
+    examples = item.get("examples", [])
+    if examples is None:
+        examples = []
+    if not isinstance(examples, list):
+        raise DataFileError(path, item.line_of("examples"), f"'examples' must be a list of text, got {type_name(examples)}")
+    clean_examples = []
+    for index, example in enumerate(examples):
+        where = examples.line_of(index)
+        if not isinstance(example, str):
+            raise DataFileError(path, where, f"each example must be text, got {type_name(example)}")
+        if not example.strip():
+            raise DataFileError(path, where, "examples must not be empty")
+        clean_examples.append(" ".join(example.split()))
+    source = _source(path, item["source"], item.line_of("source")) if item.get("source") is not None else None
+    return Intent(values["id"], " ".join(values["question"].split()), values["answer"], values["topic"],
+                  clean_examples, source, path, item.line)
+
+
+def _source(path: Path, data, line: int) -> Source:
+    if not isinstance(data, LineDict):
+        raise DataFileError(path, line, f"'source' must be a mapping (file, section, lines), got {type_name(data)}")
+    _reject_unknown(path, data, SOURCE_KEYS, "source")
+    for key in ("file", "section"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise DataFileError(path, data.line_of(key), f"source '{key}' must be non-empty text")
+    lines = data.get("lines")
+    if lines is not None:
+        if (not isinstance(lines, list) or len(lines) != 2
+                or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in lines)
+                or lines[0] > lines[1]):
+            raise DataFileError(path, data.line_of("lines"), "source 'lines' must be [first, last], two line numbers")
+        lines = (lines[0], lines[1])
+    return Source(data["file"].strip(), data["section"].strip(), lines)
+
+
+def _reject_unknown(path: Path, data: LineDict, allowed: set[str], what: str) -> None:
+    for key in data:
+        if key not in allowed:
+            raise DataFileError(path, data.line_of(key),
+                                f"unknown key '{key}' in {what} (allowed: {', '.join(sorted(allowed))})")
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Multi-line text as readable ``|`` blocks; lists indented the way people write them."""
+
+    def increase_indent(self, flow=False, indentless=False):
+        return super().increase_indent(flow, False)
+
+
+def _str_presenter(dumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _list_presenter(dumper, value: list):
+    flow = bool(value) and all(isinstance(v, int) for v in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
+_BlockDumper.add_representer(str, _str_presenter)
+_BlockDumper.add_representer(list, _list_presenter)
+
+
+def dump_yaml(data) -> str:
+    return yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def intent_to_dict(intent: Intent) -> dict:
+    data = {"id": intent.id, "question": intent.question, "examples": list(intent.examples),
+            "answer": intent.answer, "topic": intent.topic}
+    if intent.source is not None:
+        source = {"file": intent.source.file, "section": intent.source.section}
+        if intent.source.lines:
+            source["lines"] = list(intent.source.lines)
+        data["source"] = source
+    return data
+
+
+def save_file(path: Path, intents: list[Intent], document: str | None = None) -> None:
+    """Write an intent file atomically (a temporary file renamed), with the schema as a header."""
+    data: dict = {}
+    if document:
+        data["document"] = document
+    data["intents"] = [intent_to_dict(i) for i in intents]
+    write_atomic(path, FILE_HEADER + dump_yaml(data))
+
+
+def save_bot_settings(path: Path, disclaimer: str, name: str = "faqbot") -> None:
+    header = "# Settings of the bot. The disclaimer ends every reply, of every kind.\n"
+    write_atomic(path, header + dump_yaml({"name": name, "disclaimer": disclaimer}))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+# --- merging re-extracted content into curated intents ---------------------------------------
+
+
+@dataclass
+class MergeReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def merge(curated: list[Intent], extracted: list[Intent]) -> tuple[list[Intent], MergeReport]:
+    """Refresh curated intents from a new extraction.
+
+    A curated intent is matched to an extracted one by id, then by its question, then by source
+    section. Matched intents keep their id, question and examples (staff work) and take the new
+    answer, topic and provenance; extracted examples not yet present are added. Unmatched
+    extracted intents are added; curated ones no longer in the document are removed.
+    """
+    report = MergeReport()
+    by_id = {i.id: i for i in curated}
+    by_question = {normalize(i.question): i for i in curated}
+    by_section = {}
+    for intent in curated:
+        if intent.source:
+            by_section.setdefault((intent.source.file, intent.source.section), []).append(intent)
+    used: set[str] = set()
+    result: list[Intent] = []
+    for new in extracted:
+        old = by_id.get(new.id)
+        if old is None or old.id in used:
+            old = by_question.get(normalize(new.question))
+        if (old is None or old.id in used) and new.source:
+            candidates = [c for c in by_section.get((new.source.file, new.source.section), []) if c.id not in used]
+            old = candidates[0] if len(candidates) == 1 else None
+        if old is None or old.id in used:
+            result.append(new)
+            report.added.append(new.id)
+            continue
+        used.add(old.id)
+        examples = list(old.examples) + [e for e in new.examples if e not in old.examples and e != old.question]
+        refreshed = replace(old, answer=new.answer, topic=new.topic, source=new.source, examples=examples)
+        if (old.answer.strip(), old.topic, old.source) != (new.answer.strip(), new.topic, new.source):
+            report.changed.append(old.id)
+        else:
+            report.unchanged.append(old.id)
+        result.append(refreshed)
+    report.removed = [i.id for i in curated if i.id not in used]
+    return result, report

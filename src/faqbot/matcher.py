@@ -1,0 +1,176 @@
+"""Rank intents for a question, with a 0-100 score calibrated so one threshold separates answers
+from questions we cannot answer.
+
+Why not one fuzzy ratio over canonical questions: every question names the same drug, so the
+candidates tie. Instead each query term is weighted by how well it tells intents apart (IDF; a term
+no intent knows weighs most, so "metformin" drags the score down), and an intent scores by
+- the best of its phrasings (canonical question and examples): an F-measure of how much of the
+  question the phrasing covers and how much of the phrasing the question covers;
+- how much of the question the intent covers anywhere: full credit for a term in a phrasing,
+  partial credit for a term only in the answer text;
+- a character-level similarity (rapidfuzz) between the question and the best phrasing, which
+  rewards word order and catches what stemming misses.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from .analysis import Analysis, Analyzer
+from .intents import Intent, IntentSet
+
+ANSWER_CREDIT = 0.55      # a query term found only in the answer text counts this much
+BEST_PHRASING_WEIGHT = 0.5
+COVERAGE_WEIGHT = 0.35
+CHARACTER_WEIGHT = 0.15
+RECALL_BETA = 1.6         # the question's coverage matters more than the phrasing's
+TOPIC_SHARE = 0.8         # a topic term must sit in at least this share of its topic's intents' texts
+CHARACTER_CANDIDATES = 12
+
+
+@dataclass
+class Candidate:
+    intent: Intent
+    score: float                      # 0-100
+    phrasing: str                     # the phrasing that matched best
+    matched_terms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MatchResult:
+    analysis: Analysis
+    candidates: list[Candidate]
+    unknown_terms: list[str]
+    topics: set[str]                  # topics the question names
+
+
+class Matcher:
+    """An index over an IntentSet; ``match`` ranks intents for one question."""
+
+    def __init__(self, intent_set: IntentSet, analyzer: Analyzer):
+        self.intent_set = intent_set
+        self.analyzer = analyzer
+        self.intents = intent_set.intents
+        self._phrasing_text: list[str] = []
+        self._phrasing_terms: list[frozenset[str]] = []
+        self._phrasing_intent: list[int] = []
+        utterance_terms: list[set[str]] = []
+        answer_terms: list[set[str]] = []
+        for index, intent in enumerate(self.intents):
+            terms_here: set[str] = set()
+            for text in [intent.question, *intent.examples]:
+                terms = frozenset(analyzer.terms(text))
+                if not terms:
+                    continue
+                self._phrasing_text.append(" ".join(sorted(terms)))
+                self._phrasing_terms.append(terms)
+                self._phrasing_intent.append(index)
+                terms_here |= terms
+            utterance_terms.append(terms_here)
+            section = intent.source.section if intent.source else ""
+            answer_terms.append(set(analyzer.terms(intent.answer + " " + section)) - terms_here)
+        count = len(self.intents)
+        document_frequency: dict[str, int] = defaultdict(int)
+        for index in range(count):
+            for term in utterance_terms[index] | answer_terms[index]:
+                document_frequency[term] += 1
+        self._idf = {t: math.log(1 + count / df) for t, df in document_frequency.items()}
+        self._unknown_idf = math.log(1 + count / 0.5) if count else 1.0
+        self._phrasing_postings: dict[str, list[int]] = defaultdict(list)
+        for position, terms in enumerate(self._phrasing_terms):
+            for term in terms:
+                self._phrasing_postings[term].append(position)
+        self._phrasing_weight = [sum(self._idf[t] for t in terms) for terms in self._phrasing_terms]
+        self._intent_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for index in range(count):
+            for term in utterance_terms[index]:
+                self._intent_postings[term].append((index, 1.0))
+            for term in answer_terms[index]:
+                self._intent_postings[term].append((index, ANSWER_CREDIT))
+        self.topic_terms = self._topic_terms(utterance_terms, answer_terms)
+
+    def _topic_terms(self, utterance_terms, answer_terms) -> dict[str, set[str]]:
+        """Terms that name a topic: from the topic's name, and found almost only in its intents."""
+        by_topic: dict[str, set[str]] = {}
+        topics = self.intent_set.topics()
+        for topic, members in topics.items():
+            names = set(self.analyzer.terms(topic))
+            distinctive = set()
+            for term in names:
+                holders = [i for i, intent in enumerate(self.intents)
+                           if term in utterance_terms[i] or term in answer_terms[i]]
+                inside = sum(1 for i in holders if self.intents[i].topic == topic)
+                if holders and inside / len(holders) >= TOPIC_SHARE:
+                    distinctive.add(term)
+            by_topic[topic] = distinctive
+        return by_topic
+
+    def idf(self, term: str) -> float:
+        return self._idf.get(term, self._unknown_idf)
+
+    def match(self, question: str, boost_topic: str | None = None, limit: int = 5,
+              exclude: frozenset[str] = frozenset()) -> MatchResult:
+        """Rank intents for a question. ``boost_topic`` is the conversation's topic, used when the
+        question names no topic of its own ("is it addictive?")."""
+        analysis = self.analyzer.analyse(question, correct=True)
+        terms = list(dict.fromkeys(analysis.terms))
+        named_topics = {topic for topic, names in self.topic_terms.items() if names & set(terms)}
+        unknown = [t for t in terms if t not in self._idf]
+        if boost_topic and not named_topics and boost_topic in self.topic_terms:
+            # A follow-up: read it as if it named the conversation's topic.
+            terms += [t for t in sorted(self.topic_terms[boost_topic]) if t not in terms]
+        weights = {t: self.idf(t) for t in terms}
+        total = sum(weights.values())
+        if not terms or total <= 0:
+            return MatchResult(analysis, [], unknown, named_topics)
+        matched = defaultdict(float)
+        for term, weight in weights.items():
+            for position in self._phrasing_postings.get(term, ()):
+                matched[position] += weight
+        best: dict[int, tuple[float, int]] = {}
+        beta2 = RECALL_BETA ** 2
+        for position, overlap in matched.items():
+            recall = overlap / total
+            precision = overlap / self._phrasing_weight[position]
+            f_score = (1 + beta2) * precision * recall / (beta2 * precision + recall)
+            intent_index = self._phrasing_intent[position]
+            if intent_index not in best or f_score > best[intent_index][0]:
+                best[intent_index] = (f_score, position)
+        coverage = defaultdict(float)
+        for term, weight in weights.items():
+            for intent_index, credit in self._intent_postings.get(term, ()):
+                coverage[intent_index] += weight * credit
+        query_text = " ".join(sorted(terms))
+        scored = []
+        for intent_index, covered in coverage.items():
+            if self.intents[intent_index].id in exclude:
+                continue
+            f_score, position = best.get(intent_index, (0.0, -1))
+            lexical = BEST_PHRASING_WEIGHT * f_score + COVERAGE_WEIGHT * covered / total
+            scored.append([lexical, intent_index, position])
+        scored.sort(key=lambda row: -row[0])
+        candidates = []
+        for lexical, intent_index, position in scored[:CHARACTER_CANDIDATES]:
+            character = fuzz.token_sort_ratio(query_text, self._phrasing_text[position]) / 100 if position >= 0 else 0.0
+            score = 100 * (lexical + CHARACTER_WEIGHT * character * min(1.0, lexical / COVERAGE_WEIGHT))
+            intent = self.intents[intent_index]
+            phrasing_terms = self._phrasing_terms[position] if position >= 0 else frozenset()
+            matched_terms = [t for t in terms if t in phrasing_terms or any(
+                i == intent_index for i, _ in self._intent_postings.get(t, ()))]
+            phrasing = self._phrasing_source(intent, position)
+            candidates.append(Candidate(intent, round(min(score, 100.0), 1), phrasing, matched_terms))
+        candidates.sort(key=lambda c: (-c.score, c.intent.id))
+        return MatchResult(analysis, candidates[:limit], unknown, named_topics)
+
+    def _phrasing_source(self, intent: Intent, position: int) -> str:
+        if position < 0:
+            return "(answer text)"
+        offset = position
+        while offset > 0 and self._phrasing_intent[offset - 1] == self._phrasing_intent[position]:
+            offset -= 1
+        texts = [t for t in [intent.question, *intent.examples] if self.analyzer.terms(t)]
+        return texts[position - offset] if position - offset < len(texts) else intent.question

@@ -1,0 +1,75 @@
+"""Text normalisation shared by the index and by queries, and terminal-safe display.
+
+Only the standard library: the same functions serve extraction, matching and the front ends.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Typographic characters that patients' phones and web pages put in, mapped to plain ASCII.
+_TYPOGRAPHY = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00a0": " ", "\u2022": " ", "\u00b7": " ",
+})
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+# Function words that carry no meaning for telling FAQ entries apart. General English, not domain.
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are aren aren't as at be because been before being
+below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
+during each few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here
+here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself
+let's me more most mustn't my myself no nor not of off on once only or other ought our ours ourselves
+out over own same shan't she she'd she'll she's should shouldn't so some such than that that's the
+their theirs them themselves then there there's these they they'd they'll they're they've this those
+through to too under until up very was wasn't we we'd we'll we're we've were weren't what what's when
+when's where where's which while who who's whom why why's with won't would wouldn't you you'd you'll
+you're you've your yours yourself yourselves
+also anyone anything im ive dont doesnt cant wont isnt whats hows u ur pls please plz hi hello hey
+just really actually still get got getting go going will shall may might must one ok okay yes yeah
+thing things something someone tell know want need like much many lot lots bit way well even ever
+""".split())
+
+
+def normalize(text: str) -> str:
+    """Unicode NFKC, typography to ASCII, case folded, control characters and escapes removed."""
+    text = _ANSI.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY)
+    text = _CONTROL.sub(" ", text)
+    return " ".join(text.casefold().split())
+
+
+def tokenize(text: str) -> list[str]:
+    """Words of normalised text; apostrophes inside a word are kept ("don't"), possessive 's dropped."""
+    tokens = []
+    for token in _TOKEN.findall(normalize(text)):
+        if token.endswith("'s"):
+            token = token[:-2]
+        tokens.append(token)
+    return tokens
+
+
+def printable(text: str) -> str:
+    """Text safe to print to a terminal: escape sequences and control characters shown, not obeyed.
+
+    Newlines and tabs are kept; every other C0/C1 control, and bidi overrides, become visible
+    ``\\xNN``/``\\uNNNN`` escapes, so a document or a question can never drive the terminal.
+    """
+    def show(match: re.Match) -> str:
+        char = match.group()
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _CONTROL.sub(show, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def one_line(text: str, limit: int = 120) -> str:
+    """A printable single-line preview of text, shortened with an ellipsis."""
+    flat = " ".join(printable(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "\u2026"

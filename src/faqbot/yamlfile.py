@@ -1,0 +1,139 @@
+"""Read YAML safely and keep line numbers, so every data error can name its file and line.
+
+We compose the node tree with PyYAML's SafeLoader (never ``yaml.load``), reject aliases (so an
+"alias bomb" cannot expand) and build plain dicts/lists whose line numbers are kept beside them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .errors import DataFileError
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+class LineDict(dict):
+    """A dict that remembers the line of itself, of each key, and of nothing else."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list):
+    """A list that remembers its own line and the line of each item."""
+
+    line: int = 0
+    item_lines: list
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file (BOM allowed) or raise a DataFileError naming it."""
+    try:
+        if path.is_dir():
+            raise DataFileError(path, None, "is a directory, not a file")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise DataFileError(path, None, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataFileError(path, None, "no such file") from None
+    except PermissionError:
+        raise DataFileError(path, None, "permission denied") from None
+    except IsADirectoryError:
+        raise DataFileError(path, None, "is a directory, not a file") from None
+    except OSError as exc:
+        raise DataFileError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    if b"\x00" in data:
+        raise DataFileError(path, None, "binary file (contains NUL bytes), expected UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataFileError(path, line, "invalid UTF-8 text") from None
+    return text
+
+
+def load_yaml(path: Path, text: str | None = None):
+    """Parse one YAML document into LineDict/LineList/scalars; errors carry file and line."""
+    path = Path(path)
+    if text is None:
+        text = read_text(path)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "\t" in problem or "tab" in str(problem).lower():
+            problem = "tab character where YAML expects spaces (indent with spaces)"
+        raise DataFileError(path, line, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise DataFileError(path, None, f"invalid YAML: {exc}") from None
+    if node is None:
+        return None
+    return _build(node, path, set(), yaml.SafeLoader(""))
+
+
+def _build(node, path: Path, seen: set, constructor):
+    """Turn a composed node into Python values, refusing any node used twice (an alias)."""
+    if id(node) in seen:
+        raise DataFileError(path, node.start_mark.line + 1, "YAML aliases (*name) are not allowed")
+    seen.add(id(node))
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result = LineDict()
+        result.line = line
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise DataFileError(path, key_node.start_mark.line + 1, "mapping keys must be plain text")
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise DataFileError(path, key_node.start_mark.line + 1, "YAML merge keys (<<) are not allowed")
+            key = _scalar(key_node, path, constructor)
+            key = key if isinstance(key, str) else str(key)
+            if key in result:
+                raise DataFileError(path, key_node.start_mark.line + 1, f"duplicate key '{key}'")
+            result.key_lines[key] = key_node.start_mark.line + 1
+            result[key] = _build(value_node, path, seen, constructor)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        result = LineList()
+        result.line = line
+        result.item_lines = []
+        for item in node.value:
+            result.item_lines.append(item.start_mark.line + 1)
+            result.append(_build(item, path, seen, constructor))
+        return result
+    return _scalar(node, path, constructor)
+
+
+def _scalar(node, path: Path, constructor):
+    try:
+        return constructor.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        raise DataFileError(path, node.start_mark.line + 1, f"invalid value: {getattr(exc, 'problem', exc)}") from None
+
+
+def type_name(value) -> str:
+    """A user-facing name for a YAML value's type, for error messages."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
