@@ -96,6 +96,7 @@ class Analyzer:
                 counts.update(tokenize(term))
         self._word_counts = counts
         self._vocabulary = set(counts) | STOPWORDS
+        self._known_stems = {stem(w) for w in counts}
         self._correctable = [w for w in counts if w.isalpha() and len(w) >= 3]
         self._cache: dict[str, str | None] = {}
 
@@ -111,12 +112,23 @@ class Analyzer:
         corrections: dict[str, str] = {}
         if correct:
             fixed = []
-            for token in tokens:
+            index = 0
+            while index < len(tokens):
+                token = tokens[index]
+                joined = token + tokens[index + 1] if index + 1 < len(tokens) else ""
+                if (joined and joined in self._vocabulary and token not in STOPWORDS
+                        and tokens[index + 1] not in STOPWORDS and len(token) > 2 and len(tokens[index + 1]) > 2):
+                    # "corona virus" -> "coronavirus" when only the compound is known
+                    corrections[f"{token} {tokens[index + 1]}"] = joined
+                    fixed.append(joined)
+                    index += 2
+                    continue
                 better = self.correct(token)
                 if better and better != token:
                     corrections[token] = better
                     token = better
                 fixed.append(token)
+                index += 1
             tokens_for_terms = fixed
         else:
             tokens_for_terms = tokens
@@ -146,7 +158,7 @@ class Analyzer:
         Allowed edits grow with length (1 up to 5 letters, 2 up to 9, then 3); transpositions count
         once (Damerau-Levenshtein). Ties go to the word the index uses most.
         """
-        if word in self._vocabulary or not word.isalpha() or len(word) < 4:
+        if word in self._vocabulary or not word.isalpha() or len(word) < 4 or stem(word) in self._known_stems:
             return None
         if word in self._cache:
             return self._cache[word]

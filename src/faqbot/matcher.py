@@ -23,10 +23,11 @@ from rapidfuzz import fuzz
 from .analysis import Analysis, Analyzer
 from .intents import Intent, IntentSet
 
-ANSWER_CREDIT = 0.55      # a query term found only in the answer text counts this much
-BEST_PHRASING_WEIGHT = 0.5
-COVERAGE_WEIGHT = 0.35
-CHARACTER_WEIGHT = 0.15
+ANSWER_CREDIT = 0.6       # a query term found only in an answer of average length counts this much
+ANSWER_LENGTH_POWER = 0.25  # longer answers give less credit per term: (average / length) ** power
+COVERAGE_WEIGHT = 0.55
+BEST_PHRASING_WEIGHT = 0.33
+CHARACTER_WEIGHT = 0.12
 RECALL_BETA = 1.6         # the question's coverage matters more than the phrasing's
 TOPIC_SHARE = 0.8         # a topic term must sit in at least this share of its topic's intents' texts
 CHARACTER_CANDIDATES = 12
@@ -86,11 +87,14 @@ class Matcher:
                 self._phrasing_postings[term].append(position)
         self._phrasing_weight = [sum(self._idf[t] for t in terms) for terms in self._phrasing_terms]
         self._intent_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        lengths = [max(1, len(a)) for a in answer_terms]
+        average = sum(lengths) / len(lengths) if lengths else 1.0
         for index in range(count):
             for term in utterance_terms[index]:
                 self._intent_postings[term].append((index, 1.0))
+            credit = ANSWER_CREDIT * min(1.0, (average / lengths[index]) ** ANSWER_LENGTH_POWER)
             for term in answer_terms[index]:
-                self._intent_postings[term].append((index, ANSWER_CREDIT))
+                self._intent_postings[term].append((index, credit))
         self.topic_terms = self._topic_terms(utterance_terms, answer_terms)
 
     def _topic_terms(self, utterance_terms, answer_terms) -> dict[str, set[str]]:
@@ -156,7 +160,7 @@ class Matcher:
         candidates = []
         for lexical, intent_index, position in scored[:CHARACTER_CANDIDATES]:
             character = fuzz.token_sort_ratio(query_text, self._phrasing_text[position]) / 100 if position >= 0 else 0.0
-            score = 100 * (lexical + CHARACTER_WEIGHT * character * min(1.0, lexical / COVERAGE_WEIGHT))
+            score = 100 * (lexical + CHARACTER_WEIGHT * character * min(1.0, lexical / (1 - CHARACTER_WEIGHT)))
             intent = self.intents[intent_index]
             phrasing_terms = self._phrasing_terms[position] if position >= 0 else frozenset()
             matched_terms = [t for t in terms if t in phrasing_terms or any(

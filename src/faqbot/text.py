@@ -20,16 +20,18 @@ _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 # Function words that carry no meaning for telling FAQ entries apart. General English, not domain.
+# Question words (how, when, where, which, who, why) are kept: "where can I get tested" and
+# "should I get tested" are different questions; IDF keeps their weight small.
 STOPWORDS = frozenset("""
 a about above after again against all am an and any are aren aren't as at be because been before being
 below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
 during each few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here
-here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself
+here's hers herself him himself his how's i i'd i'll i'm i've if in into is isn't it it's its itself
 let's me more most mustn't my myself no nor not of off on once only or other ought our ours ourselves
 out over own same shan't she she'd she'll she's should shouldn't so some such than that that's the
 their theirs them themselves then there there's these they they'd they'll they're they've this those
-through to too under until up very was wasn't we we'd we'll we're we've were weren't what what's when
-when's where where's which while who who's whom why why's with won't would wouldn't you you'd you'll
+through to too under until up very was wasn't we we'd we'll we're we've were weren't what what's
+when's where's while who's whom why's with won't would wouldn't you you'd you'll
 you're you've your yours yourself yourselves
 also anyone anything im ive dont doesnt cant wont isnt whats hows u ur pls please plz hi hello hey
 just really actually still get got getting go going will shall may might must one ok okay yes yeah
