@@ -80,14 +80,25 @@ class Analyzer:
     """Turns text into matcher terms; built once per intents folder."""
 
     def __init__(self, lexicon: Lexicon, index_texts: list[str]):
-        self._phrases: dict[tuple[str, ...], str] = {}
-        self._max_phrase = 1
+        # Single words map to their group first, so a phrase matches whatever synonym spells its
+        # words ("not enuf magnesium" meets "not enough magnesium").
+        self._single: dict[str, str] = {}
+        canonicals = []
         for group in lexicon.groups:
             canonical = "_".join(stem(w) for w in tokenize(group[0]))
+            canonicals.append(canonical)
             for term in group:
-                key = tuple(stem(w) for w in tokenize(term))
-                self._phrases.setdefault(key, canonical)
-                self._max_phrase = max(self._max_phrase, len(key))
+                words = tokenize(term)
+                if len(words) == 1:
+                    self._single.setdefault(stem(words[0]), canonical)
+        self._phrases: dict[tuple[str, ...], str] = {}
+        self._max_phrase = 1
+        for group, canonical in zip(lexicon.groups, canonicals):
+            for term in group:
+                key = tuple(self._single.get(stem(w), stem(w)) for w in tokenize(term))
+                if len(key) > 1:
+                    self._phrases.setdefault(key, canonical)
+                    self._max_phrase = max(self._max_phrase, len(key))
         counts: Counter[str] = Counter()
         for text in index_texts:
             counts.update(tokenize(text))
@@ -97,7 +108,10 @@ class Analyzer:
         self._word_counts = counts
         self._vocabulary = set(counts) | STOPWORDS
         self._known_stems = {stem(w) for w in counts}
-        self._correctable = [w for w in counts if w.isalpha() and len(w) >= 3]
+        self._by_initial: dict[str, list[str]] = {}
+        for word in counts:
+            if word.isalpha() and len(word) >= 3:
+                self._by_initial.setdefault(word[0], []).append(word)
         self._cache: dict[str, str | None] = {}
 
     @property
@@ -133,22 +147,23 @@ class Analyzer:
         else:
             tokens_for_terms = tokens
         stems = [stem(t) for t in tokens_for_terms]
+        mapped = [self._single.get(s, s) for s in stems]
         synonyms: dict[str, str] = {}
         terms: list[str] = []
         i = 0
         while i < len(stems):
-            for size in range(min(self._max_phrase, len(stems) - i), 0, -1):
-                key = tuple(stems[i:i + size])
-                canonical = self._phrases.get(key)
+            for size in range(min(self._max_phrase, len(stems) - i), 1, -1):
+                canonical = self._phrases.get(tuple(mapped[i:i + size]))
                 if canonical is not None:
-                    if size > 1 or key[0] != canonical:
-                        synonyms[" ".join(tokens_for_terms[i:i + size])] = canonical
+                    synonyms[" ".join(tokens_for_terms[i:i + size])] = canonical
                     terms.append(canonical)
                     i += size
                     break
             else:
                 if tokens_for_terms[i] not in STOPWORDS and stems[i] not in STOPWORDS:
-                    terms.append(stems[i])
+                    if mapped[i] != stems[i]:
+                        synonyms[tokens_for_terms[i]] = mapped[i]
+                    terms.append(mapped[i])
                 i += 1
         return Analysis(tokens, corrections, synonyms, terms)
 
@@ -156,14 +171,18 @@ class Analyzer:
         """The index word closest to an unknown word, within a small edit distance, or None.
 
         Allowed edits grow with length (1 up to 5 letters, 2 up to 9, then 3); transpositions count
-        once (Damerau-Levenshtein). Ties go to the word the index uses most.
+        once (Damerau-Levenshtein); the first letter must agree. Ties go to the word the index uses
+        most.
         """
         if word in self._vocabulary or not word.isalpha() or len(word) < 4 or stem(word) in self._known_stems:
             return None
         if word in self._cache:
             return self._cache[word]
         limit = 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
-        found = process.extract(word, self._correctable, scorer=DamerauLevenshtein.distance,
+        # Typos rarely change the first letter; requiring it keeps real words ("matter") from
+        # being "corrected" into other real words ("fatter").
+        choices = self._by_initial.get(word[0], ())
+        found = process.extract(word, choices, scorer=DamerauLevenshtein.distance,
                                 score_cutoff=limit, limit=8)
         best = None
         if found:

@@ -16,8 +16,8 @@ from .matcher import Candidate, Matcher, MatchResult
 from .safety import Rule, SafetyRules
 from .text import normalize, tokenize
 
-ANSWER_THRESHOLD = 50.0    # below this the best candidate is not trusted
-CLARIFY_MARGIN = 4.0       # candidates of two topics this close, with no topic named: ask which
+ANSWER_THRESHOLD = 42.0    # below this the best candidate is not trusted
+TOPIC_CLARIFY_MARGIN = 10.0  # a question naming no topic fits two topics this closely: ask which
 SUGGESTION_FLOOR = 15.0    # candidates worth offering as "closest questions"
 MAX_SUGGESTIONS = 3
 MAX_QUESTION_CHARS = 2000  # longer input is truncated for matching, never rejected
@@ -76,15 +76,23 @@ class Conversation:
     last: Reply | None = None
 
 
+def index_texts(intent_set: IntentSet) -> list[str]:
+    """The texts the Analyzer learns its vocabulary from, in order: each intent's phrasings and answer."""
+    texts = []
+    for intent in intent_set.intents:
+        texts += [intent.question, *intent.examples, intent.answer]
+    return texts
+
+
 class Bot:
-    def __init__(self, intent_set: IntentSet, lexicon: Lexicon | None = None, safety: SafetyRules | None = None):
+    def __init__(self, intent_set: IntentSet, lexicon: Lexicon | None = None, safety: SafetyRules | None = None,
+                 analyzer: Analyzer | None = None):
+        """``analyzer``, when given, must be built from ``index_texts(intent_set)``: the coverage
+        self-check passes one to build hundreds of leave-one-out bots cheaply."""
         self.intent_set = intent_set
         self.lexicon = lexicon or Lexicon()
         self.safety = safety or SafetyRules()
-        texts = []
-        for intent in intent_set.intents:
-            texts += [intent.question, *intent.examples, intent.answer]
-        self.analyzer = Analyzer(self.lexicon, texts)
+        self.analyzer = analyzer or Analyzer(self.lexicon, index_texts(intent_set))
         self.matcher = Matcher(intent_set, self.analyzer)
         self._by_id = intent_set.by_id()
 
@@ -138,23 +146,54 @@ class Bot:
         if kind is not None:
             return Reply(question, "smalltalk", self._smalltalk_text(kind))
         result = self.matcher.match(text, boost_topic=conversation.topic)
-        return self._judge(question, result, conversation)
+        return self._judge(question, text, result, conversation)
 
-    def _judge(self, question: str, result: MatchResult, conversation: Conversation) -> Reply:
+    def _judge(self, question: str, text: str, result: MatchResult, conversation: Conversation) -> Reply:
         candidates = result.candidates
+        if not result.topics and conversation.topic is None:
+            readings = self._topic_readings(text)
+            if len(readings) > 1:
+                return self._clarify(question, [c.intent for c in readings], readings[0].score, result)
         if not candidates or candidates[0].score < ANSWER_THRESHOLD:
             return self._fallback(question, result)
         top = candidates[0]
-        rivals = [c for c in candidates[1:] if c.score >= ANSWER_THRESHOLD
-                  and top.score - c.score < CLARIFY_MARGIN and c.intent.topic != top.intent.topic]
-        if rivals and not result.topics and conversation.topic is None:
-            options = [top.intent] + [c.intent for c in rivals][:MAX_SUGGESTIONS - 1]
-            lines = [f"  {n}. {o.question}" for n, o in enumerate(options, 1)]
-            text = ("Your question could be about more than one thing. Which do you mean?\n"
-                    + "\n".join(lines) + "\nReply with the number, or ask again with more detail.")
-            return Reply(question, "clarify", text, None, top.score,
-                         [o.question for o in options], options, result)
+        if self._unexplained_subject(result, top, conversation):
+            return self._fallback(question, result)
         return self._answer(question, top.intent, top.score, result)
+
+    def _unexplained_subject(self, result: MatchResult, top: Candidate, conversation: Conversation) -> bool:
+        """True when a question names none of our subjects and the best intent leaves unexplained a
+        content word that other intents know: "what causes migraines" is about the causes of
+        migraines, not about the drug whose answer mentions them. (Words no intent knows already
+        lower the score.) Only for content whose questions name their subjects."""
+        if conversation.topic is not None or self.matcher.subject_terms & set(result.analysis.terms):
+            return False
+        if not any(self.matcher.topic_terms.values()):
+            return False
+        matched = set(top.matched_terms)
+        return any(term not in matched and self.matcher.knows(term) and not self.matcher.is_light(term)
+                   for term in result.analysis.terms)
+
+    def _topic_readings(self, text: str) -> list[Candidate]:
+        """A question naming no topic ("how does it work?") read once per topic: the best answer
+        of each topic that would be trusted, when more than one topic has one, best first."""
+        readings = []
+        for topic, names in self.matcher.topic_terms.items():
+            if not names:
+                continue
+            reading = self.matcher.match(text, limit=1, topic_only=topic)
+            if reading.candidates and reading.candidates[0].score >= ANSWER_THRESHOLD:
+                readings.append(reading.candidates[0])
+        readings.sort(key=lambda c: -c.score)
+        if len(readings) > 1 and readings[0].score - readings[1].score > TOPIC_CLARIFY_MARGIN:
+            return readings[:1]
+        return readings[:MAX_SUGGESTIONS]
+
+    def _clarify(self, question: str, options: list[Intent], score: float, result: MatchResult) -> Reply:
+        lines = [f"  {n}. {o.question}" for n, o in enumerate(options, 1)]
+        text = ("Your question could be about more than one thing. Which do you mean?\n"
+                + "\n".join(lines) + "\nReply with the number, or ask again naming what you mean.")
+        return Reply(question, "clarify", text, None, score, [o.question for o in options], options, result)
 
     def _answer(self, question: str, intent: Intent, score: float, result: MatchResult | None) -> Reply:
         text = intent.answer

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from .analysis import Analysis, Analyzer
+from .analysis import Analysis, Analyzer, stem
 from .intents import Intent, IntentSet
+from .text import LIGHT_WORDS
 
 ANSWER_CREDIT = 0.6       # a query term found only in an answer of average length counts this much
 ANSWER_LENGTH_POWER = 0.25  # longer answers give less credit per term: (average / length) ** power
@@ -29,6 +30,9 @@ COVERAGE_WEIGHT = 0.55
 BEST_PHRASING_WEIGHT = 0.33
 CHARACTER_WEIGHT = 0.12
 RECALL_BETA = 1.6         # the question's coverage matters more than the phrasing's
+PINPOINT_CREDIT = 0.0     # how far a term unique to one intent's answer is raised towards full credit
+EVIDENCE_SHARE = 0.7      # a question needs this share of one rare term's weight for full confidence
+LIGHT_WORD_FACTOR = 0.5   # weight of common English words (text.LIGHT_WORDS) relative to their IDF
 TOPIC_SHARE = 0.8         # a topic term must sit in at least this share of its topic's intents' texts
 CHARACTER_CANDIDATES = 12
 
@@ -59,6 +63,7 @@ class Matcher:
         self._phrasing_text: list[str] = []
         self._phrasing_terms: list[frozenset[str]] = []
         self._phrasing_intent: list[int] = []
+        self._phrasing_source_text: list[str] = []   # the phrasing as written, for explanations
         utterance_terms: list[set[str]] = []
         answer_terms: list[set[str]] = []
         for index, intent in enumerate(self.intents):
@@ -70,6 +75,7 @@ class Matcher:
                 self._phrasing_text.append(" ".join(sorted(terms)))
                 self._phrasing_terms.append(terms)
                 self._phrasing_intent.append(index)
+                self._phrasing_source_text.append(text)
                 terms_here |= terms
             utterance_terms.append(terms_here)
             section = intent.source.section if intent.source else ""
@@ -79,8 +85,13 @@ class Matcher:
         for index in range(count):
             for term in utterance_terms[index] | answer_terms[index]:
                 document_frequency[term] += 1
-        self._idf = {t: math.log(1 + count / df) for t, df in document_frequency.items()}
+        light = self._light = {stem(w) for w in LIGHT_WORDS}
+        self._idf = {t: math.log(1 + count / df) * (LIGHT_WORD_FACTOR if t in light else 1.0)
+                     for t, df in document_frequency.items()}
         self._unknown_idf = math.log(1 + count / 0.5) if count else 1.0
+        # One term found in a single intent carries math.log(1 + count); a question saying less than
+        # a share of that ("seizures", "valproate") cannot pick one intent with full confidence.
+        self._evidence_needed = EVIDENCE_SHARE * math.log(1 + count) if count else 1.0
         self._phrasing_postings: dict[str, list[int]] = defaultdict(list)
         for position, terms in enumerate(self._phrasing_terms):
             for term in terms:
@@ -94,8 +105,12 @@ class Matcher:
                 self._intent_postings[term].append((index, 1.0))
             credit = ANSWER_CREDIT * min(1.0, (average / lengths[index]) ** ANSWER_LENGTH_POWER)
             for term in answer_terms[index]:
-                self._intent_postings[term].append((index, credit))
+                # A term found in one intent only pinpoints it, wherever it appears.
+                pinpoint = 1.0 / document_frequency[term] ** 2
+                self._intent_postings[term].append((index, credit + (1.0 - credit) * PINPOINT_CREDIT * pinpoint))
         self.topic_terms = self._topic_terms(utterance_terms, answer_terms)
+        # Every term of every topic's name ("magnesium" too, though two topics share it).
+        self.subject_terms = {t for topic in self.intent_set.topics() for t in analyzer.terms(topic)}
 
     def _topic_terms(self, utterance_terms, answer_terms) -> dict[str, set[str]]:
         """Terms that name a topic: from the topic's name, and found almost only in its intents."""
@@ -113,13 +128,24 @@ class Matcher:
             by_topic[topic] = distinctive
         return by_topic
 
+    def knows(self, term: str) -> bool:
+        """Whether any intent's phrasings or answer contain the term."""
+        return term in self._idf
+
+    def is_light(self, term: str) -> bool:
+        """A common English word (text.LIGHT_WORDS), weighed at half its IDF."""
+        return term in self._light
+
     def idf(self, term: str) -> float:
-        return self._idf.get(term, self._unknown_idf)
+        if term in self._idf:
+            return self._idf[term]
+        return self._unknown_idf * (LIGHT_WORD_FACTOR if term in self._light else 1.0)
 
     def match(self, question: str, boost_topic: str | None = None, limit: int = 5,
-              exclude: frozenset[str] = frozenset()) -> MatchResult:
+              topic_only: str | None = None) -> MatchResult:
         """Rank intents for a question. ``boost_topic`` is the conversation's topic, used when the
-        question names no topic of its own ("is it addictive?")."""
+        question names no topic of its own ("is it addictive?"); ``topic_only`` keeps one topic's
+        intents."""
         analysis = self.analyzer.analyse(question, correct=True)
         terms = list(dict.fromkeys(analysis.terms))
         named_topics = {topic for topic, names in self.topic_terms.items() if names & set(terms)}
@@ -149,9 +175,10 @@ class Matcher:
             for intent_index, credit in self._intent_postings.get(term, ()):
                 coverage[intent_index] += weight * credit
         query_text = " ".join(sorted(terms))
+        evidence = min(1.0, total / self._evidence_needed)
         scored = []
         for intent_index, covered in coverage.items():
-            if self.intents[intent_index].id in exclude:
+            if topic_only is not None and self.intents[intent_index].topic != topic_only:
                 continue
             f_score, position = best.get(intent_index, (0.0, -1))
             lexical = BEST_PHRASING_WEIGHT * f_score + COVERAGE_WEIGHT * covered / total
@@ -160,7 +187,7 @@ class Matcher:
         candidates = []
         for lexical, intent_index, position in scored[:CHARACTER_CANDIDATES]:
             character = fuzz.token_sort_ratio(query_text, self._phrasing_text[position]) / 100 if position >= 0 else 0.0
-            score = 100 * (lexical + CHARACTER_WEIGHT * character * min(1.0, lexical / (1 - CHARACTER_WEIGHT)))
+            score = 100 * evidence * (lexical + CHARACTER_WEIGHT * character * min(1.0, lexical / (1 - CHARACTER_WEIGHT)))
             intent = self.intents[intent_index]
             phrasing_terms = self._phrasing_terms[position] if position >= 0 else frozenset()
             matched_terms = [t for t in terms if t in phrasing_terms or any(
@@ -171,10 +198,5 @@ class Matcher:
         return MatchResult(analysis, candidates[:limit], unknown, named_topics)
 
     def _phrasing_source(self, intent: Intent, position: int) -> str:
-        if position < 0:
-            return "(answer text)"
-        offset = position
-        while offset > 0 and self._phrasing_intent[offset - 1] == self._phrasing_intent[position]:
-            offset -= 1
-        texts = [t for t in [intent.question, *intent.examples] if self.analyzer.terms(t)]
-        return texts[position - offset] if position - offset < len(texts) else intent.question
+        """The phrasing as written (kept at index time: re-analysing per candidate cost most of a match)."""
+        return self._phrasing_source_text[position] if position >= 0 else "(answer text)"

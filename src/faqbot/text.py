@@ -27,7 +27,7 @@ a about above after again against all am an and any are aren aren't as at be bec
 below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
 during each few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here
 here's hers herself him himself his how's i i'd i'll i'm i've if in into is isn't it it's its itself
-let's me more most mustn't my myself no nor not of off on once only or other ought our ours ourselves
+let's me more most mustn't my myself no nor not of off on once or other ought our ours ourselves
 out over own same shan't she she'd she'll she's should shouldn't so some such than that that's the
 their theirs them themselves then there there's these they they'd they'll they're they've this those
 through to too under until up very was wasn't we we'd we'll we're we've were weren't what what's
@@ -36,6 +36,21 @@ you're you've your yours yourself yourselves
 also anyone anything im ive dont doesnt cant wont isnt whats hows u ur pls please plz hi hello hey
 just really actually still get got getting go going will shall may might must one ok okay yes yeah
 thing things something someone tell know want need like much many lot lots bit way well even ever
+""".split())
+
+
+# Common English words that say little about which FAQ entry is meant ("find", "matter", "make").
+# In a small index they look rare, so IDF alone would overrate them; the matcher halves their weight.
+# Question words are here too: they tell questions apart, but only a little.
+LIGHT_WORDS = frozenset("""
+able affect again ago almost already always another anyway around ask asked back bad become best better
+big came come comes coming day days different does doing done easy else enough every everyone everything
+far feel find found give given gives giving good great happen happens help helps hear heard idea
+important keep kind last how when where which who why later least less let life little long look looking lot made make makes making
+matter mean means mind new next normal now often old others people person place point possible pretty
+probably put quite rather right said say says see seem seen sometimes soon sort start still stuff sure
+take takes taking talk tell thanks think thought time times today told took true try trying turn use
+used usually wait way week weeks went whether work works year years yet
 """.split())
 
 
@@ -69,6 +84,15 @@ def printable(text: str) -> str:
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
     return _CONTROL.sub(show, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def json_printable(dumped: str) -> str:
+    """JSON text from ``json.dumps(..., ensure_ascii=False)`` with the characters ``printable``
+    shows as escapes written as ``\\uNNNN``: the same data once parsed, inert on a terminal.
+
+    (``json.dumps`` already escapes C0 controls; C1 controls and bidi marks it leaves raw.)
+    """
+    return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
 
 
 def one_line(text: str, limit: int = 120) -> str:
