@@ -18,7 +18,7 @@ from .text import normalize, tokenize
 
 ANSWER_THRESHOLD = 42.0    # below this the best candidate is not trusted
 TOPIC_CLARIFY_MARGIN = 10.0  # a question naming no topic fits two topics this closely: ask which
-SUGGESTION_FLOOR = 15.0    # candidates worth offering as "closest questions"
+SUGGESTION_FLOOR = 8.0     # candidates worth offering as "closest questions"
 MAX_SUGGESTIONS = 3
 MAX_QUESTION_CHARS = 2000  # longer input is truncated for matching, never rejected
 
@@ -150,29 +150,31 @@ class Bot:
 
     def _judge(self, question: str, text: str, result: MatchResult, conversation: Conversation) -> Reply:
         candidates = result.candidates
-        if not result.topics and conversation.topic is None:
-            readings = self._topic_readings(text)
+        unnamed = self._subject_unnamed(result, conversation)
+        if unnamed:
+            readings = [c for c in self._topic_readings(text) if not self._leaves_unexplained(result, c)]
             if len(readings) > 1:
                 return self._clarify(question, [c.intent for c in readings], readings[0].score, result)
         if not candidates or candidates[0].score < ANSWER_THRESHOLD:
             return self._fallback(question, result)
         top = candidates[0]
-        if self._unexplained_subject(result, top, conversation):
+        if unnamed and self._leaves_unexplained(result, top):
             return self._fallback(question, result)
         return self._answer(question, top.intent, top.score, result)
 
-    def _unexplained_subject(self, result: MatchResult, top: Candidate, conversation: Conversation) -> bool:
-        """True when a question names none of our subjects and the best intent leaves unexplained a
-        content word that other intents know: "what causes migraines" is about the causes of
-        migraines, not about the drug whose answer mentions them. (Words no intent knows already
-        lower the score.) Only for content whose questions name their subjects."""
+    def _subject_unnamed(self, result: MatchResult, conversation: Conversation) -> bool:
+        """True when our content names its subjects in its questions, and this question names
+        none of them, and the conversation has no topic yet to supply one."""
         if conversation.topic is not None or self.matcher.subject_terms & set(result.analysis.terms):
             return False
-        if not any(self.matcher.topic_terms.values()):
-            return False
-        matched = set(top.matched_terms)
-        return any(term not in matched and self.matcher.knows(term) and not self.matcher.is_light(term)
-                   for term in result.analysis.terms)
+        return any(self.matcher.topic_terms.values())
+
+    def _leaves_unexplained(self, result: MatchResult, candidate: Candidate) -> bool:
+        """Whether the candidate leaves a content word of the question unexplained. With no
+        subject named, that word is likely the real subject: "what causes migraines" asks about
+        migraines, "alcohol with metformin" about metformin, not about our drug."""
+        matched = set(candidate.matched_terms)
+        return any(term not in matched and not self.matcher.is_light(term) for term in result.analysis.terms)
 
     def _topic_readings(self, text: str) -> list[Candidate]:
         """A question naming no topic ("how does it work?") read once per topic: the best answer

@@ -33,6 +33,7 @@ RECALL_BETA = 1.6         # the question's coverage matters more than the phrasi
 PINPOINT_CREDIT = 0.0     # how far a term unique to one intent's answer is raised towards full credit
 EVIDENCE_SHARE = 0.7      # a question needs this share of one rare term's weight for full confidence
 LIGHT_WORD_FACTOR = 0.5   # weight of common English words (text.LIGHT_WORDS) relative to their IDF
+OFF_TOPIC_FACTOR = 0.7    # "valproate neurotransmitters" names valproate: other topics' intents count less
 TOPIC_SHARE = 0.8         # a topic term must sit in at least this share of its topic's intents' texts
 CHARACTER_CANDIDATES = 12
 
@@ -178,9 +179,12 @@ class Matcher:
         evidence = min(1.0, total / self._evidence_needed)
         scored = []
         for intent_index, covered in coverage.items():
-            if topic_only is not None and self.intents[intent_index].topic != topic_only:
+            topic = self.intents[intent_index].topic
+            if topic_only is not None and topic != topic_only:
                 continue
             f_score, position = best.get(intent_index, (0.0, -1))
+            if len(named_topics) == 1 and topic not in named_topics:
+                covered, f_score = covered * OFF_TOPIC_FACTOR, f_score * OFF_TOPIC_FACTOR
             lexical = BEST_PHRASING_WEIGHT * f_score + COVERAGE_WEIGHT * covered / total
             scored.append([lexical, intent_index, position])
         scored.sort(key=lambda row: -row[0])

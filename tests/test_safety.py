@@ -1,0 +1,117 @@
+"""Emergency triage: every rule of the bundled safety.yaml, with messages that must and must not
+trigger it. General questions about seizures, overdoses or symptoms are never emergencies."""
+
+import pytest
+
+from faqbot.bot import Bot
+from faqbot.cli import bundled_intents
+from faqbot.errors import DataFileError
+from faqbot.safety import SafetyRules
+
+POSITIVE = {
+    "seizure-now": [
+        "my child is having a seizure right now",
+        "my husband is fitting and won't stop",
+        "she has been seizing for 5 minutes",
+        "he's having one fit after another",
+        "my son had a seizure that is lasting more than five minutes",
+        "seizure happening now what do i do",
+        "my wife is having a seizure and turning blue",
+    ],
+    "breathing": [
+        "my dad is turning blue",
+        "he is not breathing",
+        "my daughter's lips are blue",
+        "she can't breathe after her tablets",
+    ],
+    "overdose": [
+        "I took too many tablets",
+        "my child swallowed some of my valproate tablets",
+        "i accidentally took a double dose of valproate, twice the pills",
+        "my toddler got into my pills and ate some",
+        "i think i overdosed on valproate",
+    ],
+    "self-harm": [
+        "i don't want to live anymore",
+        "I want to kill myself",
+        "thinking about suicide",
+        "i keep wanting to hurt myself",
+    ],
+    "pancreatitis-signs": [
+        "I have severe stomach pain and keep vomiting on valproate",
+        "really bad tummy pain since starting valproate",
+        "vomiting with terrible belly pain",
+    ],
+    "liver-damage-signs": [
+        "my skin has turned yellow since i started valproate",
+        "the whites of my eyes are yellow",
+        "yellowing skin and dark urine",
+    ],
+}
+
+NEGATIVE = [
+    "does magnesium deficiency lead to seizures?",
+    "which signs point to hypomagnesemia?",
+    "can hypomagnesemia cause seizures",
+    "what should I do if I miss a dose?",
+    "forgot my valproate tablet yesterday, take 2 today?",
+    "can valproate cause pancreatitis",
+    "is liver damage possible with valproate",
+    "what are the signs of liver damage",
+    "what is the treatment for hypomagnesemia-induced seizures",
+    "how does magnesium valproate work",
+    "can valproate cause stomach pain",
+    "is magnesium valproate safe during pregnancy",
+    "what should i do if someone has a seizure",
+    "what are the symptoms of low magnesium levels",
+    "my seizures got better with magnesium",
+]
+
+
+@pytest.fixture(scope="module")
+def rules():
+    bot = Bot.from_folder(bundled_intents())
+    return bot.safety
+
+
+@pytest.mark.parametrize("rule_id,message", [(r, m) for r, ms in POSITIVE.items() for m in ms])
+def test_rule_fires_on_its_emergencies(rules, rule_id, message):
+    """Each emergency message is caught, by the rule written for it."""
+    hit = rules.triage(message)
+    assert hit is not None, message
+    assert hit.id == rule_id
+
+
+@pytest.mark.parametrize("message", NEGATIVE)
+def test_general_questions_are_never_emergencies(rules, message):
+    """Asking about a condition or a side effect is not having it now."""
+    assert rules.triage(message) is None
+
+
+def test_every_bundled_rule_has_positive_cases(rules):
+    assert {r.id for r in rules.rules} == set(POSITIVE)
+
+
+def test_emergency_reply_puts_the_instruction_first_then_the_documents():
+    bot = Bot.from_folder(bundled_intents())
+    reply = bot.reply("I have severe stomach pain and keep vomiting on valproate")
+    assert reply.status == "emergency"
+    assert reply.text.startswith("This may be an emergency. Call your local emergency number now")
+    assert "Pancreatitis: Inflammation of the pancreas" in reply.text
+    assert reply.text.endswith(bot.disclaimer)
+
+
+def test_safety_file_errors_name_file_and_line(tmp_path):
+    path = tmp_path / "safety.yaml"
+    path.write_text("message: call now\nrules:\n  - id: x\n    patterns: ['(unclosed']\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as error:
+        SafetyRules.load(path)
+    assert str(error.value).startswith(f"{path}:4: invalid regular expression: missing ), unterminated subpattern")
+
+
+def test_safety_rule_must_refer_to_known_intents(tmp_path):
+    path = tmp_path / "safety.yaml"
+    path.write_text("message: call now\nrules:\n  - id: x\n    patterns: [now]\n    see: [nope]\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as error:
+        SafetyRules.load(path, known_intents={"real"})
+    assert str(error.value) == f"{path}:5: rule 'x' refers to unknown intent 'nope'"
