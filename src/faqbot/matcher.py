@@ -15,6 +15,7 @@ no intent knows weighs most, so "metformin" drags the score down), and an intent
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -30,7 +31,6 @@ COVERAGE_WEIGHT = 0.55
 BEST_PHRASING_WEIGHT = 0.33
 CHARACTER_WEIGHT = 0.12
 RECALL_BETA = 1.6         # the question's coverage matters more than the phrasing's
-PINPOINT_CREDIT = 0.0     # how far a term unique to one intent's answer is raised towards full credit
 EVIDENCE_SHARE = 0.7      # a question needs this share of one rare term's weight for full confidence
 LIGHT_WORD_FACTOR = 0.5   # weight of common English words (text.LIGHT_WORDS) relative to their IDF
 OFF_TOPIC_FACTOR = 0.7    # "valproate neurotransmitters" names valproate: other topics' intents count less
@@ -52,6 +52,17 @@ class MatchResult:
     candidates: list[Candidate]
     unknown_terms: list[str]
     topics: set[str]                  # topics the question names
+
+
+_NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-z]+|[A-Z]{2,}[a-z]*)\b")
+
+
+def _proper_names(text: str) -> list[str]:
+    """Capitalised words not starting a sentence, and acronyms: "Smith", "Lee", "NMDA"."""
+    names = []
+    for line in text.splitlines():
+        names += _NAME.findall(line.lstrip("- "))
+    return names
 
 
 class Matcher:
@@ -105,10 +116,13 @@ class Matcher:
             for term in utterance_terms[index]:
                 self._intent_postings[term].append((index, 1.0))
             credit = ANSWER_CREDIT * min(1.0, (average / lengths[index]) ** ANSWER_LENGTH_POWER)
+            names = set(analyzer.terms(" ".join(_proper_names(self.intents[index].answer))))
             for term in answer_terms[index]:
-                # A term found in one intent only pinpoints it, wherever it appears.
-                pinpoint = 1.0 / document_frequency[term] ** 2
-                self._intent_postings[term].append((index, credit + (1.0 - credit) * PINPOINT_CREDIT * pinpoint))
+                # A name (Smith, NMDA) found in one intent's answer only pinpoints that intent.
+                if term in names and document_frequency[term] == 1:
+                    self._intent_postings[term].append((index, 1.0))
+                else:
+                    self._intent_postings[term].append((index, credit))
         self.topic_terms = self._topic_terms(utterance_terms, answer_terms)
         # Every term of every topic's name ("magnesium" too, though two topics share it).
         self.subject_terms = {t for topic in self.intent_set.topics() for t in analyzer.terms(topic)}
