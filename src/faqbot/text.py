@@ -51,6 +51,8 @@ matter mean means mind new next normal now often old others people person place 
 probably put quite rather right said say says see seem seen sometimes soon sort start still stuff sure
 take takes taking talk tell thanks think thought time times today told took true try trying turn use
 used usually wait way week weeks went whether work works year years yet
+morning mornings evening evenings night nights tonight lunch lunchtime breakfast dinner bedtime today
+tomorrow yesterday weekend month months daily hour hours minute minutes call called name named whole
 """.split())
 
 
