@@ -17,7 +17,7 @@ from .safety import Rule, SafetyRules
 from .text import normalize, tokenize
 
 ANSWER_THRESHOLD = 42.0    # below this the best candidate is not trusted
-TOPIC_CLARIFY_MARGIN = 10.0  # a question naming no topic fits two topics this closely: ask which
+TOPIC_CLARIFY_MARGIN = 20.0  # a question naming no topic fits two topics this closely: ask which
 SUGGESTION_FLOOR = 8.0     # candidates worth offering as "closest questions"
 MAX_SUGGESTIONS = 3
 MAX_QUESTION_CHARS = 2000  # longer input is truncated for matching, never rejected

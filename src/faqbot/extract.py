@@ -243,21 +243,26 @@ def _mark_plain_headings(blocks: list[_Block]) -> list[_Block]:
             block.kind = "label"
             block.text = block.text.rstrip(":").strip()
         elif (len(words) <= MAX_HEADING_WORDS and block.text[-1:] not in ".!,:;" and block.text[:1].isupper()
-              and following is not None and following.kind in ("para", "list", "heading")):
+              and following is not None and following.kind in ("para", "list", "heading", "faq", "q", "label", "field")):
             block.kind = "heading"
             block.extra = "0"
     return blocks
 
 
 def _drop_noise(blocks: list[_Block], lines: list[str]) -> list[_Block]:
-    """Remove stray short lines (tracking snippets, random tokens) and repeated title lines."""
+    """Remove stray short lines (tracking snippets, random tokens) and repeated title lines.
+
+    Only lines that are not sentences can be noise: a heading the author marked (markdown) or a
+    short sentence ("Keep it below 25 degrees.") is content even when its words occur only there.
+    """
     body_words = Counter()
     for block in blocks:
         for word in tokenize(" ".join([block.text, block.extra, *block.items])):
             body_words[word] += 1
     kept: list[_Block] = []
     for block in blocks:
-        if block.kind in ("heading", "para") and len(block.text.split()) <= 6 and not block.text.endswith("?"):
+        guessed = block.kind == "para" or (block.kind == "heading" and block.extra == "0")
+        if guessed and len(block.text.split()) <= 6 and block.text[-1:] not in ".!?":
             words = [w for w in tokenize(block.text) if w not in STOPWORDS]
             own = Counter(tokenize(block.text))
             elsewhere = [w for w in words if body_words[w] > own[w]]
@@ -302,6 +307,7 @@ def _assemble(path: Path, blocks: list[_Block], front_title: str | None) -> Docu
             disclaimer.append(" ".join(b.text for b in body if b.text))
             continue
         pairs.extend(_pairs_of_section(heading, body, subject, title))
+    pairs.sort(key=lambda pair: pair.lines[0])  # an inline field is a section before its heading's ends
     pairs = _merge_intro_sections(pairs)
     return Document(path, title, subject, pairs, disclaimer)
 
@@ -356,7 +362,9 @@ def _pairs_of_section(heading: _Block | None, body: list[_Block], subject: str, 
         return split + pairs
     question = _question_for(heading, subject)
     kind = "heading" if heading.kind == "heading" else "section"
-    pairs.insert(0, Pair(question, _render(rest), section_name, (heading.start, rest[-1].end), kind))
+    # The heading itself is one more way to ask for the section ("Evidence from Case Studies").
+    examples = [section_name] if _key(section_name) != _key(question) else []
+    pairs.insert(0, Pair(question, _render(rest), section_name, (heading.start, rest[-1].end), kind, examples))
     return pairs
 
 

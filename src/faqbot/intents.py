@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -109,6 +110,9 @@ def load_folder(folder: Path) -> IntentSet:
                                     f"duplicate intent id '{intent.id}' (first defined in {first.path.name}:{first.line})")
             seen[intent.id] = intent
             intents.append(intent)
+    if not intents:
+        # A bot with nothing to answer would greet patients and then fail every question.
+        raise DataFileError(folder, None, "no intents: every intent file here has an empty 'intents' list")
     name, disclaimer = load_bot_settings(folder / "bot.yaml")
     return IntentSet(intents, disclaimer, folder, name)
 
@@ -259,10 +263,14 @@ def save_bot_settings(path: Path, disclaimer: str, name: str = "faqbot") -> None
 
 
 def write_atomic(path: Path, text: str) -> None:
+    """Replace a file in one step. The file keeps its permissions, or gets the usual ones (umask)
+    when new: mkstemp's owner-only mode would hide intents from the service that reads them."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.chmod(temporary, mode)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
         os.replace(temporary, path)
@@ -270,6 +278,12 @@ def write_atomic(path: Path, text: str) -> None:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 # --- merging re-extracted content into curated intents ---------------------------------------
@@ -286,34 +300,53 @@ class MergeReport:
 def merge(curated: list[Intent], extracted: list[Intent]) -> tuple[list[Intent], MergeReport]:
     """Refresh curated intents from a new extraction.
 
-    A curated intent is matched to an extracted one by id, then by its question, then by source
-    section. Matched intents keep their id, question and examples (staff work) and take the new
-    answer, topic and provenance; extracted examples not yet present are added. Unmatched
-    extracted intents are added; curated ones no longer in the document are removed.
+    Each extracted intent is paired with a curated one, in passes from the safest clue to the
+    weakest: the same question; the same id (staff may have reworded the question); the same
+    source section, only when that section is a single intent on both sides (a relabelled
+    section). A guess by position would risk giving one question another's answer. Paired
+    intents keep their id, question and examples exactly (staff work, deletions included) and
+    take the new answer, topic and provenance. Unpaired extracted intents are added, with the
+    examples extraction found and an id no curated intent uses; unpaired curated ones are removed.
     """
     report = MergeReport()
-    by_id = {i.id: i for i in curated}
+    paired: dict[int, Intent] = {}
+    used: set[str] = set()
+
+    def pair(index: int, old: Intent | None) -> None:
+        if old is not None and old.id not in used and index not in paired:
+            paired[index] = old
+            used.add(old.id)
+
     by_question = {normalize(i.question): i for i in curated}
-    by_section = {}
+    for index, new in enumerate(extracted):
+        pair(index, by_question.get(normalize(new.question)))
+    by_id = {i.id: i for i in curated}
+    for index, new in enumerate(extracted):
+        pair(index, by_id.get(new.id))
+    curated_sections: dict[tuple, list[Intent]] = {}
     for intent in curated:
         if intent.source:
-            by_section.setdefault((intent.source.file, intent.source.section), []).append(intent)
-    used: set[str] = set()
+            curated_sections.setdefault((intent.source.file, intent.source.section), []).append(intent)
+    extracted_sections = Counter((n.source.file, n.source.section) for n in extracted if n.source)
+    for index, new in enumerate(extracted):
+        if new.source:
+            key = (new.source.file, new.source.section)
+            candidates = curated_sections.get(key, [])
+            if len(candidates) == 1 and extracted_sections[key] == 1:
+                pair(index, candidates[0])
+    taken = {i.id for i in curated}
     result: list[Intent] = []
-    for new in extracted:
-        old = by_id.get(new.id)
-        if old is None or old.id in used:
-            old = by_question.get(normalize(new.question))
-        if (old is None or old.id in used) and new.source:
-            candidates = [c for c in by_section.get((new.source.file, new.source.section), []) if c.id not in used]
-            old = candidates[0] if len(candidates) == 1 else None
-        if old is None or old.id in used:
-            result.append(new)
-            report.added.append(new.id)
+    for index, new in enumerate(extracted):
+        old = paired.get(index)
+        if old is None:
+            new_id, number = new.id, 2
+            while new_id in taken:
+                new_id, number = f"{new.id}-{number}", number + 1
+            taken.add(new_id)
+            result.append(replace(new, id=new_id))
+            report.added.append(new_id)
             continue
-        used.add(old.id)
-        examples = list(old.examples) + [e for e in new.examples if e not in old.examples and e != old.question]
-        refreshed = replace(old, answer=new.answer, topic=new.topic, source=new.source, examples=examples)
+        refreshed = replace(old, answer=new.answer, topic=new.topic, source=new.source)
         if (old.answer.strip(), old.topic, old.source) != (new.answer.strip(), new.topic, new.source):
             report.changed.append(old.id)
         else:

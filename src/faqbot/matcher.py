@@ -205,7 +205,11 @@ class Matcher:
         candidates = []
         for lexical, intent_index, position in scored[:CHARACTER_CANDIDATES]:
             character = fuzz.token_sort_ratio(query_text, self._phrasing_text[position]) / 100 if position >= 0 else 0.0
-            score = 100 * evidence * (lexical + CHARACTER_WEIGHT * character * min(1.0, lexical / (1 - CHARACTER_WEIGHT)))
+            # A question that is exactly the intent's canonical question needs no more evidence.
+            exact = (position >= 0 and self._phrasing_text[position] == query_text
+                     and self._phrasing_source_text[position] == self.intents[intent_index].question)
+            score = 100 * (1.0 if exact else evidence) * (
+                lexical + CHARACTER_WEIGHT * character * min(1.0, lexical / (1 - CHARACTER_WEIGHT)))
             intent = self.intents[intent_index]
             phrasing_terms = self._phrasing_terms[position] if position >= 0 else frozenset()
             matched_terms = [t for t in terms if t in phrasing_terms or any(
