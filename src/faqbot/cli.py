@@ -24,6 +24,8 @@ commands:
   extract     turn documents into intents (keeps curated ids and examples)
   import      turn an FAQ table (csv, tsv, json, yaml) into intents
   check       validate an intents folder
+  coverage    run coverage tests (or --self-check) and report what to fix; gates for CI
+  review      group logged unanswered questions and propose examples for the intents
 
 The intents folder is --intents DIR (before or after the command), or FAQBOT_INTENTS, or the
 bundled one. With no command, a terminal gets the prompt and piped input is answered as a batch.
@@ -58,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = commands.add_parser("chat", parents=[common], help="interactive prompt")
     chat.add_argument("--history", metavar="FILE", help="keep question history in FILE (off by default: nothing is written)")
+    chat.add_argument("--log-unanswered", metavar="FILE", help=LOG_UNANSWERED_HELP)
 
     ask = commands.add_parser("ask", parents=[common], help="answer one question")
     ask.add_argument("question", nargs="+", help="the question (quote it, or give several words)")
@@ -73,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of standard output")
     batch.add_argument("--conversation", action="store_true",
                        help="treat the questions as one conversation (follow-ups use earlier turns)")
+    batch.add_argument("--log-unanswered", metavar="FILE", help=LOG_UNANSWERED_HELP)
 
     extract = commands.add_parser("extract", parents=[common], help="documents -> intents")
     extract.add_argument("documents", help="a document or a folder of .md/.txt documents")
@@ -85,7 +89,38 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", parents=[common], help="validate an intents folder")
     check.add_argument("folder", nargs="?", help="intents folder (default: --intents or the bundled one)")
+
+    coverage = commands.add_parser("coverage", parents=[common], help="measure how well the intents answer test utterances")
+    coverage.add_argument("files", nargs="*", metavar="FILE",
+                          help="coverage test files (default: the intents folder's tests/*.yaml)")
+    coverage.add_argument("--self-check", action="store_true",
+                          help="no test files: leave-one-out over the examples, thin intents, near-duplicates")
+    coverage.add_argument("--format", default="text", choices=("text", "json", "junit", "html"),
+                          help="report format (default text)")
+    coverage.add_argument("-o", "--output", metavar="OUT", help="write the report to OUT instead of standard output")
+    coverage.add_argument("--min-accuracy", type=_fraction, metavar="X", help="exit 1 if accuracy is below X (0-1)")
+    coverage.add_argument("--min-recall", type=_fraction, metavar="X",
+                          help="exit 1 if any tested intent's recall is below X (0-1)")
+    coverage.add_argument("--allow-unknown", action="store_true",
+                          help="list tests expecting an intent that does not exist instead of stopping at the first")
+
+    review = commands.add_parser("review", parents=[common], help="propose examples from logged unanswered questions")
+    review.add_argument("file", metavar="FILE", help="a --log-unanswered file, or one question per line")
     return parser
+
+
+LOG_UNANSWERED_HELP = ("append questions that ended in fallback or clarify to FILE, owner-only "
+                       "(off by default); read them with 'faqbot review FILE'")
+
+
+def _fraction(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got '{value}'")
+    return number
 
 
 def intents_folder(args) -> Path:
@@ -155,7 +190,22 @@ def _cmd_chat(args, stdin, stdout, stderr) -> int:
     history = Path(args.history) if args.history else None
     if history is not None:
         _private_file(history)
-    return run_repl(bot, history_file=history, write=stdout.write)
+    log = _unanswered_log(args)
+    on_reply = (lambda reply: log(reply.record())) if log else None
+    return run_repl(bot, history_file=history, write=stdout.write, on_reply=on_reply)
+
+
+def _unanswered_log(args):
+    """The --log-unanswered writer, its file created owner-only now; None without the option."""
+    path = getattr(args, "log_unanswered", None)
+    if not path:
+        return None
+    from .review import UnansweredLog
+
+    _private_file(Path(path))
+    return UnansweredLog(Path(path))
+
+
 
 
 def _private_file(path: Path) -> None:
@@ -203,6 +253,7 @@ def _cmd_batch(args, stdin, stdout, stderr) -> int:
         for name in args.files:
             yield from read_items(name, args.input_format, args.column, stdin_bytes)
 
+    log = _unanswered_log(args)
     out = open(args.output, "w", encoding="utf-8", newline="") if args.output else stdout
     failed = 0
     try:
@@ -210,6 +261,8 @@ def _cmd_batch(args, stdin, stdout, stderr) -> int:
         for outcome in answer_items(bot, items(), conversation=args.conversation):
             writer.write(outcome)
             failed += outcome.reply is None
+            if log and outcome.reply is not None:
+                log(outcome.reply.record())
         writer.close()
     finally:
         if args.output:
@@ -256,6 +309,65 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
                  f"{sum(len(i.examples) for i in intents)} examples, {len(bot.safety.rules)} emergency rules\n")
     if thin:
         stdout.write(f"note: {len(thin)} intents have fewer than 5 examples: {', '.join(thin)}\n")
+    return EXIT_OK
+
+
+def _cmd_coverage(args, stdin, stdout, stderr) -> int:
+    """Run the tests (or the self-check), write the report, then apply the gates: exit 1 below them."""
+    from .coverage import coverage_report, gate_failures, self_check, suite_files
+    from .coverage_report import render, summary_line
+    from .text import printable
+
+    bot = load_bot(args)
+    if args.self_check:
+        if args.files:
+            raise UsageError("--self-check takes no test files (it tests the intents' own examples)")
+        report = self_check(bot)
+    else:
+        folder = intents_folder(args)
+        files = [Path(f) for f in args.files] or [_shown(f) for f in suite_files(folder)]
+        if not files:
+            raise FaqbotError(f"no coverage tests in {folder / 'tests'} (write some, or run --self-check)")
+        report = coverage_report(bot, files, allow_unknown=args.allow_unknown)
+    if args.output:
+        from .intents import write_atomic
+
+        try:
+            write_atomic(Path(args.output), render(report, args.format))
+        except OSError as exc:
+            raise FaqbotError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+        stdout.write(f"{printable(args.output)}: {summary_line(report)}\n")
+    else:  # the renderers make every text from files safe to print
+        colour = args.format == "text" and _is_terminal(stdout) and "NO_COLOR" not in os.environ
+        stdout.write(render(report, args.format, colour=colour))
+    failures = gate_failures(report, args.min_accuracy, args.min_recall)
+    if failures:
+        stderr.write(f"faqbot: coverage gate failed: {'; '.join(failures)}\n")
+        return EXIT_RECORDS_FAILED
+    return EXIT_OK
+
+
+def _shown(path: Path) -> Path:
+    """A bundled path as staff would type it: relative to the working folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def _is_terminal(stream) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _cmd_review(args, stdin, stdout, stderr) -> int:
+    from .review import read_questions, render_review, review_questions
+    from .text import printable
+
+    bot = load_bot(args)
+    path = Path(args.file)
+    result = review_questions(bot, read_questions(path), str(path))
+    stdout.write(printable(render_review(result)))
     return EXIT_OK
 
 
