@@ -124,6 +124,7 @@ class Matcher:
                 else:
                     self._intent_postings[term].append((index, credit))
         self.topic_terms = self._topic_terms(utterance_terms, answer_terms)
+        self._intent_terms = [u | a for u, a in zip(utterance_terms, answer_terms)]  # for matched_terms
         # Every term of every topic's name ("magnesium" too, though two topics share it).
         self.subject_terms = {t for topic in self.intent_set.topics() for t in analyzer.terms(topic)}
 
@@ -212,8 +213,8 @@ class Matcher:
                 lexical + CHARACTER_WEIGHT * character * min(1.0, lexical / (1 - CHARACTER_WEIGHT)))
             intent = self.intents[intent_index]
             phrasing_terms = self._phrasing_terms[position] if position >= 0 else frozenset()
-            matched_terms = [t for t in terms if t in phrasing_terms or any(
-                i == intent_index for i, _ in self._intent_postings.get(t, ()))]
+            intent_terms = self._intent_terms[intent_index]
+            matched_terms = [t for t in terms if t in phrasing_terms or t in intent_terms]
             phrasing = self._phrasing_source(intent, position)
             candidates.append(Candidate(intent, round(min(score, 100.0), 1), phrasing, matched_terms))
         candidates.sort(key=lambda c: (-c.score, c.intent.id))
