@@ -6,6 +6,7 @@ Exit codes: 0 ok; 1 some records failed (batch) or a gate failed (coverage); 2 u
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from importlib import resources
@@ -141,7 +142,11 @@ def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) ->
     stderr = stderr if stderr is not None else sys.stderr
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser().parse_args(argv)
+        try:
+            with contextlib.redirect_stdout(stdout):
+                args = build_parser().parse_args(argv)
+        except SystemExit as done:  # --help and --version print to the given stdout, then stop
+            return done.code if isinstance(done.code, int) else EXIT_OK
         return _dispatch(args, stdin, stdout, stderr)
     except FaqbotError as exc:
         from .text import one_line
@@ -209,17 +214,23 @@ def _unanswered_log(args):
 
 
 def _private_file(path: Path) -> None:
-    """Create a file only its owner can read (history and logs hold what patients typed)."""
+    """Create a file only its owner can read (history and logs hold what patients typed).
+
+    Opened for reading and writing, so a file the bot could not read back (history) fails here,
+    with one line, rather than later inside the prompt.
+    """
     try:
         if path.is_dir():
             raise FaqbotError(f"{path}: is a directory, not a file")
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
         os.close(fd)
         os.chmod(path, 0o600)
     except PermissionError:
         raise FaqbotError(f"{path}: permission denied") from None
     except FileNotFoundError:
         raise FaqbotError(f"{path}: folder does not exist") from None
+    except OSError as exc:
+        raise FaqbotError(f"{path}: cannot open: {exc.strerror or exc}") from None
 
 
 def _cmd_ask(args, stdin, stdout, stderr) -> int:

@@ -1,13 +1,18 @@
 """The interactive prompt for patients: prompt_toolkit session, completion, commands, context.
 
-``run_repl`` owns the PromptSession; the Bot decides every answer. Input and output can be given
-(prompt_toolkit's ``create_pipe_input`` and ``DummyOutput`` in tests), and everything shown goes
-through ``printable`` so no question or document can drive the terminal.
+``run_repl`` owns the PromptSession; the Bot decides every answer, and the Conversation carries the
+topic from one turn to the next. Input and output can be given (prompt_toolkit's
+``create_pipe_input`` and ``DummyOutput`` in tests), and everything shown goes through
+``printable`` so no question or document can drive the terminal. The pieces a terminal is not
+needed for (completion ranking, command texts, wrapping) are plain functions, tested as such.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
 import sys
+import textwrap
 from pathlib import Path
 from typing import Callable
 
@@ -15,9 +20,11 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.completion import Completer, Completion
 from prompt_toolkit.history import FileHistory, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit.keys import Keys
+from prompt_toolkit.styles import Style
 
-from .bot import Bot, Conversation, explain
-from .text import printable
+from .bot import Bot, Conversation, Reply, explain
+from .text import normalize, one_line, printable
 
 COMMANDS = {
     "/help": "show this help",
@@ -25,104 +32,195 @@ COMMANDS = {
     "/why": "show the candidates and scores behind my last answer",
     "/quit": "leave (Ctrl-D works too)",
 }
+# Ways to leave: the commands, and the bare words a patient is likely to type.
+QUIT_WORDS = {"/quit", "/exit", "/q", "/bye", "quit", "exit"}
+MAX_WIDTH = 100     # wider lines are hard to read, whatever the terminal
+MIN_QUESTION_CHARS = 2
+TOOLBAR = " Tab: complete a question   Up/Down: earlier questions   /help   Ctrl-D: leave "
+STYLE = Style.from_dict({"prompt": "bold"})
+_WORD = re.compile(r"[^\W_]+")
+_HANGING = re.compile(r"^\s*(?:(?:[-*\u2022]|\d+[.)])\s+)?")
 
 
 class QuestionCompleter(Completer):
-    """Completes commands after '/', and known questions whose words start like the typed text."""
+    """Tab completion: commands after '/', otherwise the known questions ranked by
+    ``completion_matches``; a completion replaces the whole line."""
 
     def __init__(self, questions: list[str]):
         self.questions = sorted(set(questions), key=str.lower)
 
     def get_completions(self, document, complete_event):
         typed = document.text_before_cursor
-        if typed.startswith("/"):
-            for command, meaning in COMMANDS.items():
-                if command.startswith(typed.strip()):
-                    yield Completion(command, start_position=-len(typed), display_meta=meaning)
+        if typed.lstrip().startswith("/"):
+            for command in command_matches(typed):
+                yield Completion(command, start_position=-len(typed), display_meta=COMMANDS[command])
             return
-        needle = typed.strip().lower()
-        if len(needle) < 2:
-            return
-        for question in completion_matches(self.questions, needle):
+        for question in completion_matches(self.questions, typed):
             yield Completion(question, start_position=-len(typed))
 
 
-def completion_matches(questions: list[str], needle: str, limit: int = 12) -> list[str]:
-    """Questions that start with the typed text first, then those containing every typed word."""
-    words = needle.lower().split()
-    starts = [q for q in questions if q.lower().startswith(needle.lower())]
-    contains = [q for q in questions if q not in starts and all(w in q.lower() for w in words)]
+def command_matches(typed: str) -> list[str]:
+    """The commands that begin with what was typed (case ignored), in /help order."""
+    prefix = typed.strip().lower()
+    return [command for command in COMMANDS if command.startswith(prefix)]
+
+
+def completion_matches(questions: list[str], typed: str, limit: int = 12) -> list[str]:
+    """Known questions for the typed text, best first.
+
+    Questions that begin with the typed text come first; then those in which every typed word
+    begins some word of the question, in any order ("alcohol valp" finds "Can I drink alcohol
+    while taking magnesium valproate?"). Case, typography and extra spaces are ignored; fewer than
+    two typed characters complete nothing, so Tab on an empty line does not flood the screen.
+    """
+    needle = normalize(typed)
+    if len(needle) < MIN_QUESTION_CHARS:
+        return []
+    typed_words = _WORD.findall(needle)
+    starts, contains = [], []
+    for question in questions:
+        normal = normalize(question)
+        if normal.startswith(needle):
+            starts.append(question)
+        elif typed_words:
+            words = _WORD.findall(normal)
+            if all(any(word.startswith(typed_word) for word in words) for typed_word in typed_words):
+                contains.append(question)
     return (starts + contains)[:limit]
 
 
 def welcome_text(bot: Bot) -> str:
-    return (f"Hello, I'm {bot.intent_set.name}. I answer questions about {bot.topics_sentence()} "
-            "from my source documents. Type a question, /help for commands, Ctrl-D to leave.")
+    """What the bot answers, how it answers, and how to get help or leave: all in three lines."""
+    examples = [f"\"{min((i.question for i in intents), key=len)}\"" for intents in bot.intent_set.topics().values()]
+    text = (f"Hello, I'm {bot.intent_set.name}. I answer questions about {bot.topics_sentence()}, "
+            "using only the text of my source documents, and I say so when I'm not sure.")
+    if examples:
+        text += "\nAsk in your own words, for example: " + " or ".join(examples[:2])
+    return text + "\nType /help for commands, /topics for everything I can answer, Ctrl-D to leave."
 
 
 def help_text() -> str:
     lines = ["Ask a question in your own words, or use a command:"]
     lines += [f"  {command:8} {meaning}" for command, meaning in COMMANDS.items()]
-    lines.append("Up/Down recalls earlier questions; Tab completes known questions.")
+    lines += ["A follow-up such as \"what about alcohol?\" stays on the same subject.",
+              "When I offer numbered questions, reply with the number to read one.",
+              "Tab completes questions, Up/Down recalls earlier ones, Ctrl-C clears the line."]
     return "\n".join(lines)
 
 
 def topics_text(bot: Bot) -> str:
-    lines = []
+    lines = ["These are the questions I can answer (Tab completes them at the prompt):"]
     for topic, intents in bot.intent_set.topics().items():
-        lines.append(f"{topic}:")
+        files = sorted({i.source.file for i in intents if i.source is not None})
+        lines.append("")
+        lines.append(f"{topic} (from {', '.join(files)}):" if files else f"{topic}:")
         lines += [f"  - {intent.question}" for intent in intents]
     return "\n".join(lines)
 
 
+def why_text(conversation: Conversation) -> str:
+    """The explanation of the last reply, for curious patients and for staff."""
+    last = conversation.last
+    if last is None:
+        return "Ask a question first; then /why shows how I chose my answer."
+    lines = [f"How I chose my last answer (to \"{one_line(last.question, 60)}\"):"]
+    lines += ["  " + line for line in explain(last)]
+    if conversation.topic:
+        lines.append(f"  conversation topic: {conversation.topic}")
+    return "\n".join(lines)
+
+
+def unknown_command_text(text: str) -> str:
+    """A polite answer to a mistyped command, with the nearest real one when there is one."""
+    command = text.split()[0] if text.split() else text
+    shown = one_line(command, 40)
+    close = difflib.get_close_matches(command.lower(), list(COMMANDS), n=1, cutoff=0.6)
+    hint = f"Did you mean {close[0]}? " if close else ""
+    return f"Sorry, I don't know the command {shown}. {hint}The commands are {', '.join(COMMANDS)}."
+
+
+def wrap(text: str, width: int) -> str:
+    """Wrap each line to ``width`` at spaces; list items and numbered lines keep a hanging indent,
+    and long words (names, links) are never cut."""
+    lines = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        indent = " " * len(_HANGING.match(line).group())
+        lines += textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=False,
+                               break_on_hyphens=False) or [""]
+    return "\n".join(lines)
+
+
+def _ignore_mouse_reports() -> KeyBindings:
+    """Drop what looks like a terminal mouse report. Typed or pasted text such as "ESC[31m" parses
+    as one, and prompt_toolkit's own handler then crashes into "Press ENTER to continue..." (for
+    ever, once input has ended). Mouse support is off, so no real report is lost."""
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.Vt100MouseEvent)
+    def _(event) -> None:
+        pass
+
+    return bindings
+
+
 def run_repl(bot: Bot, input=None, output=None, history_file: Path | None = None,
-             write: Callable[[str], None] | None = None, on_reply: Callable | None = None) -> int:
+             write: Callable[[str], None] | None = None, on_reply: Callable[[Reply], None] | None = None) -> int:
     """Run the conversation until /quit or Ctrl-D; returns the exit status (0).
 
     ``write`` receives every text shown (default: standard output); ``on_reply`` every Reply.
+    History stays in memory unless ``history_file`` is given (the caller creates it private).
     """
     history = FileHistory(str(history_file)) if history_file else InMemoryHistory()
-    bindings = KeyBindings()
-    session = PromptSession(history=history, completer=QuestionCompleter(
-        [i.question for i in bot.intent_set.intents]), complete_while_typing=False,
-        key_bindings=bindings, input=input, output=output)
+    session = PromptSession(history=history, completer=QuestionCompleter([i.question for i in bot.intent_set.intents]),
+                            complete_while_typing=False, bottom_toolbar=TOOLBAR, style=STYLE,
+                            key_bindings=_ignore_mouse_reports(), input=input, output=output)
     conversation = Conversation()
 
     def say(text: str) -> None:
+        columns = session.output.get_size().columns
+        shown = wrap(printable(text), max(20, min(columns - 1, MAX_WIDTH))) + "\n"
         if write is not None:
-            write(printable(text) + "\n")
+            write(shown)
         else:
-            sys.stdout.write(printable(text) + "\n")
+            sys.stdout.write(shown)
             sys.stdout.flush()
 
     say(welcome_text(bot))
     while True:
         try:
-            line = session.prompt("you> ")
+            line = session.prompt([("class:prompt", "you> ")])
         except KeyboardInterrupt:
-            continue  # Ctrl-C abandons the line being typed
+            # Ctrl-C abandons the line being typed; on an empty line, say how to leave.
+            if not session.default_buffer.text.strip():
+                say("(To leave, press Ctrl-D or type /quit.)")
+            continue
         except EOFError:
-            say("Goodbye.")
+            say("Goodbye, and take care.")
             return 0
-        command = line.strip().lower()
-        if not command:
+        text = line.strip()
+        command = text.lower()
+        if not text:
             continue
-        if command in ("/quit", "/exit", "/q"):
-            say("Goodbye.")
+        if command in QUIT_WORDS:
+            say("Goodbye, and take care.")
             return 0
-        if command == "/help":
-            say(help_text())
-            continue
-        if command == "/topics":
-            say(topics_text(bot))
-            continue
-        if command == "/why":
-            say("\n".join(explain(conversation.last)) if conversation.last else "Ask a question first.")
-            continue
         if command.startswith("/"):
-            say(f"Unknown command {line.strip()}. Type /help for the commands.")
+            say("\n" + _command(command, text, bot, conversation) + "\n")
             continue
         reply = bot.reply(line, conversation)
         if on_reply is not None:
             on_reply(reply)
         say("\n" + reply.text + "\n")
+
+
+def _command(command: str, text: str, bot: Bot, conversation: Conversation) -> str:
+    if command == "/help":
+        return help_text()
+    if command == "/topics":
+        return topics_text(bot)
+    if command == "/why":
+        return why_text(conversation)
+    return unknown_command_text(text)
