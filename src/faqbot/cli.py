@@ -378,6 +378,8 @@ def _cmd_review(args, stdin, stdout, stderr) -> int:
     bot = load_bot(args)
     path = Path(args.file)
     result = review_questions(bot, read_questions(path), str(path))
+    for group in result.groups:
+        group.path = _shown(group.path) if group.path else None
     stdout.write(printable(render_review(result)))
     return EXIT_OK
 
