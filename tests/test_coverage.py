@@ -190,7 +190,7 @@ def test_the_bundled_tests_of_a_folder_are_its_tests_yaml_files(garden):
     ("- conversation: []\n", 1, "'conversation' must be a list of turns (say, expect), got a list"),
     ("- conversation:\n    - hi\n", 2, "each turn must be a mapping with 'say' and 'expect', got text"),
     ("- conversation:\n    - say: hi\n      expect: smalltalk\n  say: x\n", 4,
-     "unknown key 'say' in conversation (allowed: conversation, name)"),
+     "unknown key 'say' in conversation (allowed: conversation)"),
     ("- conversation:\n    - say: hi\n      expect: smalltalk\n      then: x\n", 4,
      "unknown key 'then' in turn (allowed: expect, say)"),
     ("- conversation:\n    - say: hi\n", 2, "turn is missing 'expect'"),
@@ -510,3 +510,11 @@ def test_html_escapes_what_tests_say(garden_bot, tmp_path):
     path = write(tmp_path, "- say: <script>alert(1)</script>\n  expect: rose-prune\n")
     page = render_html(coverage_report(garden_bot, [path]))
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_html_of_a_self_check_lists_its_findings(garden_bot):
+    page = render_html(self_check(garden_bot))
+    assert "<h1>faqbot coverage (self-check)</h1>" in page
+    assert "<h2>Thin intents (fewer than 5 examples)</h2>" in page and "<li>rose-flowers: 2</li>" in page
+    assert "<h2>Near-duplicate phrasings across intents</h2>" in page
+    assert 'class="matrix"' in page

@@ -16,7 +16,7 @@ that miss. This module never prints and never exits; the renderers are in ``cove
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from .yamlfile import LineDict, LineList, load_yaml, type_name
 
 STATUS_LABELS = ("fallback", "smalltalk", "emergency", "clarify")
 CASE_KEYS = {"say", "expect"}
-CONVERSATION_KEYS = {"conversation", "name"}
+CONVERSATION_KEYS = {"conversation"}
 NEAR_MISS_MARGIN = 5.0        # right, but the runner-up was within this many points
 THIN_EXAMPLES = 5             # intents with fewer examples than this are "thin"
 DUPLICATE_SIMILARITY = 90.0   # rapidfuzz token_sort_ratio at or above which two phrasings are near-duplicates
@@ -62,7 +62,6 @@ class Dialogue:
     """Utterances answered in one Conversation; a single case is a dialogue of one turn."""
 
     turns: tuple[Utterance, ...]
-    name: str | None = None
     is_conversation: bool = False
 
 
@@ -94,9 +93,6 @@ def _entry(path: Path, item, line: int) -> Dialogue:
     if "conversation" not in item:
         return Dialogue((_utterance(path, item, "test"),))
     _reject_unknown(path, item, CONVERSATION_KEYS, "conversation")
-    name = item.get("name")
-    if name is not None and (not isinstance(name, str) or not name.strip()):
-        raise DataFileError(path, item.line_of("name"), "'name' must be non-empty text")
     turns = item["conversation"]
     if not isinstance(turns, LineList) or not turns:
         raise DataFileError(path, item.line_of("conversation"),
@@ -107,7 +103,7 @@ def _entry(path: Path, item, line: int) -> Dialogue:
             raise DataFileError(path, turns.line_of(index),
                                 f"each turn must be a mapping with 'say' and 'expect', got {type_name(turn)}")
         parsed.append(_utterance(path, turn, "turn"))
-    return Dialogue(tuple(parsed), name.strip() if name else None, True)
+    return Dialogue(tuple(parsed), True)
 
 
 def _utterance(path: Path, item: LineDict, what: str) -> Utterance:
