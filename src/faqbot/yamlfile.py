@@ -68,24 +68,33 @@ def load_yaml(path: Path, text: str | None = None):
         text = read_text(path)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:
+            return None
+        return _build(node, path, set(), yaml.SafeLoader(""))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
-        if "\t" in problem or "tab" in str(problem).lower():
+        if "'\\t'" in problem or "tab" in str(problem).lower():
             problem = "tab character where YAML expects spaces (indent with spaces)"
         raise DataFileError(path, line, f"invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:
+        # Raw control characters: PyYAML reports a character offset, people need a line.
+        line = text.count("\n", 0, exc.position) + 1
+        raise DataFileError(path, line, f"control character U+{exc.character:04X} is not allowed in YAML "
+                                        "(write it as an escape in double quotes, or remove it)") from None
     except yaml.YAMLError as exc:
         raise DataFileError(path, None, f"invalid YAML: {exc}") from None
-    if node is None:
-        return None
-    return _build(node, path, set(), yaml.SafeLoader(""))
+    except RecursionError:
+        # compose and _build recurse once per nesting level; "[[[[...]]]]" must not crash.
+        raise DataFileError(path, None, "invalid YAML: nested too deeply") from None
 
 
 def _build(node, path: Path, seen: set, constructor):
     """Turn a composed node into Python values, refusing any node used twice (an alias)."""
     if id(node) in seen:
-        raise DataFileError(path, node.start_mark.line + 1, "YAML aliases (*name) are not allowed")
+        raise DataFileError(path, node.start_mark.line + 1,
+                            "YAML aliases (*name) are not allowed: the anchor (&name) here is used again")
     seen.add(id(node))
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
@@ -120,6 +129,11 @@ def _scalar(node, path: Path, constructor):
         return constructor.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         raise DataFileError(path, node.start_mark.line + 1, f"invalid value: {getattr(exc, 'problem', exc)}") from None
+    except Exception:  # noqa: BLE001 - PyYAML's scalar constructors raise anything on bad input
+        # e.g. ``!!int ''`` (IndexError), ``!!timestamp x`` (AttributeError), ``2001-02-30`` (ValueError),
+        # an integer of 5000 digits (ValueError): all are mistakes in the file, not bugs in faqbot.
+        raise DataFileError(path, node.start_mark.line + 1,
+                            f"invalid {node.tag.rsplit(':', 1)[-1]} value '{node.value[:40]}'") from None
 
 
 def type_name(value) -> str:
