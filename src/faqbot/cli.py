@@ -329,14 +329,16 @@ def _cmd_coverage(args, stdin, stdout, stderr) -> int:
     from .coverage_report import render, summary_line
     from .text import printable
 
-    bot = load_bot(args)
+    from .bot import Bot
+
+    folder = _shown(intents_folder(args))      # so the report names files as staff type them
+    bot = Bot.from_folder(folder)
     if args.self_check:
         if args.files:
             raise UsageError("--self-check takes no test files (it tests the intents' own examples)")
         report = self_check(bot)
     else:
-        folder = intents_folder(args)
-        files = [Path(f) for f in args.files] or [_shown(f) for f in suite_files(folder)]
+        files = [Path(f) for f in args.files] or suite_files(folder)
         if not files:
             raise FaqbotError(f"no coverage tests in {folder / 'tests'} (write some, or run --self-check)")
         report = coverage_report(bot, files, allow_unknown=args.allow_unknown)
@@ -362,7 +364,7 @@ def _shown(path: Path) -> Path:
     """A bundled path as staff would type it: relative to the working folder when inside it."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
+    except (ValueError, OSError):
         return path
 
 
