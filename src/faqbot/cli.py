@@ -325,11 +325,10 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
 
 def _cmd_coverage(args, stdin, stdout, stderr) -> int:
     """Run the tests (or the self-check), write the report, then apply the gates: exit 1 below them."""
+    from .bot import Bot
     from .coverage import coverage_report, gate_failures, self_check, suite_files
     from .coverage_report import render, summary_line
     from .text import printable
-
-    from .bot import Bot
 
     folder = _shown(intents_folder(args))      # so the report names files as staff type them
     bot = Bot.from_folder(folder)
