@@ -320,6 +320,22 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
                  f"{sum(len(i.examples) for i in intents)} examples, {len(bot.safety.rules)} emergency rules\n")
     if thin:
         stdout.write(f"note: {len(thin)} intents have fewer than 5 examples: {', '.join(thin)}\n")
+    return _report_integrity(folder, stdout)
+
+
+def _report_integrity(folder: Path, stdout) -> int:
+    """Answers that no longer match their documents fail the check (1); notes do not."""
+    from .integrity import check_folder
+    from .text import one_line
+
+    findings = check_folder(folder)
+    for finding in findings:
+        stdout.write(f"{'drift' if finding.drift else 'note'}: {one_line(str(finding), 400)}\n")
+    drifted = sorted({f.intent or str(f.path) for f in findings if f.drift})
+    if drifted:
+        stdout.write(f"{len(drifted)} intent(s) or document(s) no longer match: re-run 'faqbot extract' "
+                     "on the documents, review the answers, then check again\n")
+        return EXIT_RECORDS_FAILED
     return EXIT_OK
 
 

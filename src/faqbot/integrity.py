@@ -4,7 +4,7 @@ Answers are copied out of documents by ``faqbot extract``. When a document is ed
 (a dose corrected, a warning added) the copy goes stale, and a patient would be told the old text.
 This module re-extracts each document named by an intent file's ``document:`` key and compares
 every intent that has a ``source`` with the content now at its recorded place (section and line
-range), ignoring only whitespace, case and list markers. It returns findings; it never prints.
+range), ignoring only whitespace and list markers. It returns findings; it never prints.
 
 Intent files without ``document:`` (imported FAQ tables) have nothing to compare with and are
 skipped, as are hand-written intents without a ``source``.
@@ -21,7 +21,6 @@ from pathlib import Path
 from .errors import DataFileError
 from .extract import Pair, extract_document
 from .intents import Intent, intent_files, load_file
-from .text import normalize
 from .yamlfile import LineDict, load_yaml
 
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+\u2022\u25cf\u25aa]|\d+[.)])\s+", re.M)
@@ -86,8 +85,9 @@ def check_file(path: Path) -> list[Finding]:
 
 
 def comparable(text: str) -> str:
-    """Text reduced to what a reader sees: no list markers, whitespace collapsed, case folded."""
-    return normalize(_LIST_MARKER.sub("", text))
+    """Text as compared: list markers dropped and whitespace collapsed, nothing else, so that a
+    changed letter, number, punctuation mark or control character all count as a change."""
+    return " ".join(_LIST_MARKER.sub("", text).split())
 
 
 def _locate(intent: Intent, pairs: list[Pair]) -> Pair | None:
