@@ -11,7 +11,6 @@ import pytest
 DISCLAIMER = "Not medical advice; ask your doctor."
 
 TEA_INTENTS = """\
-document: tea.md
 intents:
   - id: tea-caffeine
     question: Does green tea contain caffeine?
