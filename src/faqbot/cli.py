@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .errors import FaqbotError
 
-EXIT_OK, EXIT_RECORDS_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_RECORDS_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 EPILOG = """\
 commands:
@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of standard output")
     batch.add_argument("--conversation", action="store_true",
                        help="treat the questions as one conversation (follow-ups use earlier turns)")
+    batch.add_argument("-q", "--quiet", action="store_true", help="no progress bar (it is shown only on a terminal)")
+    batch.add_argument("-j", "--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
+                       help="worker processes for long batches (default: one per CPU; 1 answers in this process)")
     batch.add_argument("--log-unanswered", metavar="FILE", help=LOG_UNANSWERED_HELP)
 
     extract = commands.add_parser("extract", parents=[common], help="documents -> intents")
@@ -155,7 +158,7 @@ def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) ->
         return EXIT_USAGE
     except KeyboardInterrupt:
         stderr.write("faqbot: interrupted\n")
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         _silence_broken_pipe(stdout)
         return EXIT_OK
@@ -245,15 +248,21 @@ def _cmd_ask(args, stdin, stdout, stderr) -> int:
     return EXIT_OK
 
 
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{value}'")
+    return int(value)
+
+
 def _cmd_batch(args, stdin, stdout, stderr) -> int:
-    from .batch import Writer, answer_items, read_items
+    """Answer every input as one stream; exit 1 if some records could not be read, 130 on Ctrl-C
+    (after saying how many were answered; with -o nothing is written)."""
+    from .batch import Writer, answer_items, atomic_output, read_items, text_lines_as_bytes
 
     bot = load_bot(args)
     stdin_bytes = getattr(stdin, "buffer", None)
-    if stdin_bytes is None and any(f == "-" for f in args.files):
-        from .batch import stream_text
-
-        stdin_bytes = stream_text(stdin.read())
+    if stdin_bytes is None and "-" in args.files:
+        stdin_bytes = text_lines_as_bytes(stdin)
     for name in args.files:
         if name != "-" and not Path(name).exists():
             raise FaqbotError(f"{name}: no such file")
@@ -264,24 +273,47 @@ def _cmd_batch(args, stdin, stdout, stderr) -> int:
         for name in args.files:
             yield from read_items(name, args.input_format, args.column, stdin_bytes)
 
+    progress = _batch_progress(args, stderr)
     log = _unanswered_log(args)
-    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else stdout
+    output = atomic_output(args.output) if args.output else contextlib.nullcontext(stdout)
+    outcomes = answer_items(bot, items(), conversation=args.conversation, jobs=getattr(args, "jobs", 1))
     failed = 0
+    writer = None
     try:
-        writer = Writer(out, args.format)
-        for outcome in answer_items(bot, items(), conversation=args.conversation):
-            writer.write(outcome)
-            failed += outcome.reply is None
-            if log and outcome.reply is not None:
-                log(outcome.reply.record())
-        writer.close()
+        with output as out, progress:
+            writer = Writer(out, args.format)
+            for outcome in outcomes:
+                writer.write(outcome)
+                failed += outcome.answer is None
+                if log and outcome.answer is not None:
+                    log(outcome.answer)
+                progress.update(writer.count)
+            progress.finish(writer.count)
+            writer.close()
+    except KeyboardInterrupt:
+        done = writer.count if writer is not None else 0
+        where = f"; {args.output} was not written" if args.output else ""
+        stderr.write(f"faqbot: interrupted: {done} question(s) answered{where}\n")
+        return EXIT_INTERRUPTED
     finally:
-        if args.output:
-            out.close()
+        outcomes.close()
     if failed:
         stderr.write(f"faqbot: {failed} record(s) could not be read; see their 'error' field\n")
         return EXIT_RECORDS_FAILED
     return EXIT_OK
+
+
+def _batch_progress(args, stderr):
+    """A progress bar on stderr when it is a terminal and --quiet was not given; else silence."""
+    from .progress import NoProgress, Progress
+
+    isatty = getattr(stderr, "isatty", None)
+    if getattr(args, "quiet", False) or not (isatty and isatty()):
+        return NoProgress()
+    from .batch import estimate_questions
+
+    totals = [estimate_questions(name, args.input_format) for name in args.files]
+    return Progress(stderr, None if None in totals else sum(totals))
 
 
 def _cmd_extract(args, stdin, stdout, stderr) -> int:

@@ -1,0 +1,229 @@
+"""How a batch run starts, ends and fails: -o written atomically, Ctrl-C, a closed stdout, the
+progress bar only on a terminal, and a hypothesis property over arbitrary input lines."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from faqbot.bot import Bot
+from faqbot.cli import _batch_progress, build_parser, main
+from faqbot.progress import NoProgress, Progress
+
+
+def run(argv, stdin_text: str = "", stderr=None):
+    stdout = io.StringIO()
+    stderr = stderr if stderr is not None else io.StringIO()
+    status = main(argv, stdin=io.StringIO(stdin_text), stdout=stdout, stderr=stderr)
+    return status, stdout.getvalue(), stderr.getvalue() if isinstance(stderr, io.StringIO) else ""
+
+
+QUESTIONS = "How do I brew coffee?\ngreen tea brewing\nDoes green tea contain caffeine?\nhello\n"
+
+
+# --- -o: complete or absent ------------------------------------------------------------------
+
+
+def test_output_file_is_complete_owner_only_and_leaves_no_temporary(tea_folder, tmp_path):
+    target = tmp_path / "out" / "answers.jsonl"
+    target.parent.mkdir()
+    status, out, err = run(["batch", "-", "--intents", str(tea_folder), "-o", str(target)], QUESTIONS)
+    assert (status, out, err) == (0, "", "")
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 4
+    assert os.listdir(target.parent) == ["answers.jsonl"]
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.fixture
+def interrupt_on_third(monkeypatch):
+    """Bot.reply raises KeyboardInterrupt on the third question, as Ctrl-C would mid-run."""
+    original = Bot.reply
+    calls = []
+
+    def reply(self, question, conversation=None):
+        calls.append(question)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return original(self, question, conversation)
+
+    monkeypatch.setattr(Bot, "reply", reply)
+
+
+def test_interrupted_run_leaves_no_output_file_and_says_how_far_it_got(tea_folder, tmp_path, interrupt_on_third):
+    target = tmp_path / "answers.csv"
+    status, out, err = run(["batch", "-", "--intents", str(tea_folder), "-o", str(target), "--format", "csv"], QUESTIONS)
+    assert status == 130
+    assert err == f"faqbot: interrupted: 2 question(s) answered; {target} was not written\n"
+    assert os.listdir(tmp_path) == ["intents"]
+
+
+def test_interrupted_run_keeps_an_earlier_complete_output(tea_folder, tmp_path, interrupt_on_third):
+    target = tmp_path / "answers.jsonl"
+    target.write_text("earlier run\n", encoding="utf-8")
+    status, _, _ = run(["batch", "-", "--intents", str(tea_folder), "-o", str(target)], QUESTIONS)
+    assert status == 130
+    assert target.read_text(encoding="utf-8") == "earlier run\n"
+
+
+def test_interrupted_run_to_stdout_keeps_the_records_already_written(tea_folder, interrupt_on_third):
+    status, out, err = run(["batch", "-", "--intents", str(tea_folder), "-j", "1"], QUESTIONS)
+    assert status == 130
+    assert [json.loads(line)["n"] for line in out.splitlines()] == [1, 2]
+    assert err == "faqbot: interrupted: 2 question(s) answered\n"
+
+
+@pytest.mark.parametrize("where, message", [
+    ("missing/answers.jsonl", "folder {tmp}/missing does not exist"),
+    ("", "is a directory; give a file name for the output"),
+])
+def test_output_into_a_missing_folder_or_onto_a_folder_is_a_usage_error(tea_folder, tmp_path, where, message):
+    status, out, err = run(["batch", "-", "--intents", str(tea_folder), "-o", str(tmp_path / where)], QUESTIONS)
+    assert (status, out) == (2, "")
+    assert message.format(tmp=tmp_path) in err
+
+
+# --- closed stdout ---------------------------------------------------------------------------
+
+
+class ClosesAfter(io.StringIO):
+    """A stdout whose reader goes away after ``lines`` lines, like `| head`."""
+
+    def __init__(self, lines: int):
+        super().__init__()
+        self.lines = lines
+
+    def write(self, text: str) -> int:
+        if self.getvalue().count("\n") >= self.lines:
+            raise BrokenPipeError(32, "Broken pipe")
+        return super().write(text)
+
+    def fileno(self) -> int:
+        raise io.UnsupportedOperation("no file descriptor")
+
+
+def test_closed_stdout_ends_quietly(tea_folder):
+    stdout, stderr = ClosesAfter(1), io.StringIO()
+    status = main(["batch", "-", "--intents", str(tea_folder)], stdin=io.StringIO(QUESTIONS * 50),
+                  stdout=stdout, stderr=stderr)
+    assert (status, stderr.getvalue()) == (0, "")
+    assert stdout.getvalue().count("\n") == 1
+
+
+def test_piped_into_head_ends_quietly(tea_folder, tmp_path):
+    questions = tmp_path / "big.txt"
+    questions.write_text(QUESTIONS * 2000, encoding="utf-8")
+    command = (f"{sys.executable} -c 'import sys; from faqbot.cli import main; sys.exit(main())' "
+               f"batch {questions} --intents {tea_folder} | head -n 2")
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=120)
+    assert done.stderr == ""
+    assert len(done.stdout.splitlines()) == 2
+    assert done.returncode == 0
+
+
+# --- progress --------------------------------------------------------------------------------
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def batch_args(*argv):
+    return build_parser().parse_args(["batch", *argv])
+
+
+def test_progress_only_on_a_terminal_and_not_with_quiet(tmp_path):
+    assert isinstance(_batch_progress(batch_args("-"), io.StringIO()), NoProgress)
+    assert isinstance(_batch_progress(batch_args("-", "--quiet"), FakeTerminal()), NoProgress)
+    shown = _batch_progress(batch_args("-"), FakeTerminal())
+    assert isinstance(shown, Progress) and shown.total is None
+
+
+def test_progress_total_is_estimated_from_the_files(tmp_path):
+    (tmp_path / "a.txt").write_text("q1\n\n# note\nq2\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("question\nq3\n", encoding="utf-8")
+    shown = _batch_progress(batch_args(str(tmp_path / "a.txt"), str(tmp_path / "b.csv")), FakeTerminal())
+    assert shown.total == 3
+
+
+def test_stderr_not_a_terminal_gets_no_progress(tea_folder):
+    status, out, err = run(["batch", "-", "--intents", str(tea_folder)], QUESTIONS)
+    assert (status, err) == (0, "")
+    assert len(out.splitlines()) == 4
+
+
+def test_progress_bar_draws_on_a_real_terminal(tea_folder):
+    """On a pseudo-terminal the bar shows the count and rate; stdout still gets only records."""
+    master, slave = os.openpty()
+    shown = []
+    reader = threading.Thread(target=lambda: _drain(master, shown), daemon=True)
+    reader.start()
+    with open(slave, "w", encoding="utf-8", closefd=True) as terminal:
+        status, out, _ = run(["batch", "-", "--intents", str(tea_folder)], QUESTIONS, stderr=terminal)
+    reader.join(timeout=10)
+    assert status == 0 and len(out.splitlines()) == 4
+    screen = b"".join(shown).decode("utf-8", "replace")
+    assert "answering" in screen and "4" in screen and "questions/s" in screen
+
+
+def _drain(fd: int, into: list) -> None:
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        into.append(chunk)
+
+
+# --- one record per question, in order, whatever the lines ----------------------------------
+
+
+def expected_records(data: bytes) -> list[tuple[int, str | None]]:
+    """The txt contract over raw bytes: each line not valid UTF-8 is an error record; every other
+    line that is neither blank nor a '#' comment is a question, stripped."""
+    expected = []
+    for number, line in enumerate(data.split(b"\n"), 1):
+        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        try:
+            text = line.rstrip(b"\r").decode("utf-8").strip()
+        except UnicodeDecodeError:
+            expected.append((number, None))
+            continue
+        if text and not text.startswith("#"):
+            expected.append((number, text))
+    return expected
+
+
+line_bytes = st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"), max_size=30).map(
+        lambda t: t.encode("utf-8")),
+    st.binary(max_size=12).filter(lambda b: b"\n" not in b),
+    st.sampled_from([b"", b"   ", b"# comment", b"\xef\xbb\xbfwith bom", b"crlf line\r", b"\xff\xfe"]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(line_bytes, max_size=8), st.booleans())
+def test_property_one_record_per_question_in_order(tea_folder, tmp_path, lines, final_newline):
+    data = b"\n".join(lines) + (b"\n" if final_newline and lines else b"")
+    path = tmp_path / "q.txt"
+    path.write_bytes(data)
+    status, out, err = run(["batch", str(path), "--intents", str(tea_folder), "-j", "1"])
+    records = [json.loads(line) for line in out.splitlines()]
+    expected = expected_records(data)
+    assert [r["n"] for r in records] == list(range(1, len(expected) + 1))
+    assert [(r["question"], r["status"] == "error") for r in records] == [(q, q is None) for _, q in expected]
+    assert [r["error"] for r in records if r["status"] == "error"] == [
+        f"{path}:{number}: line is not valid UTF-8" for number, q in expected if q is None]
+    assert status == (1 if any(q is None for _, q in expected) else 0)
