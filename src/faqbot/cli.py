@@ -200,7 +200,12 @@ def _cmd_chat(args, stdin, stdout, stderr) -> int:
         _private_file(history)
     log = _unanswered_log(args)
     on_reply = (lambda reply: log(reply.record())) if log else None
-    return run_repl(bot, history_file=history, write=stdout.write, on_reply=on_reply)
+
+    def show(text: str) -> None:
+        stdout.write(text)
+        stdout.flush()  # each reply before the next prompt, even when the output is piped (| tee)
+
+    return run_repl(bot, history_file=history, write=show, on_reply=on_reply)
 
 
 def _unanswered_log(args):

@@ -21,6 +21,7 @@ from prompt_toolkit.completion import Completer, Completion
 from prompt_toolkit.history import FileHistory, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.keys import Keys
+from prompt_toolkit.output import create_output
 from prompt_toolkit.styles import Style
 
 from .bot import Bot, Conversation, Reply, explain
@@ -174,6 +175,8 @@ def run_repl(bot: Bot, input=None, output=None, history_file: Path | None = None
     History stays in memory unless ``history_file`` is given (the caller creates it private).
     """
     history = FileHistory(str(history_file)) if history_file else InMemoryHistory()
+    if output is None and not sys.stdout.isatty() and sys.stderr.isatty():
+        output = create_output(always_prefer_tty=True)  # `faqbot | tee`: the prompt on the terminal
     session = PromptSession(history=history, completer=QuestionCompleter([i.question for i in bot.intent_set.intents]),
                             complete_while_typing=False, bottom_toolbar=TOOLBAR, style=STYLE,
                             key_bindings=_ignore_mouse_reports(), input=input, output=output)
