@@ -98,7 +98,9 @@ def test_bot_yaml_and_its_disclaimer_are_required(tmp_path, bot, message):
 
 def test_folders_that_hold_no_intents(tmp_path):
     for path, message in [(tmp_path / "nope", "no such intents folder"),
-                          (write_folder(tmp_path / "empty", {"bot.yaml": BOT}), "no intent files (*.yaml) in this folder")]:
+                          (write_folder(tmp_path / "empty", {"bot.yaml": BOT}), "no intent files (*.yaml) in this folder"),
+                          (write_folder(tmp_path / "none", {"bot.yaml": BOT, "x.yaml": "intents: []\n"}),
+                           "no intents: every intent file here has an empty 'intents' list")]:
         with pytest.raises(DataFileError) as error:
             load_folder(path)
         assert str(error.value) == f"{path}: {message}"

@@ -19,8 +19,8 @@ from prompt_toolkit.output import DummyOutput
 from conftest import DISCLAIMER, write_folder
 from faqbot.bot import Bot
 from faqbot.cli import main
-from faqbot.repl import (COMMANDS, QuestionCompleter, command_matches, completion_matches, help_text,
-                         run_repl, wrap)
+from faqbot.repl import (COMMANDS, TOOLBARS, QuestionCompleter, command_matches, completion_matches, help_text,
+                         run_repl, toolbar_text, wrap)
 
 ENTER, CTRL_C, CTRL_D = "\r", "\x03", "\x04"
 
@@ -234,6 +234,14 @@ def test_the_completer_replaces_the_whole_line():
     assert [(c.text, c.start_position, c.display_meta_text) for c in commands] == [("/help", -3, "show this help")]
 
 
+def test_the_key_hints_shrink_to_fit_the_terminal():
+    """The widest hint line that fits is shown; a very narrow terminal shows none rather than a cut one."""
+    assert toolbar_text(120) == TOOLBARS[0]
+    assert toolbar_text(len(TOOLBARS[1])) == TOOLBARS[1]
+    assert toolbar_text(30) == TOOLBARS[2]
+    assert toolbar_text(10) == ""
+
+
 # --- wrapping -----------------------------------------------------------------------------------
 
 
@@ -309,3 +317,23 @@ def test_an_unusable_history_file_is_a_one_line_error(tea_folder, tmp_path, make
     status, out, err = chat_through_main(["chat", "--intents", str(tea_folder), "--history", str(target)], "")
     assert (status, out) == (2, "")
     assert err == f"faqbot: error: {target}: {message}\n"
+
+
+def test_a_history_file_the_bot_may_not_open_is_a_one_line_error(tea_folder, tmp_path, monkeypatch):
+    """As root every file is readable, so the refusal is simulated where the file is opened."""
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("faqbot.cli.os.open", refuse)
+    history = tmp_path / "history.txt"
+    status, out, err = chat_through_main(["chat", "--intents", str(tea_folder), "--history", str(history)], "")
+    assert (status, out, err) == (2, "", f"faqbot: error: {history}: permission denied\n")
+
+
+def test_a_history_file_that_is_not_text_still_starts_the_prompt(tea_folder, tmp_path):
+    history = tmp_path / "history.txt"
+    history.write_bytes(b"\xff\xfe\x00garbage\n+\xc3(\n")
+    status, out, err = chat_through_main(["chat", "--intents", str(tea_folder), "--history", str(history)],
+                                         "how do I brew coffee" + ENTER)
+    assert (status, err) == (0, "")
+    assert "Pour hot water over ground coffee." in out

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from prompt_toolkit import PromptSession
+from prompt_toolkit.application import get_app
 from prompt_toolkit.completion import Completer, Completion
 from prompt_toolkit.history import FileHistory, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
@@ -37,7 +38,9 @@ COMMANDS = {
 QUIT_WORDS = {"/quit", "/exit", "/q", "/bye", "quit", "exit"}
 MAX_WIDTH = 100     # wider lines are hard to read, whatever the terminal
 MIN_QUESTION_CHARS = 2
-TOOLBAR = " Tab: complete a question   Up/Down: earlier questions   /help   Ctrl-D: leave "
+# The key hints at the bottom, longest first: the widest that fits the terminal is shown.
+TOOLBARS = (" Tab: complete a question   Up/Down: earlier questions   /help   Ctrl-D: leave ",
+            " Tab: complete   Up/Down: history   /help   Ctrl-D: leave ", " /help   Ctrl-D: leave ")
 STYLE = Style.from_dict({"prompt": "bold"})
 _WORD = re.compile(r"[^\W_]+")
 _HANGING = re.compile(r"^\s*(?:(?:[-*\u2022]|\d+[.)])\s+)?")
@@ -167,6 +170,15 @@ def _ignore_mouse_reports() -> KeyBindings:
     return bindings
 
 
+def toolbar_text(columns: int) -> str:
+    """The key hints for a terminal this wide; none when even the shortest would be cut."""
+    return next((text for text in TOOLBARS if len(text) <= columns), "")
+
+
+def _toolbar() -> str:
+    return toolbar_text(get_app().output.get_size().columns)
+
+
 def run_repl(bot: Bot, input=None, output=None, history_file: Path | None = None,
              write: Callable[[str], None] | None = None, on_reply: Callable[[Reply], None] | None = None) -> int:
     """Run the conversation until /quit or Ctrl-D; returns the exit status (0).
@@ -178,7 +190,7 @@ def run_repl(bot: Bot, input=None, output=None, history_file: Path | None = None
     if output is None and not sys.stdout.isatty() and sys.stderr.isatty():
         output = create_output(always_prefer_tty=True)  # `faqbot | tee`: the prompt on the terminal
     session = PromptSession(history=history, completer=QuestionCompleter([i.question for i in bot.intent_set.intents]),
-                            complete_while_typing=False, bottom_toolbar=TOOLBAR, style=STYLE,
+                            complete_while_typing=False, bottom_toolbar=_toolbar, style=STYLE,
                             key_bindings=_ignore_mouse_reports(), input=input, output=output)
     conversation = Conversation()
 
