@@ -80,6 +80,9 @@ def read_items(path: str, fmt: str | None = None, column: str = "question", stdi
             yield from _read_csv(lines, name, "\t" if fmt == "tsv" else ",", column)
         else:
             yield from _read_jsonl(lines, name, column)
+    except OSError as exc:
+        # The file opened but reading failed (a disk or network error, /proc/self/mem): one line.
+        raise DataFileError(name, None, f"cannot read: {exc.strerror or exc}") from None
     finally:
         if path != "-":
             raw.close()

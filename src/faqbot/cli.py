@@ -1,6 +1,7 @@
 """Command line: the only place that prints errors and chooses exit codes.
 
-Exit codes: 0 ok; 1 some records failed (batch) or a gate failed (coverage); 2 usage or data error.
+Exit codes: 0 ok; 1 some records failed (batch), answers drifted from their documents (check)
+or a gate failed (coverage); 2 usage or data error.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ The intents folder is --intents DIR (before or after the command), or FAQBOT_INT
 bundled one. With no command, a terminal gets the prompt and piped input is answered as a batch.
 
 exit status: 0 ok, 1 some records failed, 2 usage or data error
+  1: batch questions that could not be read; check found answers that no longer match their
+     documents (drift); coverage fell below --min-accuracy or --min-recall
+  2: bad command line, or a file that is missing, unreadable or invalid (nothing is answered)
 """
 
 
@@ -219,8 +223,6 @@ def _unanswered_log(args):
     return UnansweredLog(Path(path))
 
 
-
-
 def _private_file(path: Path) -> None:
     """Create a file only its owner can read (history and logs hold what patients typed).
 
@@ -322,12 +324,16 @@ def _batch_progress(args, stderr):
 
 
 def _cmd_extract(args, stdin, stdout, stderr) -> int:
+    from .text import one_line
     from .workspace import extract_into
 
     for file_report in extract_into(Path(args.documents), Path(args.into)):
         report = file_report.report
         total = len(report.added) + len(report.changed) + len(report.unchanged)
-        stdout.write(f"{file_report.document} -> {file_report.path} (topic: {file_report.topic}): "
+        # File names and the topic come from the documents: shown inert, like everything else.
+        document, target, topic = (one_line(str(x), 200) for x in (file_report.document, file_report.path,
+                                                                   file_report.topic))
+        stdout.write(f"{document} -> {target} (topic: {topic}): "
                      f"{total} intents, {len(report.added)} added, {len(report.changed)} changed, "
                      f"{len(report.removed)} removed\n")
         for label, ids in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
@@ -337,24 +343,26 @@ def _cmd_extract(args, stdin, stdout, stderr) -> int:
 
 
 def _cmd_import(args, stdin, stdout, stderr) -> int:
+    from .text import one_line
     from .workspace import import_into
 
     target, report = import_into(Path(args.table), Path(args.into), args.topic)
     total = len(report.added) + len(report.changed) + len(report.unchanged)
-    stdout.write(f"{args.table} -> {target}: {total} intents, {len(report.added)} added, "
-                 f"{len(report.changed)} changed, {len(report.removed)} removed\n")
+    stdout.write(f"{one_line(args.table, 200)} -> {one_line(str(target), 200)}: {total} intents, "
+                 f"{len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed\n")
     return EXIT_OK
 
 
 def _cmd_check(args, stdin, stdout, stderr) -> int:
     from .bot import Bot
+    from .text import printable
 
     folder = Path(args.folder) if args.folder else intents_folder(args)
     bot = Bot.from_folder(folder)
     intents = bot.intent_set.intents
     thin = [i.id for i in intents if len(i.examples) < 5]
-    stdout.write(f"{folder}: ok, {len(intents)} intents in {len(bot.intent_set.topics())} topics, "
-                 f"{sum(len(i.examples) for i in intents)} examples, {len(bot.safety.rules)} emergency rules\n")
+    stdout.write(f"{printable(str(folder))}: ok, {len(intents)} intents in {len(bot.intent_set.topics())} "
+                 f"topics, {sum(len(i.examples) for i in intents)} examples, {len(bot.safety.rules)} emergency rules\n")
     if thin:
         stdout.write(f"note: {len(thin)} intents have fewer than 5 examples: {', '.join(thin)}\n")
     return _report_integrity(folder, stdout)

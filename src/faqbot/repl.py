@@ -60,7 +60,8 @@ class QuestionCompleter(Completer):
                 yield Completion(command, start_position=-len(typed), display_meta=COMMANDS[command])
             return
         for question in completion_matches(self.questions, typed):
-            yield Completion(question, start_position=-len(typed))
+            # The menu shows intents-file text: inert, like everything else the REPL shows.
+            yield Completion(question, start_position=-len(typed), display=one_line(question, 200))
 
 
 def command_matches(typed: str) -> list[str]:
@@ -225,10 +226,14 @@ def run_repl(bot: Bot, input=None, output=None, history_file: Path | None = None
         if command.startswith("/"):
             say("\n" + _command(command, text, bot, conversation) + "\n")
             continue
-        reply = bot.reply(line, conversation)
-        if on_reply is not None:
-            on_reply(reply)
-        say("\n" + reply.text + "\n")
+        try:
+            reply = bot.reply(line, conversation)
+            if on_reply is not None:
+                on_reply(reply)
+            say("\n" + reply.text + "\n")
+        except KeyboardInterrupt:
+            # Ctrl-C while a reply is worked out or shown: drop it and prompt again, as a shell does.
+            say("\n(Interrupted.)")
 
 
 def _command(command: str, text: str, bot: Bot, conversation: Conversation) -> str:

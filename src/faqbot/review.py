@@ -11,6 +11,7 @@ holds what patients typed.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -48,7 +49,9 @@ class UnansweredLog:
         entry = {"time": self.clock().isoformat(timespec="seconds"), "status": record["status"],
                  "question": record["question"], "score": record.get("score"),
                  "suggestions": list(record.get("suggestions") or [])}
-        with open(self.path, "a", encoding="utf-8") as out:
+        # Created owner-only here too, in case the file was removed since cli.py created it.
+        handle = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with open(handle, "a", encoding="utf-8") as out:
             out.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 

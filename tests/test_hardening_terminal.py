@@ -1,0 +1,216 @@
+"""Nothing a question, a document or an intents file contains can drive the terminal.
+
+Every text field of a hostile intents folder (questions, answers, topics, the bot's name, the
+disclaimer, the emergency message) and every question below carries escape sequences: CSI (clear
+screen, colours), OSC (set the window title), BEL, backspace, DEL, a bare carriage return (which
+would let text overwrite the line), an 8-bit CSI and a bidi override. Each way text reaches a
+terminal is then checked: none of these characters may come out raw.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from prompt_toolkit.document import Document
+from prompt_toolkit.formatted_text import to_plain_text
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from faqbot.bot import Bot
+from faqbot.cli import main
+from faqbot.repl import QuestionCompleter, run_repl
+
+RAW = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The same, as YAML double-quoted escapes, so the intents file itself is valid YAML.
+EVIL_YAML = r"\e[2J\e]0;owned\a\e[31m\r\u202e\x9b31m\b\x7f"
+EVIL = "\x1b[2J\x1b]0;owned\x07\x1b[31m\r\u202e\x9b31m\x08\x7f"
+
+
+def test_the_pattern_catches_every_character_of_the_payload():
+    assert "".join(RAW.findall(EVIL)) == "\x1b\x1b\x07\x1b\r\u202e\x9b\x08\x7f"
+
+
+@pytest.fixture
+def evil_folder(tmp_path) -> Path:
+    folder = tmp_path / "intents"
+    folder.mkdir()
+    (folder / "tea.yaml").write_text(textwrap.dedent(f"""\
+        intents:
+          - id: tea-caffeine
+            question: "Does green tea contain caffeine? {EVIL_YAML}"
+            examples: ["green tea caffeine {EVIL_YAML}"]
+            answer: "Yes {EVIL_YAML} some caffeine."
+            topic: "green tea {EVIL_YAML}"
+            source: {{file: "tea{EVIL_YAML}.md", section: "FAQs {EVIL_YAML}", lines: [3, 3]}}
+          - id: coffee-brew
+            question: "How do I brew coffee? {EVIL_YAML}"
+            answer: "Pour hot water {EVIL_YAML} over ground coffee."
+            topic: coffee
+        """), encoding="utf-8")
+    (folder / "bot.yaml").write_text(f'name: "teabot {EVIL_YAML}"\ndisclaimer: "Not advice {EVIL_YAML}."\n')
+    (folder / "safety.yaml").write_text(textwrap.dedent(f"""\
+        message: "Call 999 now {EVIL_YAML}"
+        rules:
+          - id: overdose
+            patterns: [overdose]
+            advice: "Go to hospital {EVIL_YAML}"
+            see: [tea-caffeine]
+        """))
+    return folder
+
+
+class Terminal(io.StringIO):
+    """A captured stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+QUESTIONS = [
+    "does green tea contain caffeine",          # answered: answer, source, disclaimer
+    "how do I brew it",                         # follow-up / clarify
+    "caffeine brew",                            # clarify or fallback with suggestions
+    "zzzz qqqq xxxx",                           # fallback
+    "I took an overdose",                       # emergency: message, advice, related answer
+    "hello",                                    # small talk: name, a question as example
+    f"what about {EVIL} green tea",             # the question itself is hostile
+]
+
+
+def run(argv: list[str], stdin: str = "", tty: bool = True) -> tuple[int, str, str]:
+    """Standard output is a terminal unless ``tty`` is False; standard error is not one (so batch
+    draws no progress bar, whose own escape sequences are not the point here)."""
+    stdout, stderr = Terminal() if tty else io.StringIO(), io.StringIO()
+    status = main(argv, stdin=io.StringIO(stdin), stdout=stdout, stderr=stderr)
+    return status, stdout.getvalue(), stderr.getvalue()
+
+
+def assert_inert(*texts: str) -> None:
+    for text in texts:
+        found = RAW.findall(text)
+        assert not found, f"raw control characters {found!r} in {text[:300]!r}"
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_ask_and_explain(evil_folder, question):
+    status, out, err = run(["--intents", str(evil_folder), "ask", "--explain", question])
+    assert status == 0
+    assert_inert(out, err)
+    assert "Not advice \\x1b[2J" in out  # shown, as visible escapes, not dropped
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "jsonl", "csv"])
+def test_batch_output_to_a_terminal(evil_folder, fmt):
+    status, out, err = run(["batch", "-", "--intents", str(evil_folder), "--format", fmt, "-j", "1"],
+                           stdin="\n".join(QUESTIONS) + "\n")
+    assert status == 0
+    assert_inert(out, err)
+
+
+def test_jsonl_stays_exact_data_while_inert(evil_folder):
+    status, out, _ = run(["batch", "-", "--intents", str(evil_folder), "-j", "1"], stdin="\n".join(QUESTIONS) + "\n")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert records[0]["answer"].startswith("Yes " + EVIL)
+    assert records[-1]["question"] == QUESTIONS[-1].strip()
+
+
+def test_csv_to_a_file_keeps_the_data_exact(evil_folder, tmp_path):
+    out = tmp_path / "out.csv"
+    status, _, _ = run(["batch", "-", "--intents", str(evil_folder), "--format", "csv", "-o", str(out), "-j", "1"],
+                       stdin=QUESTIONS[0] + "\n")
+    assert status == 0
+    assert "Yes " + EVIL in out.read_bytes().decode("utf-8")
+
+
+def test_the_piped_prompt_answers_inert(evil_folder):
+    """`echo question | faqbot` answers as a batch in text form."""
+    status, out, err = run(["--intents", str(evil_folder)], stdin="\n".join(QUESTIONS) + "\n", tty=False)
+    assert status == 0
+    assert_inert(out, err)
+
+
+def test_the_repl_shows_everything_inert(evil_folder):
+    bot = Bot.from_folder(evil_folder)
+    shown: list[str] = []
+    keys = "".join(q + "\r" for q in QUESTIONS) + "/topics\r/why\r/help\r/bogus\x1b[2J\r\x04"
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        assert run_repl(bot, input=pipe, output=DummyOutput(), write=shown.append) == 0
+    assert len(shown) > len(QUESTIONS)
+    assert_inert(*shown)
+    everything = "".join(shown)
+    assert "teabot \\x1b[2J" in everything and "green tea \\x1b[2J" in everything
+
+
+def test_completion_menu_entries_are_inert(evil_folder):
+    bot = Bot.from_folder(evil_folder)
+    completer = QuestionCompleter([i.question for i in bot.intent_set.intents])
+    completions = list(completer.get_completions(Document("does green"), None))
+    assert completions
+    assert_inert(*(to_plain_text(c.display) for c in completions))
+
+
+def test_check_extract_and_import_output_is_inert(tmp_path):
+    documents = tmp_path / f"docs{EVIL}"
+    documents.mkdir()
+    (documents / f"tea{EVIL}.md").write_text(
+        f"# Tea {EVIL}\n\n**Usage:**\nTea {EVIL} is nice.\n\n## FAQs\n* **Is tea safe?** Yes {EVIL} mostly.\n")
+    into = tmp_path / f"intents{EVIL}"
+    status, out, err = run(["extract", str(documents), "--into", str(into)])
+    assert status == 0 and "added" in out
+    assert_inert(out, err)
+    status, out, err = run(["check", str(into)])
+    assert status == 0
+    assert_inert(out, err)
+    table = tmp_path / f"faq{EVIL}.csv"
+    table.write_text(f'question,answer\n"What {EVIL}?","It {EVIL} is"\n')
+    status, out, err = run(["import", str(table), "--into", str(tmp_path / "imported")])
+    assert status == 0
+    assert_inert(out, err)
+
+
+def test_coverage_and_review_output_is_inert(evil_folder, tmp_path):
+    status, out, err = run(["--intents", str(evil_folder), "coverage", "--self-check"], tty=False)
+    assert status in (0, 1)
+    assert_inert(out, err)
+    status, out, err = run(["--intents", str(evil_folder), "coverage", "--self-check"])
+    # On a terminal the report has colours of its own; what is left must be inert (the payload's
+    # screen clear, title and BEL would remain).
+    assert_inert(re.sub(r"\x1b\[[0-9;]*m", "", out), err)
+    log = tmp_path / "unanswered.jsonl"
+    log.write_text("\n".join(json.dumps({"question": q}) for q in QUESTIONS) + "\n")
+    status, out, err = run(["--intents", str(evil_folder), "review", str(log)])
+    assert status == 0
+    assert_inert(out, err)
+
+
+@pytest.mark.parametrize("argv", [
+    ["batch", f"questions{EVIL}.txt"],
+    ["check", f"folder{EVIL}"],
+    ["--intents", f"folder{EVIL}", "ask", "hi"],
+    ["batch", "-", "--format", EVIL],
+    ["batch", "-", "--jobs", EVIL],
+    [f"--bogus{EVIL}"],
+    [f"command{EVIL}"],
+    ["batch", "-", "-o", f"/nonexistent{EVIL}/out.jsonl"],
+    ["extract", f"docs{EVIL}", "--into", "x"],
+    ["import", f"table{EVIL}.csv", "--into", "x"],
+])
+def test_errors_naming_files_and_values_are_inert(evil_folder, argv):
+    status, out, err = run(argv)
+    assert status == 2
+    assert err.startswith("faqbot: error: ") and err.count("\n") == 1
+    assert_inert(out, err)
+
+
+def test_an_invalid_value_in_an_intents_file_is_quoted_inert(evil_folder):
+    (evil_folder / "tea.yaml").write_text(f'intents:\n  - id: "tea{EVIL_YAML}"\n    question: q\n    answer: a\n    topic: t\n')
+    status, out, err = run(["check", str(evil_folder)])
+    assert status == 2
+    assert_inert(out, err)
+    assert "id 'tea\\x1b[2J" in err
