@@ -319,7 +319,7 @@ def test_each_dialogue_runs_through_one_conversation_of_its_own(tmp_path):
             self.seen = []
 
         def reply(self, question, conversation):
-            self.seen.append((question, id(conversation)))
+            self.seen.append((question, conversation))
             return Bot.reply(garden, question, conversation)
 
     garden = Bot.from_folder(make_garden(tmp_path))
@@ -336,8 +336,9 @@ def test_each_dialogue_runs_through_one_conversation_of_its_own(tmp_path):
         """)
     recorder = Recorder()
     run_dialogues(recorder, load_tests(path))
-    ids = [conversation for _, conversation in recorder.seen]
-    assert ids[1] == ids[2] and len({ids[0], ids[1], ids[3]}) == 3
+    seen = [conversation for _, conversation in recorder.seen]
+    assert seen[1] is seen[2]
+    assert seen[0] is not seen[1] and seen[3] is not seen[1] and seen[0] is not seen[3]
 
 
 def test_a_follow_up_is_answered_from_the_conversation(report):

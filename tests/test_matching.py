@@ -181,7 +181,8 @@ def test_answers_show_their_source(bot):
 
 
 def test_spelling_corrector_rules():
-    """Corrections need the same first letter, a small distance, and an unknown word."""
+    """Corrections need the same first letter, a small distance, and an unknown word; a cut-off
+    word is completed to the index's most used word it begins."""
     analyzer = Analyzer(Lexicon(), ["valproate magnesium epilepsy medicine matter"])
     assert analyzer.correct("valporate") == "valproate"
     assert analyzer.correct("magnessium") == "magnesium"
@@ -190,7 +191,8 @@ def test_spelling_corrector_rules():
     assert analyzer.correct("valproate") is None          # known
     assert analyzer.correct("fatter") is None              # first letter differs from "matter"
     assert analyzer.correct("xyzzy") is None               # nothing close
-    assert analyzer.correct("med") is None                 # too short to guess
+    assert analyzer.correct("med") == "medicine"           # cut off while typing
+    assert analyzer.correct("mz") is None                  # too short to guess
 
 
 def test_bundled_intents_answer_typical_patient_questions():

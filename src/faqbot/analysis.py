@@ -174,8 +174,10 @@ class Analyzer:
         once (Damerau-Levenshtein); the first letter must agree. Ties go to the word the index uses
         most.
         """
-        if word in self._vocabulary or not word.isalpha() or len(word) < 4 or stem(word) in self._known_stems:
+        if word in self._vocabulary or not word.isalpha() or len(word) < 3 or stem(word) in self._known_stems:
             return None
+        if len(word) < 4:
+            return self._completion(word)
         if word in self._cache:
             return self._cache[word]
         limit = 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
@@ -188,6 +190,12 @@ class Analyzer:
         if found:
             best = min(found, key=lambda hit: (hit[1], abs(len(hit[0]) - len(word)),
                                                -self._word_counts[hit[0]], hit[0]))[0]
+        best = best or self._completion(word)
         if len(self._cache) < 100_000:
             self._cache[word] = best
         return best
+
+    def _completion(self, prefix: str) -> str | None:
+        """The index's most used word beginning with a cut-off word ("eff" -> "effects"), if any."""
+        longer = [w for w in self._by_initial.get(prefix[0], ()) if w.startswith(prefix) and len(w) > len(prefix)]
+        return max(longer, key=lambda w: (self._word_counts[w], -len(w), w)) if longer else None
