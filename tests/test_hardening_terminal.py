@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import textwrap
 from pathlib import Path
@@ -214,3 +215,67 @@ def test_an_invalid_value_in_an_intents_file_is_quoted_inert(evil_folder):
     assert status == 2
     assert_inert(out, err)
     assert "id 'tea\\x1b[2J" in err
+
+
+# --- text that is not UTF-8 -----------------------------------------------------------------
+# A file name with bytes that are not UTF-8 reaches Python as lone surrogates ("\udcff"), and so
+# does a "\udcff" escape in a JSON-lines question. A terminal stream in a UTF-8 locale is strict:
+# writing such a character raised UnicodeEncodeError, with a traceback, before these were fixed.
+
+
+def strict_stream() -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", newline="")
+
+
+def run_strict(argv: list[str]) -> tuple[int, str, str]:
+    stdout, stderr = strict_stream(), strict_stream()
+    status = main(argv, stdin=io.StringIO(""), stdout=stdout, stderr=stderr)
+    return status, *(s.buffer.getvalue().decode("utf-8") for s in (stdout, stderr) if not s.flush())
+
+
+@pytest.fixture
+def undecodable_name(tmp_path) -> str:
+    name = os.fsdecode(os.path.join(os.fsencode(str(tmp_path)), b"bad\xff.txt"))
+    try:
+        Path(name).write_bytes(b"does green tea contain caffeine\n\xff\xfe\n")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system does not take file names that are not UTF-8")
+    return name
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "markdown", "text"])
+def test_a_file_name_that_is_not_utf8_is_written_in_every_format(evil_folder, undecodable_name, fmt, tmp_path):
+    status, out, err = run_strict(["batch", undecodable_name, "--intents", str(evil_folder), "--format", fmt, "-j", "1"])
+    assert status == 1
+    shown = json.loads(out.splitlines()[1])["error"] if fmt == "jsonl" else out
+    assert "bad\\udcff.txt:2: line is not valid UTF-8" in shown
+    status, _, _ = run_strict(["batch", undecodable_name, "--intents", str(evil_folder), "--format", fmt, "-j", "1",
+                               "-o", str(tmp_path / f"out.{fmt}")])
+    assert status == 1
+
+
+def test_a_folder_name_that_is_not_utf8_is_written(evil_folder, tmp_path):
+    target = os.fsdecode(os.path.join(os.fsencode(str(tmp_path)), b"in\xfftents"))
+    try:
+        evil_folder.rename(target)
+    except (OSError, UnicodeError):
+        pytest.skip("this file system does not take file names that are not UTF-8")
+    status, out, _ = run_strict(["check", target])
+    assert status == 0 and "in\\udcfftents: ok" in out
+    status, _, err = run_strict(["check", target + "-missing"])
+    assert status == 2 and "in\\udcfftents-missing: no such intents folder" in err
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "markdown", "text"])
+def test_a_lone_surrogate_escaped_in_json_input_is_written_in_every_format(evil_folder, fmt, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "zzz \\udcff qqq", "ref": "\\ud800"}\n', encoding="utf-8")
+    log = tmp_path / "unanswered.jsonl"
+    status, out, _ = run_strict(["batch", str(questions), "--intents", str(evil_folder), "--format", fmt, "-j", "1",
+                                 "--log-unanswered", str(log)])
+    assert status == 0
+    assert "zzz \\udcff qqq" in out
+    assert json.loads(log.read_text(encoding="utf-8"))["question"] == "zzz \udcff qqq"
+    status, _, _ = run_strict(["batch", str(questions), "--intents", str(evil_folder), "--format", fmt, "-j", "1",
+                               "-o", str(tmp_path / f"out.{fmt}")])
+    assert status == 0

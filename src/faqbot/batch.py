@@ -68,7 +68,9 @@ def read_items(path: str, fmt: str | None = None, column: str = "question", stdi
     if path == "-":
         raw, name = stdin, "<stdin>"
     else:
-        raw, name = _open(path), path
+        # The name goes into every record's "error" and into messages: printable, so that a name
+        # with control characters or bytes that are not UTF-8 can be written in every format.
+        raw, name = _open(path), printable(path)
     try:
         if fmt == "yaml":
             yield from _read_yaml(raw, name, column)
@@ -383,7 +385,12 @@ class Writer:
         row = dict(record)
         row["suggestions"] = " | ".join(record.get("suggestions") or [])
         row = {k: ("" if v is None else v) for k, v in row.items()}
-        return {k: printable(str(v)) for k, v in row.items()} if self._tty else row
+        if self._tty:
+            return {k: printable(str(v)) for k, v in row.items()}
+        # Exact, except what UTF-8 cannot hold: a lone surrogate (from a "\udcff" JSON escape) is
+        # written as that escape rather than crashing the write.
+        return {k: v.encode("utf-8", "backslashreplace").decode("utf-8") if isinstance(v, str) else v
+                for k, v in row.items()}
 
     def _csv(self, record: dict) -> None:
         row = self._csv_row(record)

@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process, utils
 from .analysis import stem
 from .bot import ANSWER_THRESHOLD, Bot, Conversation
 from .coverage import label_of
+from .text import json_printable
 from .yamlfile import read_text
 
 LOGGED_STATUSES = ("fallback", "clarify")
@@ -52,7 +53,9 @@ class UnansweredLog:
         # Created owner-only here too, in case the file was removed since cli.py created it.
         handle = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         with open(handle, "a", encoding="utf-8") as out:
-            out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            # json_printable: escapes, not raw control characters or lone surrogates, so the log
+            # can be shown on a terminal and written as UTF-8 whatever the question held.
+            out.write(json_printable(json.dumps(entry, ensure_ascii=False)) + "\n")
 
 
 def read_questions(path: Path) -> list[str]:

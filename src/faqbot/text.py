@@ -16,6 +16,9 @@ _TYPOGRAPHY = str.maketrans({
 })
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Shown as escapes when printing: the controls, and lone surrogates (bytes that were not UTF-8 in a
+# file name or an argument), which a strict UTF-8 output stream cannot even encode.
+_UNPRINTABLE = re.compile(_CONTROL.pattern[:-1] + r"\ud800-\udfff]")
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
@@ -85,7 +88,7 @@ def printable(text: str) -> str:
         code = ord(char)
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
-    return _CONTROL.sub(show, text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _UNPRINTABLE.sub(show, text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def json_printable(dumped: str) -> str:
@@ -94,7 +97,7 @@ def json_printable(dumped: str) -> str:
 
     (``json.dumps`` already escapes C0 controls; C1 controls and bidi marks it leaves raw.)
     """
-    return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
+    return _UNPRINTABLE.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
 
 
 def one_line(text: str, limit: int = 120) -> str:
