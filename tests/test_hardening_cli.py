@@ -170,6 +170,44 @@ def test_batch_into_a_pipe_closed_early_ends_quietly(tmp_path, folder, jobs):
     assert process.returncode == 0
 
 
+def test_output_to_a_pipe_is_written_into_it_not_replaced(tmp_path, folder):
+    """-o /dev/null, -o /dev/stdout: a device or a pipe must be written, never renamed over
+    (as root, the atomic rename of -o used to replace /dev/null itself with a file)."""
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    status, out, err = run(["--intents", str(folder), "batch", "-", "-j", "1", "-o", str(fifo)],
+                           stdin="does green tea contain caffeine\n")
+    reader.join(timeout=20)
+    assert (status, out, err) == (0, "", "")
+    assert fifo.is_fifo()
+    assert received and received[0].startswith(b'{"n": 1,')
+
+
+def test_output_through_a_symbolic_link_keeps_the_link(tmp_path, folder):
+    (tmp_path / "link.jsonl").symlink_to("real.jsonl")
+    status, _, _ = run(["--intents", str(folder), "batch", "-", "-j", "1", "-o", str(tmp_path / "link.jsonl")],
+                       stdin="does green tea contain caffeine\n")
+    assert status == 0
+    assert (tmp_path / "link.jsonl").is_symlink()
+    assert (tmp_path / "real.jsonl").read_text().startswith('{"n": 1,')
+
+
+@pytest.mark.skipif(not Path("/dev/full").is_char_device(), reason="needs /dev/full")
+@pytest.mark.parametrize("argv", [["batch", "-", "-j", "1"], ["ask", "caffeine"], ["check"]])
+def test_a_full_disk_is_a_one_line_error_not_a_traceback_or_silence(folder, argv):
+    with open("/dev/full", "w") as full:
+        process = faqbot_process("--intents", str(folder), *argv, stdin=subprocess.PIPE, stdout=full,
+                                 stderr=subprocess.PIPE)
+        _, err = process.communicate(b"does green tea contain caffeine\n", timeout=60)
+    assert process.returncode == 2
+    assert err.decode() == "faqbot: error: cannot write the output: No space left on device\n"
+
+
 # --- the prompt: Ctrl-C, Ctrl-D, history, resize -------------------------------------------
 
 

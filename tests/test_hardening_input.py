@@ -208,3 +208,28 @@ def test_property_batch_text_output_shows_nothing_raw(tiny_folder, text):
     status, out, err = run_batch(text, "--format", "text", "--intents", str(tiny_folder))
     assert status == 0 and err == ""
     assert not RAW_CONTROL.search(out)
+
+
+# --- emergencies in long or odd input -------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", [
+    "Some background first. " * 5000 + "Now my child is having a seizure right now, what do I do?",
+    "\x00" * 3000 + "I took too many tablets",
+    " " * 5000 + "\n" * 100 + "I took too many tablets",
+    "\x1b[0m" * 1000 + "my child is having a seizure right now",
+], ids=["emergency after a long story", "after NUL junk", "after blank lines", "after escape junk"])
+def test_an_emergency_at_the_end_of_a_long_paste_is_still_an_emergency(bundled_bot, question):
+    """Only the first 2,000 characters are matched, but the end of a longer message is triaged
+    too: a patient who pastes a long story and ends with the emergency must get the warning."""
+    assert len(question) > MAX_QUESTION_CHARS
+    assert bundled_bot.reply(question).status == "emergency"
+
+
+@pytest.mark.parametrize("question", ["seizure " * 125_000, "the skin is " * 100_000,
+                                      "my child is having a " * 50_000, "I took " * 150_000])
+def test_repetitive_megabyte_pastes_stay_fast(bundled_bot, question):
+    """Triage rules with '.*' are quadratic on long text: triaging a whole megabyte took minutes."""
+    started = time.perf_counter()
+    assert bundled_bot.reply(question).text.endswith(bundled_bot.disclaimer)
+    assert time.perf_counter() - started < 2.0

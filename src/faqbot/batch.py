@@ -332,6 +332,14 @@ def atomic_output(path: str | os.PathLike) -> Iterator[IO[str]]:
     target = Path(path)
     if target.is_dir():
         raise DataFileError(target, None, "is a directory; give a file name for the output")
+    if target.exists() and not target.is_file():
+        # A device or a pipe (-o /dev/null, -o /dev/stdout): renaming a file over it would destroy
+        # it (as root, /dev/null itself), so it is written as it is.
+        with open(target, "w", encoding="utf-8", newline="") as out:
+            yield out
+        return
+    # Through a symbolic link to the file it names: the link stays a link.
+    target = Path(os.path.realpath(target))
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise DataFileError(target, None, f"folder {folder} does not exist")

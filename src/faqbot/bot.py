@@ -122,7 +122,7 @@ class Bot:
     def reply(self, question: str, conversation: Conversation | None = None) -> Reply:
         conversation = conversation if conversation is not None else Conversation()
         question = question if isinstance(question, str) else str(question)
-        text = question[:MAX_QUESTION_CHARS]
+        text = question.strip()[:MAX_QUESTION_CHARS]
         reply = self._decide(question, text, conversation)
         reply = self._finish(reply)
         conversation.last = reply
@@ -135,12 +135,16 @@ class Bot:
         return reply
 
     def _decide(self, question: str, text: str, conversation: Conversation) -> Reply:
+        rule = self.safety.triage(text)
+        if rule is None and len(question) > len(text):
+            # A long paste may end with the emergency ("...and now she is fitting"), or start with
+            # junk: its end is triaged too. Two windows keep the time bounded whatever the length.
+            rule = self.safety.triage(question[-MAX_QUESTION_CHARS:])
+        if rule is not None:
+            return self._emergency(question, rule)
         normalised = normalize(text)
         if not tokenize(normalised):
             return Reply(question, "fallback", "Please type a question about " + self.topics_sentence() + ".")
-        rule = self.safety.triage(text)
-        if rule is not None:
-            return self._emergency(question, rule)
         chosen = self._chosen_option(normalised, conversation)
         if chosen is not None:
             return self._answer(question, chosen, 100.0, None)

@@ -154,7 +154,9 @@ def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) ->
                 args = build_parser().parse_args(argv)
         except SystemExit as done:  # --help and --version print to the given stdout, then stop
             return done.code if isinstance(done.code, int) else EXIT_OK
-        return _dispatch(args, stdin, stdout, stderr)
+        status = _dispatch(args, stdin, stdout, stderr)
+        stdout.flush()  # a failed write (full disk, closed pipe) shows here, not silently at exit
+        return status
     except FaqbotError as exc:
         from .text import one_line
 
@@ -166,6 +168,13 @@ def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) ->
     except BrokenPipeError:
         _silence_broken_pipe(stdout)
         return EXIT_OK
+    except OSError as exc:
+        # Reading errors are DataFileErrors by now; this is output that cannot be written.
+        from .text import one_line
+
+        where = one_line(str(exc.filename), 200) if exc.filename else "cannot write the output"
+        stderr.write(f"faqbot: error: {where}: {exc.strerror or exc}\n")
+        return EXIT_USAGE
 
 
 def _silence_broken_pipe(stdout) -> None:
