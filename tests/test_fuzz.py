@@ -22,7 +22,7 @@ from faqbot.extract import extract_document
 from faqbot.intents import load_file
 
 EXAMPLES = int(os.environ.get("FAQBOT_FUZZ_EXAMPLES", "0")) or None
-FUZZ = settings(max_examples=EXAMPLES or 120, deadline=None,
+FUZZ = settings(max_examples=EXAMPLES or 250, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 # Lines that steer the extractor into each of its branches, mixed with arbitrary text.

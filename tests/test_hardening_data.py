@@ -156,3 +156,36 @@ def test_yaml_is_only_ever_read_with_the_safe_loader():
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if unsafe.search(line)]
     assert offenders == []
+
+
+# --- coverage test files --------------------------------------------------------------------
+
+TEST_FILE_CASES = {
+    "malformed yaml": ("- say: [is there caffeine\n", "cases.yaml:2: invalid YAML"),
+    "tab indentation": ("- say: tea?\n\texpect: tea-caffeine\n", "cases.yaml:2: invalid YAML: tab character"),
+    "alias bomb": (BOMB, "cases.yaml:1: YAML aliases (*name) are not allowed"),
+    "binary": (b"\x00\x01\x02" * 50, "cases.yaml: binary file (contains NUL bytes)"),
+    "invalid utf-8": (b"- say: tea\n  expect: \xff\n", "cases.yaml:2: invalid UTF-8 text"),
+    "a folder": ("DIR", "cases.yaml: is a directory, not a file"),
+    "wrong type": ("- say: 42\n  expect: tea-caffeine\n", "cases.yaml:1:"),
+    "raw escape": ("- say: \"tea\"\n  expect: \x1b[2J\n", "cases.yaml:2: control character U+001B"),
+}
+
+
+@pytest.mark.parametrize("content, expected", TEST_FILE_CASES.values(), ids=TEST_FILE_CASES.keys())
+def test_a_broken_coverage_test_file_is_one_line_with_file_and_line(tmp_path, content, expected):
+    folder = make_folder(tmp_path, {})
+    cases = tmp_path / "cases.yaml"
+    if content == "DIR":
+        cases.mkdir()
+    elif isinstance(content, bytes):
+        cases.write_bytes(content)
+    else:
+        cases.write_text(content, encoding="utf-8")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    status = main(["--intents", str(folder), "coverage", str(cases)], stdout=stdout, stderr=stderr)
+    assert status == 2
+    assert stdout.getvalue() == ""
+    assert stderr.getvalue().count("\n") == 1 and "Traceback" not in stderr.getvalue()
+    assert stderr.getvalue().startswith(f"faqbot: error: {tmp_path}")
+    assert expected in stderr.getvalue()
