@@ -279,3 +279,21 @@ def test_a_lone_surrogate_escaped_in_json_input_is_written_in_every_format(evil_
     status, _, _ = run_strict(["batch", str(questions), "--intents", str(evil_folder), "--format", fmt, "-j", "1",
                                "-o", str(tmp_path / f"out.{fmt}")])
     assert status == 0
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".yaml", ".jsonl", ".csv"])
+def test_a_question_file_whose_name_holds_escapes_is_read_and_named_inert(evil_folder, tmp_path, suffix):
+    path = tmp_path / f"q{EVIL.replace(chr(13), '')}{suffix}"
+    body = {".txt": "does green tea contain caffeine\n", ".yaml": "- does green tea contain caffeine\n",
+            ".jsonl": '{"question": "does green tea contain caffeine"}\n',
+            ".csv": "question\ndoes green tea contain caffeine\n"}[suffix]
+    path.write_text(body, encoding="utf-8")
+    status, out, err = run(["batch", str(path), "--intents", str(evil_folder), "--format", "text", "-j", "1"])
+    assert (status, err) == (0, "")
+    assert "(answered" in out
+    # A bad record (or, for YAML, a bad file): the name in the message is shown inert.
+    path.write_bytes(path.read_bytes() + b"\xff\n" if suffix != ".yaml" else b"- [unclosed\n")
+    status, out, err = run(["batch", str(path), "--intents", str(evil_folder), "--format", "text", "-j", "1"])
+    assert status in (1, 2)
+    assert_inert(out, err)
+    assert "q\\x1b[2J" in out + err
