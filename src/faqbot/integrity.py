@@ -34,7 +34,7 @@ class Finding:
     line: int             # the intent's line, or the line of the ``document:`` key
     intent: str | None    # the intent id; None for a problem with the document itself
     message: str
-    drift: bool = True    # False: worth knowing, but the answers are not wrong (new content)
+    drift: bool = True    # False: worth knowing, but no answer is wrong (text moved, new content)
 
     def __str__(self) -> str:
         subject = f"{self.intent}: " if self.intent else ""
@@ -67,8 +67,8 @@ def check_file(path: Path) -> list[Finding]:
         if intent.source is None:
             continue
         if intent.source.file != document.name:
-            findings.append(Finding(path, intent.line, intent.id,
-                                    f"source file '{intent.source.file}' is not this file's document '{document.name}'"))
+            findings.append(Finding(path, intent.line, intent.id, f"source file '{intent.source.file}' "
+                                    f"is not this file's document '{document.name}'"))
             continue
         pair = _locate(intent, pairs)
         if pair is not None:
@@ -134,17 +134,16 @@ def _compare(path: Path, intent: Intent, pair: Pair | None, document: Path) -> F
 
 
 def _difference(answer: str, current: str, context: int = 3) -> str:
-    """The first place the two texts differ, a few words either side, for a one-line report."""
+    """Where two texts that differ (as ``comparable``) first differ, with the words just before,
+    short enough for a one-line report."""
     old, new = comparable(answer).split(), comparable(current).split()
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            continue
-        before = " ".join(old[max(0, i1 - context):i1])
-        was = " ".join(old[i1:i2][:2 * context]) or "(nothing)"
-        now = " ".join(new[j1:j2][:2 * context]) or "(nothing)"
-        lead = f"after \"{before}\", " if before else ""
-        return f"{lead}the answer has \"{was}\", the document has \"{now}\""
-    return "they differ"
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    _, i1, i2, j1, j2 = next(op for op in matcher.get_opcodes() if op[0] != "equal")
+    before = " ".join(old[max(0, i1 - context):i1])
+    was = " ".join(old[i1:i2][:2 * context]) or "(nothing)"
+    now = " ".join(new[j1:j2][:2 * context]) or "(nothing)"
+    lead = f"after \"{before}\", " if before else ""
+    return f"{lead}the answer has \"{was}\", the document has \"{now}\""
 
 
 def _place(document: Path, lines: tuple[int, int] | None) -> str:
