@@ -88,6 +88,12 @@ def test_general_questions_are_never_emergencies(rules, message):
     assert rules.triage(message) is None
 
 
+@pytest.mark.parametrize("hidden", ["\u00ad", "\u200b", "\u200d", "\u2060", "\ufeff"])
+def test_invisible_characters_inside_a_word_do_not_hide_an_emergency(rules, hidden):
+    """A soft hyphen or zero-width character pasted inside "seizure" is removed, not a space."""
+    assert rules.triage(f"my child is having a sei{hidden}zure right now").id == "seizure-now"
+
+
 def test_every_bundled_rule_has_positive_cases(rules):
     assert {r.id for r in rules.rules} == set(POSITIVE)
 

@@ -19,6 +19,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u
 # Shown as escapes when printing: the controls, and lone surrogates (bytes that were not UTF-8 in a
 # file name or an argument), which a strict UTF-8 output stream cannot even encode.
 _UNPRINTABLE = re.compile(_CONTROL.pattern[:-1] + r"\ud800-\udfff]")
+# Characters that are invisible inside a word (soft hyphen, zero-width space and joiners, BOM):
+# removed, not turned into spaces, so "sei\u00adzure" still reads "seizure" for triage and matching.
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
@@ -61,7 +64,7 @@ tomorrow yesterday weekend month months daily hour hours minute minutes call cal
 
 def normalize(text: str) -> str:
     """Unicode NFKC, typography to ASCII, case folded, control characters and escapes removed."""
-    text = _ANSI.sub(" ", text)
+    text = _INVISIBLE.sub("", _ANSI.sub(" ", text))
     text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY)
     text = _CONTROL.sub(" ", text)
     return " ".join(text.casefold().split())
