@@ -14,8 +14,11 @@ no intent knows weighs most, so "metformin" drags the score down), and an intent
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import math
 import re
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -36,6 +39,9 @@ LIGHT_WORD_FACTOR = 0.5   # weight of common English words (text.LIGHT_WORDS) re
 OFF_TOPIC_FACTOR = 0.7    # "valproate neurotransmitters" names valproate: other topics' intents count less
 TOPIC_SHARE = 0.8         # a topic term must sit in at least this share of its topic's intents' texts
 CHARACTER_CANDIDATES = 12
+UTTERANCE_CREDIT = 1.0    # a query term found in the intent's phrasings counts fully
+PRUNE_ABOVE = 2000        # postings read, or intents touched, beyond which ranking prunes (same result, faster)
+PRUNE_BUDGET = 1000       # postings of the rarest question terms that choose the candidates when pruning
 
 
 @dataclass
@@ -63,6 +69,32 @@ def _proper_names(text: str) -> list[str]:
     for line in text.splitlines():
         names += _NAME.findall(line.lstrip("- "))
     return names
+
+
+class Postings:
+    """One term's intent postings: intent indices (ascending, as the index is built in intent
+    order) and their credits, in two typed arrays. 12 bytes a posting instead of a tuple's 64:
+    with 50,000 intents there are millions, and tuples took most of the memory."""
+
+    __slots__ = ("intents", "credits")
+
+    def __init__(self):
+        self.intents = array("l")
+        self.credits = array("d")
+
+    def append(self, posting: tuple[int, float]) -> None:
+        self.intents.append(posting[0])
+        self.credits.append(posting[1])
+
+    def __iter__(self):
+        return zip(self.intents, self.credits)
+
+    def __len__(self) -> int:
+        return len(self.intents)
+
+    def holds(self, intent_index: int) -> bool:
+        i = bisect.bisect_left(self.intents, intent_index)
+        return i < len(self.intents) and self.intents[i] == intent_index
 
 
 class Matcher:
@@ -108,13 +140,15 @@ class Matcher:
         for position, terms in enumerate(self._phrasing_terms):
             for term in terms:
                 self._phrasing_postings[term].append(position)
-        self._phrasing_weight = [sum(self._idf[t] for t in terms) for terms in self._phrasing_terms]
-        self._intent_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        # fsum: exact whatever the order, and a frozenset's order changes with PYTHONHASHSEED, so a
+        # plain sum made ties (and suggestions) differ from one run, or worker process, to the next.
+        self._phrasing_weight = [math.fsum(self._idf[t] for t in terms) for terms in self._phrasing_terms]
+        self._intent_postings: dict[str, Postings] = defaultdict(Postings)
         lengths = [max(1, len(a)) for a in answer_terms]
         average = sum(lengths) / len(lengths) if lengths else 1.0
         for index in range(count):
             for term in utterance_terms[index]:
-                self._intent_postings[term].append((index, 1.0))
+                self._intent_postings[term].append((index, UTTERANCE_CREDIT))
             credit = ANSWER_CREDIT * min(1.0, (average / lengths[index]) ** ANSWER_LENGTH_POWER)
             names = set(analyzer.terms(" ".join(_proper_names(self.intents[index].answer))))
             for term in answer_terms[index]:
@@ -124,7 +158,6 @@ class Matcher:
                 else:
                     self._intent_postings[term].append((index, credit))
         self.topic_terms = self._topic_terms(utterance_terms, answer_terms)
-        self._intent_terms = [u | a for u, a in zip(utterance_terms, answer_terms)]  # for matched_terms
         # Every term of every topic's name ("magnesium" too, though two topics share it).
         self.subject_terms = {t for topic in self.intent_set.topics() for t in analyzer.terms(topic)}
 
@@ -173,36 +206,14 @@ class Matcher:
         total = sum(weights.values())
         if not terms or total <= 0:
             return MatchResult(analysis, [], unknown, named_topics)
-        matched = defaultdict(float)
-        for term, weight in weights.items():
-            for position in self._phrasing_postings.get(term, ()):
-                matched[position] += weight
-        best: dict[int, tuple[float, int]] = {}
-        beta2 = RECALL_BETA ** 2
-        for position, overlap in matched.items():
-            recall = overlap / total
-            precision = overlap / self._phrasing_weight[position]
-            f_score = (1 + beta2) * precision * recall / (beta2 * precision + recall)
-            intent_index = self._phrasing_intent[position]
-            if intent_index not in best or f_score > best[intent_index][0]:
-                best[intent_index] = (f_score, position)
-        coverage = defaultdict(float)
-        for term, weight in weights.items():
-            for intent_index, credit in self._intent_postings.get(term, ()):
-                coverage[intent_index] += weight * credit
         query_text = " ".join(sorted(terms))
         evidence = min(1.0, total / self._evidence_needed)
-        scored = []
-        for intent_index, covered in coverage.items():
-            topic = self.intents[intent_index].topic
-            if topic_only is not None and topic != topic_only:
-                continue
-            f_score, position = best.get(intent_index, (0.0, -1))
-            if len(named_topics) == 1 and topic not in named_topics:
-                covered, f_score = covered * OFF_TOPIC_FACTOR, f_score * OFF_TOPIC_FACTOR
-            lexical = BEST_PHRASING_WEIGHT * f_score + COVERAGE_WEIGHT * covered / total
-            scored.append([lexical, intent_index, position])
-        scored.sort(key=lambda row: -row[0])
+        off_topic = (lambda topic: topic not in named_topics) if len(named_topics) == 1 else (lambda topic: False)
+        scored = None
+        if sum(len(self._intent_postings.get(t, ())) for t in weights) > PRUNE_ABOVE:
+            scored = self._ranked_pruned(weights, total, off_topic, topic_only)
+        if scored is None:
+            scored = self._ranked(weights, total, off_topic, topic_only)
         candidates = []
         for lexical, intent_index, position in scored[:CHARACTER_CANDIDATES]:
             character = fuzz.token_sort_ratio(query_text, self._phrasing_text[position]) / 100 if position >= 0 else 0.0
@@ -213,12 +224,178 @@ class Matcher:
                 lexical + CHARACTER_WEIGHT * character * min(1.0, lexical / (1 - CHARACTER_WEIGHT)))
             intent = self.intents[intent_index]
             phrasing_terms = self._phrasing_terms[position] if position >= 0 else frozenset()
-            intent_terms = self._intent_terms[intent_index]
-            matched_terms = [t for t in terms if t in phrasing_terms or t in intent_terms]
+            matched_terms = [t for t in terms if t in phrasing_terms or self._holds(t, intent_index)]
             phrasing = self._phrasing_source(intent, position)
             candidates.append(Candidate(intent, round(min(score, 100.0), 1), phrasing, matched_terms))
         candidates.sort(key=lambda c: (-c.score, c.intent.id))
         return MatchResult(analysis, candidates[:limit], unknown, named_topics)
+
+    @staticmethod
+    def _f_score(overlap: float, total: float, phrasing_weight: float) -> float:
+        """How well one phrasing fits: F-measure of the question's share it covers (recall) and
+        its own share the question covers (precision), recall weighted by RECALL_BETA.
+        Grows with ``overlap`` and shrinks with ``phrasing_weight`` (``_ranked_pruned`` relies on it)."""
+        beta2 = RECALL_BETA ** 2
+        recall = overlap / total
+        precision = overlap / phrasing_weight
+        return (1 + beta2) * precision * recall / (beta2 * precision + recall)
+
+    def _lexical(self, f_score: float, covered: float, total: float, off_topic: bool) -> float:
+        """An intent's word-level score from its best phrasing and its coverage of the question.
+
+        Must not decrease when ``f_score`` or ``covered`` grows: ``_ranked_pruned`` relies on it."""
+        if off_topic:
+            covered, f_score = covered * OFF_TOPIC_FACTOR, f_score * OFF_TOPIC_FACTOR
+        return BEST_PHRASING_WEIGHT * f_score + COVERAGE_WEIGHT * covered / total
+
+    def _ranked(self, weights, total, off_topic, topic_only) -> list[list]:
+        """Rows [lexical, intent, best phrasing or -1] of the intents holding a question term,
+        best first; ties keep the order intents were first met in (``coverage``'s order). With
+        more than PRUNE_ABOVE intents only the first rows are scored (see ``_rows_until_cut``)."""
+        terms = list(weights)
+        coverage = defaultdict(float)
+        for term, weight in weights.items():
+            for intent_index, credit in self._intent_postings.get(term, ()):
+                coverage[intent_index] += weight * credit
+        if len(coverage) > PRUNE_ABOVE:
+            rows, _ = self._rows_until_cut(coverage, terms, weights, total, off_topic, topic_only, -math.inf)
+            return self._in_ranked_order(rows, terms)
+        matched = defaultdict(float)
+        for term, weight in weights.items():
+            for position in self._phrasing_postings.get(term, ()):
+                matched[position] += weight
+        best: dict[int, tuple[float, int]] = {}
+        for position, overlap in matched.items():
+            f_score = self._f_score(overlap, total, self._phrasing_weight[position])
+            intent_index = self._phrasing_intent[position]
+            if intent_index not in best or f_score > best[intent_index][0]:
+                best[intent_index] = (f_score, position)
+        scored = []
+        for intent_index, covered in coverage.items():
+            topic = self.intents[intent_index].topic
+            if topic_only is not None and topic != topic_only:
+                continue
+            f_score, position = best.get(intent_index, (0.0, -1))
+            scored.append([self._lexical(f_score, covered, total, off_topic(topic)), intent_index, position])
+        scored.sort(key=lambda row: -row[0])
+        return scored
+
+    def _ranked_pruned(self, weights, total, off_topic, topic_only) -> list[list] | None:
+        """The first rows of ``_ranked`` (at least CHARACTER_CANDIDATES, or all), reading only the
+        postings of the question's rarer terms; None when that cannot be proved to give the
+        same rows. With 50,000 intents a question's common words ("how", "covid") hold tens of
+        thousands of postings each: summing them all was most of a match.
+
+        Candidates are the intents holding a rare term (shortest postings first, up to a budget
+        of postings, raised once if that proves nothing). An intent holding no rare term has
+        coverage at most the other terms' weights times their largest credit, which caps its
+        score (``_lexical_cap``); when ``_rows_until_cut`` stops below that cap too, nothing
+        outside the candidates can enter the rows used.
+        """
+        terms = list(weights)
+        postings = [self._intent_postings.get(t) or Postings() for t in terms]
+        by_length = sorted(range(len(terms)), key=lambda k: len(postings[k]))
+        coverage: dict[int, float] = {}
+        for budget in (PRUNE_BUDGET, 4 * PRUNE_BUDGET):
+            rare, spent = set(), 0
+            for k in by_length:
+                if rare and postings[k] and spent + len(postings[k]) > budget:
+                    break
+                rare.add(k)
+                spent += len(postings[k])
+            outside = 0.0                        # coverage cap of the intents holding no rare term
+            for k in range(len(terms)):
+                if k not in rare and postings[k]:
+                    outside += weights[terms[k]] * max(postings[k].credits)
+            for k in rare:
+                for intent_index in postings[k].intents:
+                    if intent_index not in coverage:
+                        coverage[intent_index] = self._coverage(intent_index, terms, weights, postings)
+            outside_cap = self._lexical_cap(outside, total) if outside else -math.inf
+            rows, proved = self._rows_until_cut(coverage, terms, weights, total, off_topic, topic_only, outside_cap)
+            if proved:
+                return self._in_ranked_order(rows, terms)
+        return None
+
+    def _rows_until_cut(self, coverage, terms, weights, total, off_topic, topic_only, outside_cap):
+        """Score intents by decreasing coverage until no intent left, nor any outside ``coverage``
+        (capped at ``outside_cap``), can beat the CHARACTER_CANDIDATES-th best row: (rows, proved).
+
+        Exact because a phrasing's terms are the intent's own, each counted at UTTERANCE_CREDIT in
+        its coverage: its overlap is at most ``covered / UTTERANCE_CREDIT``, its F-measure at most
+        that of a phrasing of exactly those terms (precision 1), and ``_lexical`` grows with
+        both, so ``_lexical_cap(covered)`` bounds every intent with that coverage or less. Rows
+        are computed by the same functions from the same sums, in the same term order, as the
+        full ranking (tests/test_matcher_pruning.py compares the two)."""
+        rows: list[list] = []
+        kept: list[float] = []                   # a min-heap of the best rows' lexical scores
+        for intent_index in sorted(coverage, key=coverage.__getitem__, reverse=True):
+            covered = coverage[intent_index]
+            if len(kept) >= CHARACTER_CANDIDATES and max(self._lexical_cap(covered, total), outside_cap) < kept[0]:
+                return rows, True
+            topic = self.intents[intent_index].topic
+            if topic_only is not None and topic != topic_only:
+                continue
+            f_score, position = self._best_phrasing(intent_index, terms, weights, total)
+            lexical = self._lexical(f_score, covered, total, off_topic(topic))
+            rows.append([lexical, intent_index, position])
+            heapq.heappush(kept, lexical)
+            if len(kept) > CHARACTER_CANDIDATES:
+                heapq.heappop(kept)
+        return rows, outside_cap == -math.inf or (len(kept) >= CHARACTER_CANDIDATES and outside_cap < kept[0])
+
+    def _in_ranked_order(self, rows: list[list], terms) -> list[list]:
+        """Rows in ``_ranked``'s order: by lexical, then by when coverage first met the intent (at
+        the first question term whose postings hold it, in intent order within a term)."""
+        rows.sort(key=lambda row: (-row[0], self._first_term(row[1], terms), row[1]))
+        return rows
+
+    def _lexical_cap(self, covered: float, total: float) -> float:
+        """The highest ``_lexical`` an intent with this coverage can have (see _ranked_pruned)."""
+        overlap = min(covered / UTTERANCE_CREDIT, total)
+        f_cap = self._f_score(overlap, total, overlap)
+        return max(self._lexical(f_cap, covered, total, False), self._lexical(f_cap, covered, total, True))
+
+    def _coverage(self, intent_index: int, terms, weights, postings) -> float:
+        """The intent's coverage of the question, summed in the question's term order like ``_ranked``."""
+        covered = 0.0
+        for term, term_postings in zip(terms, postings):
+            i = bisect.bisect_left(term_postings.intents, intent_index)
+            if i < len(term_postings.intents) and term_postings.intents[i] == intent_index:
+                covered += weights[term] * term_postings.credits[i]
+        return covered
+
+    def _best_phrasing(self, intent_index: int, terms, weights, total) -> tuple[float, int]:
+        """(F-measure, position) of the intent's best phrasing as ``_ranked`` picks it: overlaps
+        summed in the question's term order; on a tie, the phrasing met first (first question
+        term it holds, then position)."""
+        best = (0.0, -1)
+        best_key = None
+        start = bisect.bisect_left(self._phrasing_intent, intent_index)
+        end = bisect.bisect_right(self._phrasing_intent, intent_index, lo=start)
+        for position in range(start, end):
+            phrasing_terms = self._phrasing_terms[position]
+            overlap, first = 0.0, None
+            for k, term in enumerate(terms):
+                if term in phrasing_terms:
+                    overlap += weights[term]
+                    first = k if first is None else first
+            if first is None:
+                continue
+            f_score = self._f_score(overlap, total, self._phrasing_weight[position])
+            key = (first, position)
+            if best_key is None or f_score > best[0] or (f_score == best[0] and key < best_key):
+                best, best_key = (f_score, position), key
+        return best
+
+    def _first_term(self, intent_index: int, terms) -> int:
+        """Index of the first question term whose intent postings hold the intent."""
+        return next((k for k, term in enumerate(terms) if self._holds(term, intent_index)), len(terms))
+
+    def _holds(self, term: str, intent_index: int) -> bool:
+        """Whether the intent's phrasings or answer contain the term."""
+        postings = self._intent_postings.get(term)
+        return postings is not None and postings.holds(intent_index)
 
     def _phrasing_source(self, intent: Intent, position: int) -> str:
         """The phrasing as written (kept at index time: re-analysing per candidate cost most of a match)."""
