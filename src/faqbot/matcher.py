@@ -108,8 +108,10 @@ class Matcher:
         self._phrasing_terms: list[frozenset[str]] = []
         self._phrasing_intent: list[int] = []
         self._phrasing_source_text: list[str] = []   # the phrasing as written, for explanations
-        utterance_terms: list[set[str]] = []
-        answer_terms: list[set[str]] = []
+        # Tuples, not sets: with 50,000 intents the answers' term sets took 150 MB while the index
+        # was built, more than the index itself.
+        utterance_terms: list[tuple[str, ...]] = []
+        answer_terms: list[tuple[str, ...]] = []
         for index, intent in enumerate(self.intents):
             terms_here: set[str] = set()
             for text in [intent.question, *intent.examples]:
@@ -121,13 +123,13 @@ class Matcher:
                 self._phrasing_intent.append(index)
                 self._phrasing_source_text.append(text)
                 terms_here |= terms
-            utterance_terms.append(terms_here)
+            utterance_terms.append(tuple(terms_here))
             section = intent.source.section if intent.source else ""
-            answer_terms.append(set(analyzer.terms(intent.answer + " " + section)) - terms_here)
+            answer_terms.append(tuple(set(analyzer.terms(intent.answer + " " + section)) - terms_here))
         count = len(self.intents)
         document_frequency: dict[str, int] = defaultdict(int)
         for index in range(count):
-            for term in utterance_terms[index] | answer_terms[index]:
+            for term in (*utterance_terms[index], *answer_terms[index]):   # disjoint
                 document_frequency[term] += 1
         light = self._light = {stem(w) for w in LIGHT_WORDS}
         self._idf = {t: math.log(1 + count / df) * (LIGHT_WORD_FACTOR if t in light else 1.0)
@@ -157,11 +159,11 @@ class Matcher:
                     self._intent_postings[term].append((index, 1.0))
                 else:
                     self._intent_postings[term].append((index, credit))
-        self.topic_terms = self._topic_terms(utterance_terms, answer_terms)
+        self.topic_terms = self._topic_terms()
         # Every term of every topic's name ("magnesium" too, though two topics share it).
         self.subject_terms = {t for topic in self.intent_set.topics() for t in analyzer.terms(topic)}
 
-    def _topic_terms(self, utterance_terms, answer_terms) -> dict[str, set[str]]:
+    def _topic_terms(self) -> dict[str, set[str]]:
         """Terms that name a topic: from the topic's name, and found almost only in its intents."""
         by_topic: dict[str, set[str]] = {}
         topics = self.intent_set.topics()
@@ -169,8 +171,7 @@ class Matcher:
             names = set(self.analyzer.terms(topic))
             distinctive = set()
             for term in names:
-                holders = [i for i, intent in enumerate(self.intents)
-                           if term in utterance_terms[i] or term in answer_terms[i]]
+                holders = self._intent_postings.get(term, Postings()).intents   # intents whose texts hold it
                 inside = sum(1 for i in holders if self.intents[i].topic == topic)
                 if holders and inside / len(holders) >= TOPIC_SHARE:
                     distinctive.add(term)
