@@ -73,7 +73,7 @@ def read_items(path: str, fmt: str | None = None, column: str = "question", stdi
         raw, name = _open(path), printable(path)
     try:
         if fmt == "yaml":
-            yield from _read_yaml(raw, name, column)
+            yield from _read_yaml(raw, path, name, column)
             return
         lines = _decoded_lines(raw)
         if fmt == "txt":
@@ -194,8 +194,10 @@ def _read_jsonl(lines, name: str, column: str) -> Iterator[Item]:
         yield _record_item(value, where, column, "an object")
 
 
-def _read_yaml(raw: IO[bytes], name: str, column: str) -> Iterator[Item]:
-    data = load_yaml(Path(name)) if name != "<stdin>" else load_yaml(Path(name), _stdin_text(raw))
+def _read_yaml(raw: IO[bytes], path: str, name: str, column: str) -> Iterator[Item]:
+    """YAML is read whole (a list cannot be parsed record by record); ``name`` is the printable
+    name for messages, ``path`` the file itself."""
+    data = load_yaml(Path(path)) if path != "-" else load_yaml(Path(name), _stdin_text(raw))
     if data is None:
         return
     if not isinstance(data, list):
