@@ -20,7 +20,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from .errors import DataFileError
 from .text import STOPWORDS, tokenize
-from .yamlfile import LineDict, LineList, load_yaml, type_name
+from .yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 
 _STEMMER = snowballstemmer.stemmer("english")
 LEXICON_KEYS = {"synonyms"}
@@ -48,9 +48,7 @@ class Lexicon:
             return cls()
         if not isinstance(data, LineDict):
             raise DataFileError(path, getattr(data, "line", 1), f"expected a mapping with 'synonyms', got {type_name(data)}")
-        for key in data:
-            if key not in LEXICON_KEYS:
-                raise DataFileError(path, data.line_of(key), f"unknown key '{key}' in lexicon (allowed: synonyms)")
+        reject_unknown_keys(path, data, LEXICON_KEYS, "lexicon")
         groups = data.get("synonyms") or []
         if not isinstance(groups, LineList):
             raise DataFileError(path, data.line_of("synonyms"), f"'synonyms' must be a list of lists, got {type_name(groups)}")

@@ -27,7 +27,7 @@ from .bot import ANSWER_THRESHOLD, Bot, Conversation, Reply, index_texts
 from .errors import DataFileError, FaqbotError
 from .intents import IntentSet
 from .text import tokenize
-from .yamlfile import LineDict, LineList, load_yaml, type_name
+from .yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 
 STATUS_LABELS = ("fallback", "smalltalk", "emergency", "clarify")
 CASE_KEYS = {"say", "expect"}
@@ -92,7 +92,7 @@ def _entry(path: Path, item, line: int) -> Dialogue:
                                         f"or with 'conversation', got {type_name(item)}")
     if "conversation" not in item:
         return Dialogue((_utterance(path, item, "test"),))
-    _reject_unknown(path, item, CONVERSATION_KEYS, "conversation")
+    reject_unknown_keys(path, item, CONVERSATION_KEYS, "conversation")
     turns = item["conversation"]
     if not isinstance(turns, LineList) or not turns:
         raise DataFileError(path, item.line_of("conversation"),
@@ -107,7 +107,7 @@ def _entry(path: Path, item, line: int) -> Dialogue:
 
 
 def _utterance(path: Path, item: LineDict, what: str) -> Utterance:
-    _reject_unknown(path, item, CASE_KEYS, what)
+    reject_unknown_keys(path, item, CASE_KEYS, what)
     for key in ("say", "expect"):
         if key not in item:
             raise DataFileError(path, item.line, f"{what} is missing '{key}'")
@@ -118,13 +118,6 @@ def _utterance(path: Path, item: LineDict, what: str) -> Utterance:
         raise DataFileError(path, item.line_of("expect"),
                             f"'expect' must be an intent id or one of {', '.join(STATUS_LABELS)}, got {type_name(expect)}")
     return Utterance(say.strip(), expect.strip(), path, item.line_of("say"))
-
-
-def _reject_unknown(path: Path, data: LineDict, allowed: set[str], what: str) -> None:
-    for key in data:
-        if key not in allowed:
-            raise DataFileError(path, data.line_of(key),
-                                f"unknown key '{key}' in {what} (allowed: {', '.join(sorted(allowed))})")
 
 
 def unknown_expectations(dialogues: list[Dialogue], intent_set: IntentSet) -> list[Utterance]:

@@ -217,7 +217,7 @@ def _self_check_text(report: Report, style: _Style) -> list[str]:
     check = report.self_check
     lines = []
     if check.thin:
-        lines += ["", style.bold(f"thin intents (fewer than 5 examples):")]
+        lines += ["", style.bold("thin intents (fewer than 5 examples):")]
         lines += [f"  {intent_id}: {count} example{'s' if count != 1 else ''}" for intent_id, count in check.thin]
     if check.duplicates:
         lines += ["", style.bold("near-duplicate phrasings across intents (the matcher cannot tell them apart):")]

@@ -420,7 +420,6 @@ def _question_for(heading: _Block, subject: str) -> str:
     template = LABEL_QUESTIONS.get(text.lower())
     if template:
         return template.format(s=subject)
-    words = text.split()
     lowered = text[0].lower() + text[1:]
     effect = re.match(r"^(.+?) and (?:its|their) (?:effects?|impacts?) on (?:the )?(.+)$", text, re.I)
     if effect:
@@ -429,7 +428,6 @@ def _question_for(heading: _Block, subject: str) -> str:
                       r"An Overview of|Introduction to)\s+(?:the\s+)?(.+)$", text, re.I)
     if gerund:
         lowered = gerund.group(1)
-        words = lowered.split()
     phrase = _lower_common(lowered)
     head = re.split(r"\s+(?:of|from|between|in|on|for|with)\s+", phrase)[0].split()[-1]
     verb = "are" if head.endswith("s") and not head.endswith("ss") else "is"

@@ -20,7 +20,7 @@ import yaml
 
 from .errors import DataFileError
 from .text import normalize
-from .yamlfile import LineDict, LineList, load_yaml, type_name
+from .yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 
 RESERVED_FILES = {"bot.yaml", "lexicon.yaml", "safety.yaml"}
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -124,7 +124,7 @@ def load_bot_settings(path: Path) -> tuple[str, str]:
     data = load_yaml(path)
     if not isinstance(data, LineDict):
         raise DataFileError(path, getattr(data, "line", 1), f"expected a mapping with a 'disclaimer', got {type_name(data)}")
-    _reject_unknown(path, data, BOT_KEYS, "bot.yaml")
+    reject_unknown_keys(path, data, BOT_KEYS, "bot.yaml")
     disclaimer = data.get("disclaimer")
     if not isinstance(disclaimer, str) or not disclaimer.strip():
         raise DataFileError(path, data.line_of("disclaimer"), "'disclaimer' must be non-empty text")
@@ -140,7 +140,7 @@ def load_file(path: Path) -> list[Intent]:
     if not isinstance(data, LineDict):
         raise DataFileError(path, getattr(data, "line", 1) or 1,
                             f"expected a mapping with an 'intents' list, got {type_name(data)}")
-    _reject_unknown(path, data, FILE_KEYS, "intent file")
+    reject_unknown_keys(path, data, FILE_KEYS, "intent file")
     items = data.get("intents")
     if not isinstance(items, LineList):
         raise DataFileError(path, data.line_of("intents"), f"'intents' must be a list, got {type_name(items)}")
@@ -152,7 +152,7 @@ def load_file(path: Path) -> list[Intent]:
 def _intent(path: Path, item, line: int) -> Intent:
     if not isinstance(item, LineDict):
         raise DataFileError(path, line, f"each intent must be a mapping, got {type_name(item)}")
-    _reject_unknown(path, item, INTENT_KEYS, "intent")
+    reject_unknown_keys(path, item, INTENT_KEYS, "intent")
     for key in ("id", "question", "answer", "topic"):
         if key not in item:
             raise DataFileError(path, item.line, f"intent is missing '{key}'")
@@ -188,7 +188,7 @@ def _intent(path: Path, item, line: int) -> Intent:
 def _source(path: Path, data, line: int) -> Source:
     if not isinstance(data, LineDict):
         raise DataFileError(path, line, f"'source' must be a mapping (file, section, lines), got {type_name(data)}")
-    _reject_unknown(path, data, SOURCE_KEYS, "source")
+    reject_unknown_keys(path, data, SOURCE_KEYS, "source")
     for key in ("file", "section"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise DataFileError(path, data.line_of(key), f"source '{key}' must be non-empty text")
@@ -200,13 +200,6 @@ def _source(path: Path, data, line: int) -> Source:
             raise DataFileError(path, data.line_of("lines"), "source 'lines' must be [first, last], two line numbers")
         lines = (lines[0], lines[1])
     return Source(data["file"].strip(), data["section"].strip(), lines)
-
-
-def _reject_unknown(path: Path, data: LineDict, allowed: set[str], what: str) -> None:
-    for key in data:
-        if key not in allowed:
-            raise DataFileError(path, data.line_of(key),
-                                f"unknown key '{key}' in {what} (allowed: {', '.join(sorted(allowed))})")
 
 
 # --- writing -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import DataFileError
 from .text import normalize
-from .yamlfile import LineDict, LineList, load_yaml, type_name
+from .yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 
 SAFETY_KEYS = {"message", "rules"}
 RULE_KEYS = {"id", "when", "patterns", "unless", "advice", "see"}
@@ -60,9 +60,7 @@ class SafetyRules:
         data = load_yaml(path)
         if not isinstance(data, LineDict):
             raise DataFileError(path, getattr(data, "line", 1), f"expected a mapping with 'message' and 'rules', got {type_name(data)}")
-        for key in data:
-            if key not in SAFETY_KEYS:
-                raise DataFileError(path, data.line_of(key), f"unknown key '{key}' in safety file (allowed: message, rules)")
+        reject_unknown_keys(path, data, SAFETY_KEYS, "safety file")
         message = data.get("message")
         if not isinstance(message, str) or not message.strip():
             raise DataFileError(path, data.line_of("message"), "'message' must be non-empty text (the urgent instruction)")
@@ -83,9 +81,7 @@ class SafetyRules:
 def _rule(path: Path, item, line: int, known_intents: set[str] | None) -> Rule:
     if not isinstance(item, LineDict):
         raise DataFileError(path, line, f"each rule must be a mapping, got {type_name(item)}")
-    for key in item:
-        if key not in RULE_KEYS:
-            raise DataFileError(path, item.line_of(key), f"unknown key '{key}' in rule (allowed: {', '.join(sorted(RULE_KEYS))})")
+    reject_unknown_keys(path, item, RULE_KEYS, "rule")
     rule_id = item.get("id")
     if not isinstance(rule_id, str) or not rule_id.strip():
         raise DataFileError(path, item.line_of("id"), "rule 'id' must be non-empty text")

@@ -136,6 +136,14 @@ def _scalar(node, path: Path, constructor):
                             f"invalid {node.tag.rsplit(':', 1)[-1]} value '{node.value[:40]}'") from None
 
 
+def reject_unknown_keys(path: Path, data: LineDict, allowed: set[str], what: str) -> None:
+    """Strict schemas: a key we do not know is an error at its line, never silently ignored."""
+    for key in data:
+        if key not in allowed:
+            raise DataFileError(path, data.line_of(key),
+                                f"unknown key '{key}' in {what} (allowed: {', '.join(sorted(allowed))})")
+
+
 def type_name(value) -> str:
     """A user-facing name for a YAML value's type, for error messages."""
     if value is None:
