@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import json
 import os
 import tempfile
@@ -440,8 +439,3 @@ def text_lines_as_bytes(stream: IO[str]) -> Iterator[bytes]:
     such a stream is read as it comes."""
     for line in stream:
         yield line.encode("utf-8", "surrogateescape")
-
-
-def stream_text(data: str) -> IO[bytes]:
-    """Bytes stream over text, for tests and for answering a string as if it were stdin."""
-    return io.BytesIO(data.encode("utf-8"))

@@ -1,0 +1,91 @@
+"""Helpers shared by the benchmark scripts: timing a command, peak memory, printing a table."""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+FAQBOT = str(BIN / "faqbot") if (BIN / "faqbot").exists() else shutil.which("faqbot") or "faqbot"
+
+
+def run_measured(argv: list[str], **kwargs) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Run a command to completion: (wall seconds, peak RSS in MB of its whole process tree, result).
+
+    The tree's resident memory (the command and every process under it, such as batch workers)
+    is summed from /proc every 50 ms; the peak of those sums is reported. Falls back to
+    getrusage of the child where /proc is missing."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+    peak_holder = [0]
+    sampler = threading.Thread(target=_sample_tree, args=(process, peak_holder), daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    wall = time.perf_counter() - start
+    sampler.join()
+    peak_kb = peak_holder[0] or resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    done = subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr[-500:]}")
+    return wall, peak_kb // 1024, done
+
+
+def _sample_tree(process: subprocess.Popen, peak_holder: list) -> None:
+    while process.poll() is None:
+        peak_holder[0] = max(peak_holder[0], _tree_rss_kb(process.pid))
+        time.sleep(0.05)
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident kB of ``root`` and all its descendants, from /proc (0 if unavailable)."""
+    parents, rss = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                rss[int(entry.name)] = int(line.split()[1])
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack += [child for child, parent in parents.items() if parent == pid]
+    return total
+
+
+def machine() -> str:
+    """One line describing where the figures were taken."""
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load = os.getloadavg()[0]
+    return (f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB RAM, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}, load average {load:.1f} at start")
+
+
+def table(header: list[str], rows: list[list]) -> str:
+    """A GitHub-flavoured markdown table, so output pastes straight into RESULTS.md."""
+    cells = [[str(c) for c in header]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |" for row in cells]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
