@@ -244,3 +244,31 @@ def test_jsonl_record_is_one_line_for_every_line_splitter(batch, tea_bot):
     assert status == 0
     assert len(out.splitlines()) == 1
     assert records(out) == [answer(tea_bot, 1, question)]
+
+
+def test_csv_quote_that_never_closes_does_not_swallow_the_rows_after_it(batch, tea_bot, tmp_path):
+    """One stray quote must not turn the rest of an export into one question: its row is an
+    error at its own line, and the lines after it are read again as rows."""
+    path = tmp_path / "export.csv"
+    path.write_text('id,question\nA1,How do I brew coffee?\nA2,"green tea brewing\nA3,green tea brewing\n'
+                    'A4,"Does green tea\ncontain caffeine?"\n', encoding="utf-8")
+    status, out, _ = batch(str(path))
+    assert status == 1
+    assert records(out) == [
+        answer(tea_bot, 1, "How do I brew coffee?", id="A1"),
+        error(2, f"{path}:3", "malformed CSV row: ',' expected after '\"' "
+                              "(a quoted cell does not close; the lines after it are read as rows)"),
+        answer(tea_bot, 3, "green tea brewing", id="A3"),
+        answer(tea_bot, 4, "Does green tea\ncontain caffeine?", id="A4"),
+    ]
+
+
+def test_csv_quote_open_at_the_end_of_the_file(batch, tea_bot, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text('id,question\nA1,"How do I brew coffee?\nA2,green tea brewing\n', encoding="utf-8")
+    status, out, _ = batch(str(path))
+    assert records(out) == [
+        error(1, f"{path}:2", "malformed CSV row: unexpected end of data "
+                              "(a quoted cell does not close; the lines after it are read as rows)"),
+        answer(tea_bot, 2, "green tea brewing", id="A2"),
+    ]

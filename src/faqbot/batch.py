@@ -22,7 +22,7 @@ import csv
 import json
 import os
 import tempfile
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,23 +127,47 @@ def _read_txt(lines, name: str) -> Iterator[Item]:
             yield Item(stripped, where)
 
 
+class _RowLines:
+    """The lines a CSV reader consumes, remembering those of the row being read, so that a row
+    found broken can be reported at its first line and its other lines read again as rows.
+
+    Why: a quote that opens a cell and never closes makes the csv module read every following
+    line into that cell, and a real export has such rows; without this, one stray quote would
+    silently swallow the rest of the file into one question."""
+
+    def __init__(self, lines: Iterator[tuple[int, str, bool]]):
+        self._lines = iter(lines)
+        self._again: deque = deque()
+        self.row: list[tuple[int, str, bool]] = []
+        self.last = 0                           # number of the last line handed out
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        entry = self._again.popleft() if self._again else next(self._lines)
+        self.row.append(entry)
+        self.last = entry[0]
+        return entry[1] + "\n"
+
+    def next_row(self) -> None:
+        self.row = []
+
+    def read_again_after_first(self) -> None:
+        self._again.extendleft(reversed(self.row[1:]))
+
+
 def _read_csv(lines, name: str, delimiter: str, column: str) -> Iterator[Item]:
-    state = {"line": 0, "invalid": False}
-
-    def texts():
-        for number, text, valid in lines:
-            state["line"] = number
-            state["invalid"] |= not valid
-            yield text + "\n"
-
-    reader = csv.reader(texts(), delimiter=delimiter)
+    source = _RowLines(lines)
+    # strict: a quote closing in mid-cell or a file ending inside quotes is an error, not a guess
+    reader = csv.reader(source, delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except StopIteration:
         return
     except csv.Error as exc:
         raise DataFileError(name, 1, f"cannot read the CSV header: {exc}") from None
-    if state["invalid"]:
+    if not all(valid for _, _, valid in source.row):
         raise DataFileError(name, 1, "the header is not valid UTF-8")
     names = [h.strip() for h in header]
     lowered = [h.lower() for h in names]
@@ -152,21 +176,27 @@ def _read_csv(lines, name: str, delimiter: str, column: str) -> Iterator[Item]:
     index = lowered.index(column.lower())
     carried = [(i, n) for i, n in enumerate(names) if i != index and n and n not in RESERVED_FIELDS]
     while True:
-        start = state["line"] + 1
-        state["invalid"] = False
+        source.next_row()
+        start = source.last + 1
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield Item(None, f"{name}:{start}", error=f"malformed CSV row: {exc}")
+            where = f"{name}:{source.row[0][0] if source.row else start}"
+            if len(source.row) > 1:             # the bad quote swallowed the lines after it
+                source.read_again_after_first()
+                yield Item(None, where, error=f"malformed CSV row: {exc} (a quoted cell does not close; "
+                                              "the lines after it are read as rows)")
+            else:
+                yield Item(None, where, error=f"malformed CSV row: {exc}")
             continue
-        where = f"{name}:{start}"
+        where = f"{name}:{source.row[0][0]}"
         if not any(cell.strip() for cell in row):
             continue
         extra = {n: (row[i] if i < len(row) else "") for i, n in carried}
         question = row[index].strip() if index < len(row) else ""
-        if state["invalid"]:
+        if not all(valid for _, _, valid in source.row):
             yield Item(None, where, extra, "row is not valid UTF-8")
         elif not question:
             yield Item(None, where, extra, f"missing value in column '{names[index]}'")
