@@ -141,16 +141,24 @@ def batch_args(*argv):
 
 
 def test_progress_only_on_a_terminal_and_not_with_quiet(tmp_path):
-    assert isinstance(_batch_progress(batch_args("-"), io.StringIO()), NoProgress)
-    assert isinstance(_batch_progress(batch_args("-", "--quiet"), FakeTerminal()), NoProgress)
-    shown = _batch_progress(batch_args("-"), FakeTerminal())
+    piped = io.StringIO()
+    assert isinstance(_batch_progress(batch_args("-"), io.StringIO(), piped), NoProgress)
+    assert isinstance(_batch_progress(batch_args("-", "--quiet"), FakeTerminal(), piped), NoProgress)
+    shown = _batch_progress(batch_args("-"), FakeTerminal(), piped)
     assert isinstance(shown, Progress) and shown.total is None
+
+
+def test_no_progress_bar_among_records_scrolling_on_the_terminal(tmp_path):
+    """stdout on the terminal too: the records show progress; with -o the bar is back."""
+    assert isinstance(_batch_progress(batch_args("-"), FakeTerminal(), FakeTerminal()), NoProgress)
+    out = str(tmp_path / "out.jsonl")
+    assert isinstance(_batch_progress(batch_args("-", "-o", out), FakeTerminal(), FakeTerminal()), Progress)
 
 
 def test_progress_total_is_estimated_from_the_files(tmp_path):
     (tmp_path / "a.txt").write_text("q1\n\n# note\nq2\n", encoding="utf-8")
     (tmp_path / "b.csv").write_text("question\nq3\n", encoding="utf-8")
-    shown = _batch_progress(batch_args(str(tmp_path / "a.txt"), str(tmp_path / "b.csv")), FakeTerminal())
+    shown = _batch_progress(batch_args(str(tmp_path / "a.txt"), str(tmp_path / "b.csv")), FakeTerminal(), io.StringIO())
     assert shown.total == 3
 
 

@@ -289,7 +289,7 @@ def _cmd_batch(args, stdin, stdout, stderr) -> int:
         for name in args.files:
             yield from read_items(name, args.input_format, args.column, stdin_bytes)
 
-    progress = _batch_progress(args, stderr)
+    progress = _batch_progress(args, stderr, stdout)
     log = _unanswered_log(args)
     output = atomic_output(args.output) if args.output else contextlib.nullcontext(stdout)
     outcomes = answer_items(bot, items(), conversation=args.conversation, jobs=getattr(args, "jobs", 1))
@@ -319,12 +319,17 @@ def _cmd_batch(args, stdin, stdout, stderr) -> int:
     return EXIT_OK
 
 
-def _batch_progress(args, stderr):
-    """A progress bar on stderr when it is a terminal and --quiet was not given; else silence."""
+def _batch_progress(args, stderr, stdout):
+    """A progress bar on stderr when it is a terminal and --quiet was not given; else silence.
+    Not when the records themselves scroll on that terminal (no -o, stdout a terminal): they
+    show the progress, and a bar redrawn among them would garble both."""
     from .progress import NoProgress, Progress
 
-    isatty = getattr(stderr, "isatty", None)
-    if getattr(args, "quiet", False) or not (isatty and isatty()):
+    def tty(stream) -> bool:
+        isatty = getattr(stream, "isatty", None)
+        return bool(isatty and isatty())
+
+    if getattr(args, "quiet", False) or not tty(stderr) or (not args.output and tty(stdout)):
         return NoProgress()
     from .batch import estimate_questions
 
