@@ -36,6 +36,7 @@ exit status: 0 ok, 1 some records failed, 2 usage or data error
   1: batch questions that could not be read; check found answers that no longer match their
      documents (drift); coverage fell below --min-accuracy or --min-recall
   2: bad command line, or a file that is missing, unreadable or invalid (nothing is answered)
+  130: interrupted by Ctrl-C (batch says how many questions were answered; -o writes nothing)
 """
 
 
