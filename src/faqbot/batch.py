@@ -31,7 +31,7 @@ from typing import IO, Iterable, Iterator
 from .bot import Bot, Conversation
 from .errors import DataFileError, FaqbotError
 from .text import json_printable, printable
-from .yamlfile import LineDict, load_yaml
+from .yamlfile import load_yaml
 
 INPUT_FORMATS = ("txt", "csv", "tsv", "jsonl", "yaml")
 OUTPUT_FORMATS = ("jsonl", "csv", "markdown", "text")

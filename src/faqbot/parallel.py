@@ -5,10 +5,10 @@ questions on a 2-core machine wants both cores. Why not ``Pool.imap``: its feede
 whole input ahead, so memory would grow with the file. Instead chunks are submitted through a
 window of at most ``2 * jobs`` chunks in flight and their results yielded in submission order.
 
-The first ``WARMUP`` questions are answered here, in this process: a short batch never pays for
-starting workers (each one receives a pickled copy of the Bot), and a long one keeps producing
-output while they start. Workers ignore Ctrl-C, so an interrupt reaches only this process, which
-stops them; the records they return are exactly ``Bot.reply(question).record()``.
+The first ``WARMUP`` questions are answered here, in this process, so a short batch never pays
+for starting workers (each one receives a pickled copy of the Bot). Workers ignore Ctrl-C, so an
+interrupt reaches only this process, which stops them; the records they return are exactly
+``Bot.reply(question).record()`` (tests/test_batch_exact.py).
 """
 
 from __future__ import annotations
