@@ -70,7 +70,7 @@ def test_partition_function_reads_lines_like_a_txt_file(tea_bot):
     lines = ["How do I brew coffee?\n", "\n", "# note\n", b"green tea brewing\r\n", b"\xff\n"]
     records = answer_partition(lines, tea_bot)
     assert [(r["n"], r["question"], r["status"] == "error") for r in records] == [
-        (1, "How do I brew coffee?", False), (2, "green tea brewing", False), (3, None, True)]
+        (1, "How do I brew coffee?", False), (2, "", False), (3, "green tea brewing", False), (4, None, True)]
     assert records[0] == {"n": 1, **tea_bot.reply("How do I brew coffee?").record()}
 
 

@@ -56,7 +56,9 @@ def test_txt_with_bom_crlf_blank_and_comment_lines(batch, tea_bot, tmp_path):
     status, out, err = batch(str(path))
     assert (status, err) == (0, "")
     assert records(out) == [answer(tea_bot, 1, "Does green tea contain caffeine?"),
-                            answer(tea_bot, 2, "How do I brew coffee?")]
+                            answer(tea_bot, 2, ""),
+                            answer(tea_bot, 3, "How do I brew coffee?")]
+    assert records(out)[1]["status"] == "fallback"
 
 
 def test_invalid_utf8_line_is_an_error_record_and_the_run_goes_on(batch, tea_bot, tmp_path):

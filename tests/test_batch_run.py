@@ -159,7 +159,7 @@ def test_progress_total_is_estimated_from_the_files(tmp_path):
     (tmp_path / "a.txt").write_text("q1\n\n# note\nq2\n", encoding="utf-8")
     (tmp_path / "b.csv").write_text("question\nq3\n", encoding="utf-8")
     shown = _batch_progress(batch_args(str(tmp_path / "a.txt"), str(tmp_path / "b.csv")), FakeTerminal(), io.StringIO())
-    assert shown.total == 3
+    assert shown.total == 4  # q1, the blank line (an empty question), q2, q3
 
 
 def test_stderr_not_a_terminal_gets_no_progress(tea_folder):
@@ -198,9 +198,12 @@ def _drain(fd: int, into: list) -> None:
 
 def expected_records(data: bytes) -> list[tuple[int, str | None]]:
     """The txt contract over raw bytes: each line not valid UTF-8 is an error record; every other
-    line that is neither blank nor a '#' comment is a question, stripped."""
+    line that is not a '#' comment is a question, stripped (a blank line an empty one)."""
     expected = []
-    for number, line in enumerate(data.split(b"\n"), 1):
+    lines = data.split(b"\n")
+    if data.endswith(b"\n"):
+        lines.pop()  # the final newline ends the last line; it does not start another
+    for number, line in enumerate(lines if data else [], 1):
         if number == 1 and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
         try:
@@ -208,7 +211,7 @@ def expected_records(data: bytes) -> list[tuple[int, str | None]]:
         except UnicodeDecodeError:
             expected.append((number, None))
             continue
-        if text and not text.startswith("#"):
+        if not text.startswith("#"):
             expected.append((number, text))
     return expected
 

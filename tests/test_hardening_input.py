@@ -168,9 +168,11 @@ def test_property_the_repl_always_ends_cleanly_and_shows_nothing_raw(bundled_bot
 
 
 def expected_questions(text: str) -> list[str]:
-    """The txt contract: one question per line; blank lines and '#' comments skipped."""
+    """The txt contract: one question per line, a blank line an empty one; '#' comments skipped."""
     lines = [line.rstrip("\r") for line in text.split("\n")]
-    return [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+    if text.endswith("\n") or not text:
+        lines.pop()  # a final newline ends the last line; it does not start another
+    return [line.strip() for line in lines if not line.strip().startswith("#")]
 
 
 def run_batch(text: str, *options: str) -> tuple[int, str, str]:

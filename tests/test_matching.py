@@ -180,6 +180,17 @@ def test_answers_show_their_source(bot):
     assert reply.source == "doc.md#aspirin-alcohol"
 
 
+def test_a_topic_named_after_a_file_is_not_a_subject_patients_name():
+    """An imported FAQ's topic is its file name ("kb"); one answer mentioning "KB" (kilobytes)
+    must not make every question that does not say "kb" look subject-less."""
+    faq = [intent("kb-1", "How do I show the size of a mail?", "Sizes are shown in KB and MB.", "kb"),
+           intent("kb-2", "How do I strike text through?", "Use ~~tildes around the words~~.", "kb"),
+           intent("kb-3", "How do I delete my account?", "Open the settings and press delete.", "kb")]
+    faq_bot = Bot(IntentSet(faq, DISCLAIMER))
+    assert faq_bot.matcher.topic_terms == {"kb": set()}
+    assert top(faq_bot, "crossing out text with a strike") == ("answered", "kb-2")
+
+
 def test_spelling_corrector_rules():
     """Corrections need the same first letter, a small distance, and an unknown word; a cut-off
     word is completed to the index's most used word it begins."""

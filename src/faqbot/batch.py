@@ -1,6 +1,6 @@
 """Read question files and write one output record per question, streaming, in input order.
 
-Inputs: .txt (one question per line; blank and ``#`` lines skipped), .csv/.tsv (a ``question``
+Inputs: .txt (one question per line; ``#`` lines skipped; a blank line is an empty question), .csv/.tsv (a ``question``
 column, or the one named by ``column``; other columns carried through), .jsonl (objects with a
 ``question`` field, or plain JSON strings; other fields carried through), .yaml/.yml (a list of
 questions or of mappings with ``question``; read whole, as YAML cannot be parsed record by record),
@@ -123,7 +123,9 @@ def _read_txt(lines, name: str) -> Iterator[Item]:
             yield Item(None, where, error="line is not valid UTF-8")
             continue
         stripped = text.strip()
-        if stripped and not stripped.startswith("#"):
+        if not stripped.startswith("#"):
+            # A blank line is an empty question: its record (a request to type one) keeps record
+            # n on line n for every file without comments, as the batch contract promises.
             yield Item(stripped, where)
 
 
@@ -261,14 +263,18 @@ def _record_item(value, where: str, column: str, kind: str) -> Item:
 
 
 def estimate_questions(path: str, fmt: str | None = None) -> int | None:
-    """About how many questions a file holds (its non-blank lines), for a progress bar's time
+    """About how many questions a file holds (its lines, less comments and a CSV's blank rows and
+    header), for a progress bar's time
     left; None for standard input and YAML. A quick byte scan: no decoding, no parsing."""
     fmt = input_format(path, fmt)
     if path == "-" or fmt == "yaml":
         return None
     try:
         with open(path, "rb") as handle:
-            count = sum(1 for line in handle if line.strip() and not (fmt == "txt" and line.lstrip().startswith(b"#")))
+            if fmt == "txt":
+                count = sum(1 for line in handle if not line.lstrip().startswith(b"#"))
+            else:
+                count = sum(1 for line in handle if line.strip())
     except OSError:
         return None
     return max(0, count - 1) if fmt in ("csv", "tsv") else count
@@ -340,8 +346,8 @@ def answer_items(bot: Bot, items: Iterable[Item], conversation: bool = False, jo
 
 
 def answer_partition(lines: Iterable[str | bytes], bot: Bot) -> list[dict]:
-    """The JSON-lines records for a partition of a question file's lines, read as ``.txt`` (blank
-    and ``#`` lines skipped); ``n`` counts within the partition.
+    """The JSON-lines records for a partition of a question file's lines, read as ``.txt`` (``#``
+    lines skipped, a blank line an empty question); ``n`` counts within the partition.
 
     A plain function of picklable arguments, so an existing engine can map it over the partitions
     of a huge input: with Dask, ``bag.map_partitions(answer_partition, bot)`` (see the README).

@@ -38,6 +38,7 @@ EVIDENCE_SHARE = 0.7      # a question needs this share of one rare term's weigh
 LIGHT_WORD_FACTOR = 0.5   # weight of common English words (text.LIGHT_WORDS) relative to their IDF
 OFF_TOPIC_FACTOR = 0.7    # "valproate neurotransmitters" names valproate: other topics' intents count less
 TOPIC_SHARE = 0.8         # a topic term must sit in at least this share of its topic's intents' texts
+TOPIC_NAMING_SHARE = 0.3  # ...and appear in the phrasings of at least this share of the topic's intents
 CHARACTER_CANDIDATES = 12
 UTTERANCE_CREDIT = 1.0    # a query term found in the intent's phrasings counts fully
 PRUNE_ABOVE = 2000        # postings read, or intents touched, beyond which ranking prunes (same result, faster)
@@ -164,7 +165,9 @@ class Matcher:
         self.subject_terms = {t for topic in self.intent_set.topics() for t in analyzer.terms(topic)}
 
     def _topic_terms(self) -> dict[str, set[str]]:
-        """Terms that name a topic: from the topic's name, and found almost only in its intents."""
+        """Terms that name a topic: from the topic's name, found almost only in its intents, and
+        used in the questions of a fair share of them. A topic called "kb" after its file name is
+        not named by the one answer that mentions kilobytes."""
         by_topic: dict[str, set[str]] = {}
         topics = self.intent_set.topics()
         for topic, members in topics.items():
@@ -173,7 +176,10 @@ class Matcher:
             for term in names:
                 holders = self._intent_postings.get(term, Postings()).intents   # intents whose texts hold it
                 inside = sum(1 for i in holders if self.intents[i].topic == topic)
-                if holders and inside / len(holders) >= TOPIC_SHARE:
+                asked = {self._phrasing_intent[p] for p in self._phrasing_postings.get(term, ())}
+                asked_inside = sum(1 for i in asked if self.intents[i].topic == topic)
+                if (holders and inside / len(holders) >= TOPIC_SHARE
+                        and asked_inside >= TOPIC_NAMING_SHARE * len(members)):
                     distinctive.add(term)
             by_topic[topic] = distinctive
         return by_topic
