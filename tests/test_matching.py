@@ -180,6 +180,20 @@ def test_answers_show_their_source(bot):
     assert reply.source == "doc.md#aspirin-alcohol"
 
 
+def test_a_name_only_one_answer_holds_names_the_subject():
+    """"what did Garcia et al report?" names no topic and "report" is known elsewhere, but Garcia
+    appears in one answer only: the question is about that answer, not about something else."""
+    faq = INTENTS + [
+        intent("anemia-studies", "What do studies say about anemia?",
+               "In one study, Garcia et al. found that iron tablets helped 80% of patients.", "anemia",
+               ["the Garcia et al iron study"]),
+        intent("aspirin-report", "Should I report side effects of aspirin?", "Report any bleeding to a doctor.",
+               "aspirin", ["aspirin report side effects"])]
+    named = Bot(IntentSet(faq, DISCLAIMER), LEXICON)
+    assert "garcia" in named.matcher.name_terms
+    assert top(named, "what did Garcia et al report?") == ("answered", "anemia-studies")
+
+
 def test_a_topic_named_after_a_file_is_not_a_subject_patients_name():
     """An imported FAQ's topic is its file name ("kb"); one answer mentioning "KB" (kilobytes)
     must not make every question that does not say "kb" look subject-less."""

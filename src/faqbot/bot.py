@@ -178,8 +178,11 @@ class Bot:
     def _leaves_unexplained(self, result: MatchResult, candidate: Candidate) -> bool:
         """Whether the candidate leaves a content word of the question unexplained. With no
         subject named, that word is likely the real subject: "what causes migraines" asks about
-        migraines, "alcohol with metformin" about metformin, not about our drug."""
+        migraines, "alcohol with metformin" about metformin, not about our drug. A name found only
+        in this intent's answer ("Johnson", "NMDA") is as good as naming the subject."""
         matched = set(candidate.matched_terms)
+        if matched & self.matcher.name_terms:
+            return False  # a name only this intent's text holds ("Johnson et al") names the subject
         return any(term not in matched and not self.matcher.is_light(term) for term in result.analysis.terms)
 
     def _topic_readings(self, text: str) -> list[Candidate]:

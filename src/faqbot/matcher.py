@@ -149,11 +149,13 @@ class Matcher:
         self._intent_postings: dict[str, Postings] = defaultdict(Postings)
         lengths = [max(1, len(a)) for a in answer_terms]
         average = sum(lengths) / len(lengths) if lengths else 1.0
+        self.name_terms: set[str] = set()   # names (Smith, NMDA) that pinpoint one intent
         for index in range(count):
             for term in utterance_terms[index]:
                 self._intent_postings[term].append((index, UTTERANCE_CREDIT))
             credit = ANSWER_CREDIT * min(1.0, (average / lengths[index]) ** ANSWER_LENGTH_POWER)
             names = set(analyzer.terms(" ".join(_proper_names(self.intents[index].answer))))
+            self.name_terms |= {t for t in names if document_frequency.get(t) == 1}
             for term in answer_terms[index]:
                 # A name (Smith, NMDA) found in one intent's answer only pinpoints that intent.
                 if term in names and document_frequency[term] == 1:
