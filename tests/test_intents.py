@@ -150,12 +150,12 @@ def check(*argv: str) -> tuple[int, str, str]:
 
 def test_check_reports_a_valid_folder(tea_folder):
     assert check(str(tea_folder)) == (0, (
-        f"{tea_folder}: ok, 3 intents in 2 topics, 4 examples, 0 emergency rules\n"
+        f"{tea_folder}: valid, 3 intents in 2 topics, 4 examples, 0 emergency rules\n"
         "note: 3 intents have fewer than 5 examples: tea-caffeine, tea-brew, coffee-brew\n"), "")
 
 
 def test_check_takes_the_folder_from_intents_option_or_environment(tea_folder, monkeypatch):
-    expected = f"{tea_folder}: ok, 3 intents in 2 topics"
+    expected = f"{tea_folder}: valid, 3 intents in 2 topics"
     assert check("--intents", str(tea_folder))[1].startswith(expected)
     monkeypatch.setenv("FAQBOT_INTENTS", str(tea_folder))
     assert check()[1].startswith(expected)

@@ -376,7 +376,7 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
     bot = Bot.from_folder(folder)
     intents = bot.intent_set.intents
     thin = [i.id for i in intents if len(i.examples) < 5]
-    stdout.write(f"{printable(str(folder))}: ok, {len(intents)} intents in {len(bot.intent_set.topics())} "
+    stdout.write(f"{printable(str(folder))}: valid, {len(intents)} intents in {len(bot.intent_set.topics())} "
                  f"topics, {sum(len(i.examples) for i in intents)} examples, {len(bot.safety.rules)} emergency rules\n")
     if thin:
         stdout.write(f"note: {len(thin)} intents have fewer than 5 examples: {', '.join(thin)}\n")
