@@ -261,7 +261,7 @@ def test_a_folder_name_that_is_not_utf8_is_written(evil_folder, tmp_path):
     except (OSError, UnicodeError):
         pytest.skip("this file system does not take file names that are not UTF-8")
     status, out, _ = run_strict(["check", target])
-    assert status == 0 and "in\\udcfftents: ok" in out
+    assert status == 0 and "in\\udcfftents: valid" in out
     status, _, err = run_strict(["check", target + "-missing"])
     assert status == 2 and "in\\udcfftents-missing: no such intents folder" in err
 
