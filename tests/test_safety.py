@@ -107,6 +107,15 @@ def test_emergency_reply_puts_the_instruction_first_then_the_documents():
     assert reply.text.endswith(bot.disclaimer)
 
 
+def test_an_overdose_gets_only_the_urgent_instruction():
+    """The documents say nothing about overdoses; the missed-dose answer ("take the missed dose")
+    must never follow "I took too many tablets"."""
+    bot = Bot.from_folder(bundled_intents())
+    reply = bot.reply("I took too many tablets")
+    assert reply.status == "emergency"
+    assert reply.text == bot.safety.message + "\n\n" + bot.disclaimer
+
+
 def test_safety_file_errors_name_file_and_line(tmp_path):
     path = tmp_path / "safety.yaml"
     path.write_text("message: call now\nrules:\n  - id: x\n    patterns: ['(unclosed']\n", encoding="utf-8")
