@@ -22,6 +22,7 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from conftest import write_folder
 from faqbot.bot import Bot
 from faqbot.cli import main
 from faqbot.repl import run_repl
@@ -45,11 +46,7 @@ DISCLAIMER = "Not medical advice."
 
 @pytest.fixture
 def folder(tmp_path) -> Path:
-    intents = tmp_path / "intents"
-    intents.mkdir()
-    (intents / "tea.yaml").write_text(INTENTS, encoding="utf-8")
-    (intents / "bot.yaml").write_text(f"disclaimer: {DISCLAIMER}\n", encoding="utf-8")
-    return intents
+    return write_folder(tmp_path / "intents", {"tea.yaml": INTENTS, "bot.yaml": f"disclaimer: {DISCLAIMER}\n"})
 
 
 def run(argv: list[str], stdin: str = "") -> tuple[int, str, str]:

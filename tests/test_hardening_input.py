@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from conftest import write_folder
 from faqbot.bot import MAX_QUESTION_CHARS, STATUSES, Bot
 from faqbot.cli import bundled_intents, main
 from faqbot.repl import run_repl
@@ -69,10 +70,8 @@ def bundled_bot():
 @pytest.fixture(scope="module")
 def tiny_folder(tmp_path_factory):
     """A one-intent folder that loads in milliseconds, for properties that start the CLI each time."""
-    folder = tmp_path_factory.mktemp("tiny")
-    (folder / "tea.yaml").write_text(TINY_INTENTS, encoding="utf-8")
-    (folder / "bot.yaml").write_text(f"disclaimer: {TINY_DISCLAIMER}\n", encoding="utf-8")
-    return folder
+    return write_folder(tmp_path_factory.mktemp("tiny"),
+                        {"tea.yaml": TINY_INTENTS, "bot.yaml": f"disclaimer: {TINY_DISCLAIMER}\n"})
 
 
 @pytest.mark.parametrize("question", HOSTILE.values(), ids=HOSTILE.keys())

@@ -18,6 +18,7 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from conftest import write_folder
 import faqbot.repl
 from faqbot.bot import Bot
 from faqbot.cli import main
@@ -36,11 +37,7 @@ SECRET = "my name is Ann Example and my NHS number is 943 476 5919"
 
 @pytest.fixture
 def folder(tmp_path) -> Path:
-    intents = tmp_path / "intents"
-    intents.mkdir()
-    (intents / "tea.yaml").write_text(INTENTS, encoding="utf-8")
-    (intents / "bot.yaml").write_text("disclaimer: Not medical advice.\n", encoding="utf-8")
-    return intents
+    return write_folder(tmp_path / "intents", {"tea.yaml": INTENTS, "bot.yaml": "disclaimer: Not medical advice.\n"})
 
 
 class FakeTerminal(io.StringIO):
