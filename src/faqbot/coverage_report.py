@@ -395,41 +395,35 @@ def _html_failures(report: Report) -> list[str]:
     failures = report.failures
     if not failures:
         return ["<h2>Failing utterances</h2><p>None.</p>"]
-    parts = [f"<h2>Failing utterances ({len(failures)})</h2>",
-             "<table><thead><tr><th>expected</th><th>said</th><th>got</th><th>score</th><th>runner-up</th>"
-             "<th>where</th></tr></thead><tbody>"]
+    rows = []
     for r in sorted(failures, key=lambda r: (r.utterance.expect, r.utterance.where)):
         runner = f"{_html(r.runner_up)} ({r.runner_up_score:g})" if r.runner_up else ""
-        parts.append(f'<tr><td>{_html(r.utterance.expect)}</td><td class="say">{_html(r.utterance.say)}</td>'
-                     f'<td>{_html(r.got)}</td><td class="num">{r.score:g}</td><td>{runner}</td>'
-                     f"<td><code>{_html(r.utterance.where)}</code></td></tr>")
-    parts.append("</tbody></table>")
-    return parts
+        rows.append(f'<tr><td>{_html(r.utterance.expect)}</td><td class="say">{_html(r.utterance.say)}</td>'
+                    f'<td>{_html(r.got)}</td><td class="num">{r.score:g}</td><td>{runner}</td>'
+                    f"<td><code>{_html(r.utterance.where)}</code></td></tr>")
+    return [f"<h2>Failing utterances ({len(failures)})</h2>",
+            _html_table(["expected", "said", "got", "score", "runner-up", "where"], rows)]
+
+
+def _html_table(headers: list[str], rows: list[str]) -> str:
+    """A table from its column labels and its rendered ``<tr>`` rows, or a plain "None." line."""
+    if not rows:
+        return "<p>None.</p>"
+    head = "".join(f"<th>{label}</th>" for label in headers)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
 
 
 def _html_pairs_and_near_misses(report: Report) -> list[str]:
-    parts = ["<h2>Most confused intent pairs</h2>"]
-    if report.confused_pairs:
-        parts.append("<table><thead><tr><th>count</th><th>a</th><th>b</th><th>a answered as b</th>"
-                     "<th>b answered as a</th></tr></thead><tbody>")
-        for p in report.confused_pairs:
-            parts.append(f'<tr><td class="num">{p.count}</td><td>{_html(p.a)}</td><td>{_html(p.b)}</td>'
-                         f'<td class="num">{p.a_as_b}</td><td class="num">{p.b_as_a}</td></tr>')
-        parts.append("</tbody></table>")
-    else:
-        parts.append("<p>None.</p>")
-    parts.append(f"<h2>Near misses (right, runner-up within {report.near_miss_margin:g} points)</h2>")
-    if report.near_misses:
-        parts.append("<table><thead><tr><th>said</th><th>answer</th><th>runner-up</th><th>margin</th>"
-                     "<th>where</th></tr></thead><tbody>")
-        for r in report.near_misses:
-            parts.append(f'<tr><td class="say">{_html(r.utterance.say)}</td><td>{_html(r.got)} ({r.score:g})</td>'
-                         f"<td>{_html(r.runner_up)} ({r.runner_up_score:g})</td>"
-                         f'<td class="num">{r.margin:g}</td><td><code>{_html(r.utterance.where)}</code></td></tr>')
-        parts.append("</tbody></table>")
-    else:
-        parts.append("<p>None.</p>")
-    return parts
+    pairs = [f'<tr><td class="num">{p.count}</td><td>{_html(p.a)}</td><td>{_html(p.b)}</td>'
+             f'<td class="num">{p.a_as_b}</td><td class="num">{p.b_as_a}</td></tr>' for p in report.confused_pairs]
+    near = [f'<tr><td class="say">{_html(r.utterance.say)}</td><td>{_html(r.got)} ({r.score:g})</td>'
+            f"<td>{_html(r.runner_up)} ({r.runner_up_score:g})</td>"
+            f'<td class="num">{r.margin:g}</td><td><code>{_html(r.utterance.where)}</code></td></tr>'
+            for r in report.near_misses]
+    return ["<h2>Most confused intent pairs</h2>",
+            _html_table(["count", "a", "b", "a answered as b", "b answered as a"], pairs),
+            f"<h2>Near misses (right, runner-up within {report.near_miss_margin:g} points)</h2>",
+            _html_table(["said", "answer", "runner-up", "margin", "where"], near)]
 
 
 def _html_histogram(report: Report) -> list[str]:
@@ -470,15 +464,9 @@ def _html_lists(report: Report) -> list[str]:
         parts.append("<ul>" + "".join(f"<li>{_html(i)}: {n}</li>" for i, n in check.thin) + "</ul>"
                      if check.thin else "<p>None.</p>")
         parts.append("<h2>Near-duplicate phrasings across intents</h2>")
-        if check.duplicates:
-            parts.append("<table><thead><tr><th>similarity</th><th>intent</th><th>phrasing</th><th>intent</th>"
-                         "<th>phrasing</th></tr></thead><tbody>" + "".join(
-                             f'<tr><td class="num">{d.similarity:g}</td><td>{_html(d.a)}</td>'
-                             f'<td class="say">{_html(d.a_text)}</td><td>{_html(d.b)}</td>'
-                             f'<td class="say">{_html(d.b_text)}</td></tr>' for d in check.duplicates)
-                         + "</tbody></table>")
-        else:
-            parts.append("<p>None.</p>")
+        parts.append(_html_table(["similarity", "intent", "phrasing", "intent", "phrasing"], [
+            f'<tr><td class="num">{d.similarity:g}</td><td>{_html(d.a)}</td><td class="say">{_html(d.a_text)}</td>'
+            f'<td>{_html(d.b)}</td><td class="say">{_html(d.b_text)}</td></tr>' for d in check.duplicates]))
         parts.append("<h2>Canonical questions that do not reach their intent</h2>")
         parts.append("<ul>" + "".join(
             f'<li>{_html(r.utterance.expect)}: <span class="say">{_html(r.utterance.say)}</span> '
