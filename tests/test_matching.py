@@ -247,3 +247,23 @@ def test_bundled_follow_ups_resolve_to_the_conversation_topic():
     assert bot.reply("what is hypomagnesemia", conversation).intent.id == "hypomagnesemia-definition"
     assert bot.reply("how is it treated?", conversation).intent.id == "hypomagnesemia-treatment"
     assert bot.reply("how does it work?").status == "clarify"
+
+
+def test_batch_conversation_treats_the_file_as_one_conversation():
+    """With --conversation, "how does it work?" follows the valproate answer before it; without,
+    each line stands alone and the bot asks which topic is meant."""
+    import io
+    import json
+
+    from faqbot.cli import main
+
+    questions = "what is magnesium valproate used for\nis it addictive?\nhow does it work?\n"
+
+    def statuses(*options):
+        out = io.StringIO()
+        assert main(["batch", "-", *options], stdin=io.StringIO(questions), stdout=out, stderr=io.StringIO()) == 0
+        return [(r["status"], r["intent"]) for r in map(json.loads, out.getvalue().splitlines())]
+
+    assert statuses("--conversation") == [("answered", "valproate-uses"), ("answered", "valproate-addictive"),
+                                          ("answered", "valproate-how-it-works")]
+    assert statuses()[2] == ("clarify", None)
