@@ -150,7 +150,7 @@ def check(*argv: str) -> tuple[int, str, str]:
 
 def test_check_reports_a_valid_folder(tea_folder):
     assert check(str(tea_folder)) == (0, (
-        f"{tea_folder}: valid, 3 intents in 2 topics, 4 examples, 0 emergency rules\n"
+        f"{tea_folder}: valid, 3 intents in 2 topics, 4 examples, 0 emergency rules, 0 out-of-scope rules\n"
         "note: 3 intents have fewer than 5 examples: tea-caffeine, tea-brew, coffee-brew\n"), "")
 
 

@@ -33,11 +33,14 @@ POSITIVE = {
     ],
     "self-harm": [
         "i don't want to live anymore",
+        "i have been thinking about killing myself",
+        "sometimes i wish i was dead",
         "I want to kill myself",
         "thinking about suicide",
         "i keep wanting to hurt myself",
     ],
     "pancreatitis-signs": [
+        "severe pain in my upper stomach and vomiting, i take valproate",
         "I have severe stomach pain and keep vomiting on valproate",
         "really bad tummy pain since starting valproate",
         "vomiting with terrible belly pain",
@@ -114,6 +117,34 @@ def test_an_overdose_gets_only_the_urgent_instruction():
     reply = bot.reply("I took too many tablets")
     assert reply.status == "emergency"
     assert reply.text == bot.safety.message + "\n\n" + bot.disclaimer
+
+
+DECLINED = {
+    "prices-and-purchases": ["how much is valproate at the pharmacy", "where can i buy magnesium valproate online",
+                             "is valproate expensive", "does insurance cover valproate",
+                             "can i order valproate without a prescription"],
+    "personal-dosing": ["what is the dose of valproate for a 10 year old", "how much valproate should i take",
+                        "what dose should i give my child"],
+}
+NOT_DECLINED = ["how much alcohol can i drink on valproate", "what should I do if I miss a dose?",
+                "should i double the dose", "is magnesium valproate addictive", "does valproate cause weight gain",
+                "what is the treatment for hypomagnesemia", "in order to stop fits, what does valproate do"]
+
+
+@pytest.mark.parametrize("rule_id,message", [(r, m) for r, ms in DECLINED.items() for m in ms])
+def test_out_of_scope_rules_decline_prices_purchases_and_personal_doses(rule_id, message):
+    """They name our drug, yet no document answers them: a plain fallback, never a near miss."""
+    bot = Bot.from_folder(bundled_intents())
+    reply = bot.reply(message)
+    assert (reply.status, reply.rule.id if reply.rule else None) == ("fallback", rule_id)
+    assert reply.text.startswith("I'm sorry, my documents don't cover that.")
+    assert reply.text.endswith(bot.disclaimer)
+
+
+@pytest.mark.parametrize("message", NOT_DECLINED)
+def test_out_of_scope_rules_leave_real_questions_alone(message):
+    bot = Bot.from_folder(bundled_intents())
+    assert bot.scope.triage(message) is None
 
 
 def test_safety_file_errors_name_file_and_line(tmp_path):

@@ -86,12 +86,15 @@ def index_texts(intent_set: IntentSet) -> list[str]:
 
 class Bot:
     def __init__(self, intent_set: IntentSet, lexicon: Lexicon | None = None, safety: SafetyRules | None = None,
-                 analyzer: Analyzer | None = None):
+                 analyzer: Analyzer | None = None, scope: SafetyRules | None = None):
         """``analyzer``, when given, must be built from ``index_texts(intent_set)``: the coverage
-        self-check passes one to build hundreds of leave-one-out bots cheaply."""
+        self-check passes one to build hundreds of leave-one-out bots cheaply. ``scope`` holds the
+        rules for questions the documents cannot answer even when they name our topics (prices,
+        purchases): same format as the emergency rules, but they lead to a fallback."""
         self.intent_set = intent_set
         self.lexicon = lexicon or Lexicon()
         self.safety = safety or SafetyRules()
+        self.scope = scope or SafetyRules()
         self.analyzer = analyzer or Analyzer(self.lexicon, index_texts(intent_set))
         self.matcher = Matcher(intent_set, self.analyzer)
         self._by_id = intent_set.by_id()
@@ -100,12 +103,14 @@ class Bot:
 
     @classmethod
     def from_folder(cls, folder: Path) -> "Bot":
-        """Load an intents folder (intents, bot.yaml, lexicon.yaml, safety.yaml) or raise DataFileError."""
+        """Load an intents folder (intents, bot.yaml, lexicon.yaml, safety.yaml, scope.yaml) or raise
+        DataFileError."""
         folder = Path(folder)
         intent_set = load_folder(folder)
         lexicon = Lexicon.load(folder / "lexicon.yaml")
         safety = SafetyRules.load(folder / "safety.yaml", set(intent_set.by_id()))
-        return cls(intent_set, lexicon, safety)
+        scope = SafetyRules.load(folder / "scope.yaml", set(intent_set.by_id()))
+        return cls(intent_set, lexicon, safety, scope=scope)
 
     @property
     def disclaimer(self) -> str:
@@ -145,6 +150,9 @@ class Bot:
         normalised = normalize(text)
         if not tokenize(normalised):
             return Reply(question, "fallback", "Please type a question about " + self.topics_sentence() + ".")
+        declined = self.scope.triage(text)
+        if declined is not None:
+            return self._declined(question, declined)
         chosen = self._chosen_option(normalised, conversation)
         if chosen is not None:
             return self._answer(question, chosen, 100.0, None)
@@ -225,6 +233,12 @@ class Bot:
         return Reply(question, "fallback", text, None, score, [c.intent.question for c in close],
                      [c.intent for c in close], result)
 
+    def _declined(self, question: str, rule: Rule) -> Reply:
+        """A question outside what any document covers, though it names our topics."""
+        parts = [self.scope.message, rule.advice,
+                 "I can only answer questions about " + self.topics_sentence() + " from my documents."]
+        return Reply(question, "fallback", "\n".join(p for p in parts if p), rule=rule)
+
     def _emergency(self, question: str, rule: Rule) -> Reply:
         parts = [self.safety.message]
         if rule.advice:
@@ -281,7 +295,8 @@ def explain(reply: Reply, limit: int = 5) -> list[str]:
     """Lines that show staff why the bot answered as it did: corrections, synonyms, candidates."""
     lines = [f"status: {reply.status}  score: {reply.score:.1f}  (answer threshold {ANSWER_THRESHOLD:.0f})"]
     if reply.rule is not None:
-        lines.append(f"emergency rule: {reply.rule.id} ({reply.rule.when})")
+        kind = "emergency rule" if reply.status == "emergency" else "out-of-scope rule"
+        lines.append(f"{kind}: {reply.rule.id} ({reply.rule.when})")
     result = reply.match
     if result is None:
         if reply.status == "answered":

@@ -377,7 +377,8 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
     intents = bot.intent_set.intents
     thin = [i.id for i in intents if len(i.examples) < 5]
     stdout.write(f"{printable(str(folder))}: valid, {len(intents)} intents in {len(bot.intent_set.topics())} "
-                 f"topics, {sum(len(i.examples) for i in intents)} examples, {len(bot.safety.rules)} emergency rules\n")
+                 f"topics, {sum(len(i.examples) for i in intents)} examples, {len(bot.safety.rules)} emergency rules, "
+                 f"{len(bot.scope.rules)} out-of-scope rules\n")
     if thin:
         stdout.write(f"note: {len(thin)} intents have fewer than 5 examples: {', '.join(thin)}\n")
     return _report_integrity(folder, stdout)

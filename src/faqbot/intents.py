@@ -22,7 +22,7 @@ from .errors import DataFileError
 from .text import normalize
 from .yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 
-RESERVED_FILES = {"bot.yaml", "lexicon.yaml", "safety.yaml"}
+RESERVED_FILES = {"bot.yaml", "lexicon.yaml", "safety.yaml", "scope.yaml"}
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 INTENT_KEYS = {"id", "question", "examples", "answer", "topic", "source"}
 FILE_KEYS = {"document", "intents"}

@@ -53,7 +53,7 @@ able affect again ago almost already always another anyway around ask asked back
 big came come comes coming day days different does doing done easy else enough every everyone everything
 far feel find found give given gives giving good great happen happens help helps hear heard idea
 important keep kind last how when where which who why later least less let life little long look looking lot made make makes making
-matter mean means mind new next normal now often old others people person place point possible pretty
+matter mean means mess messing mind new next normal now often old others people person place point possible pretty
 probably put quite rather right said say says see seem seen sometimes soon sort start still stuff sure
 take takes taking talk tell thanks think thought time times today told took true try trying turn use
 used usually wait way week weeks went whether work works year years yet
