@@ -13,6 +13,7 @@ POSITIVE = {
         "my child is having a seizure right now",
         "my husband is fitting and won't stop",
         "she has been seizing for 5 minutes",
+        "son seizing for 6 mins now",
         "he's having one fit after another",
         "my son had a seizure that is lasting more than five minutes",
         "seizure happening now what do i do",
@@ -30,6 +31,7 @@ POSITIVE = {
         "i accidentally took a double dose of valproate, twice the pills",
         "my toddler got into my pills and ate some",
         "i think i overdosed on valproate",
+        "took 10 valproate tablets",
     ],
     "self-harm": [
         "i don't want to live anymore",
@@ -49,6 +51,7 @@ POSITIVE = {
         "my skin has turned yellow since i started valproate",
         "the whites of my eyes are yellow",
         "yellowing skin and dark urine",
+        "jaundice on valproate what do i do",
     ],
 }
 
@@ -68,6 +71,10 @@ NEGATIVE = [
     "what should i do if someone has a seizure",
     "what are the symptoms of low magnesium levels",
     "my seizures got better with magnesium",
+    "can i overdose on magnesium supplements",
+    "what happens if you overdose on valproate",
+    "i took 2 tablets this morning as prescribed",
+    "can valproate cause jaundice",
 ]
 
 
