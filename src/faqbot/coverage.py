@@ -489,7 +489,7 @@ class _HeldOut:
     """
 
     def __init__(self, bot: Bot):
-        self.lexicon, self.safety = bot.lexicon, bot.safety
+        self.lexicon, self.safety, self.scope = bot.lexicon, bot.safety, bot.scope
         self._shared: dict = {}
         self._full = _SharedAnalysis(self.lexicon, index_texts(bot.intent_set), self._shared)
         self._counts: Counter[str] = Counter()
@@ -503,7 +503,7 @@ class _HeldOut:
             analyzer = self._full
         else:
             analyzer = _SharedAnalysis(self.lexicon, index_texts(intent_set), self._shared)
-        return Bot(intent_set, self.lexicon, self.safety, analyzer)
+        return Bot(intent_set, self.lexicon, self.safety, analyzer, scope=self.scope)
 
 
 def near_duplicates(intent_set: IntentSet, cutoff: float = DUPLICATE_SIMILARITY) -> list[Duplicate]:
