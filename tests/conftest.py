@@ -49,6 +49,17 @@ intents:
 """
 
 
+# One intent: a folder that loads in milliseconds, for tests that start the CLI many times.
+ONE_INTENT = """\
+intents:
+  - id: tea-caffeine
+    question: Does green tea contain caffeine?
+    examples: [is there caffeine in green tea]
+    answer: Yes, green tea contains some caffeine.
+    topic: green tea
+"""
+
+
 def write_folder(folder: Path, files: dict[str, str]) -> Path:
     """Create an intents folder from {file name: text}; texts are dedented."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from conftest import write_folder
+from conftest import ONE_INTENT, write_folder
 from faqbot.bot import MAX_QUESTION_CHARS, STATUSES, Bot
 from faqbot.cli import bundled_intents, main
 from faqbot.repl import run_repl
@@ -51,14 +51,6 @@ HOSTILE = {
 }
 
 
-TINY_INTENTS = """\
-intents:
-  - id: tea-caffeine
-    question: Does green tea contain caffeine?
-    examples: [is there caffeine in green tea]
-    answer: Yes, green tea contains some caffeine.
-    topic: green tea
-"""
 TINY_DISCLAIMER = "Not medical advice."
 
 
@@ -71,7 +63,7 @@ def bundled_bot():
 def tiny_folder(tmp_path_factory):
     """A one-intent folder that loads in milliseconds, for properties that start the CLI each time."""
     return write_folder(tmp_path_factory.mktemp("tiny"),
-                        {"tea.yaml": TINY_INTENTS, "bot.yaml": f"disclaimer: {TINY_DISCLAIMER}\n"})
+                        {"tea.yaml": ONE_INTENT, "bot.yaml": f"disclaimer: {TINY_DISCLAIMER}\n"})
 
 
 @pytest.mark.parametrize("question", HOSTILE.values(), ids=HOSTILE.keys())

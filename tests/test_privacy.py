@@ -18,26 +18,18 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from conftest import write_folder
+from conftest import ONE_INTENT, write_folder
 import faqbot.repl
 from faqbot.bot import Bot
 from faqbot.cli import main
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "faqbot"
-INTENTS = """\
-intents:
-  - id: tea-caffeine
-    question: Does green tea contain caffeine?
-    examples: [is there caffeine in green tea]
-    answer: Yes, green tea contains some caffeine.
-    topic: green tea
-"""
 SECRET = "my name is Ann Example and my NHS number is 943 476 5919"
 
 
 @pytest.fixture
 def folder(tmp_path) -> Path:
-    return write_folder(tmp_path / "intents", {"tea.yaml": INTENTS, "bot.yaml": "disclaimer: Not medical advice.\n"})
+    return write_folder(tmp_path / "intents", {"tea.yaml": ONE_INTENT, "bot.yaml": "disclaimer: Not medical advice.\n"})
 
 
 class FakeTerminal(io.StringIO):

@@ -31,7 +31,7 @@ from typing import IO, Iterable, Iterator
 from .bot import Bot, Conversation
 from .errors import DataFileError, FaqbotError
 from .text import json_printable, printable
-from .yamlfile import load_yaml
+from .yamlfile import load_yaml, unreadable
 
 INPUT_FORMATS = ("txt", "csv", "tsv", "jsonl", "yaml")
 OUTPUT_FORMATS = ("jsonl", "csv", "markdown", "text")
@@ -95,12 +95,8 @@ def _open(path: str) -> IO[bytes]:
         raise DataFileError(path, None, "is a directory, not a question file")
     try:
         return open(file_path, "rb")
-    except FileNotFoundError:
-        raise DataFileError(path, None, "no such file") from None
-    except PermissionError:
-        raise DataFileError(path, None, "permission denied") from None
     except OSError as exc:
-        raise DataFileError(path, None, f"cannot read: {exc.strerror or exc}") from None
+        raise unreadable(path, exc) from None
 
 
 def _decoded_lines(raw: Iterable[bytes]) -> Iterator[tuple[int, str, bool]]:

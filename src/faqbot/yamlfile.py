@@ -35,6 +35,17 @@ class LineList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
+def unreadable(path, exc: OSError) -> DataFileError:
+    """The one-line error for a file the system would not let us read."""
+    if isinstance(exc, FileNotFoundError):
+        return DataFileError(path, None, "no such file")
+    if isinstance(exc, PermissionError):
+        return DataFileError(path, None, "permission denied")
+    if isinstance(exc, IsADirectoryError):
+        return DataFileError(path, None, "is a directory, not a file")
+    return DataFileError(path, None, f"cannot read: {exc.strerror or exc}")
+
+
 def read_text(path: Path) -> str:
     """Read a UTF-8 text file (BOM allowed) or raise a DataFileError naming it."""
     try:
@@ -43,14 +54,8 @@ def read_text(path: Path) -> str:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise DataFileError(path, None, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise DataFileError(path, None, "no such file") from None
-    except PermissionError:
-        raise DataFileError(path, None, "permission denied") from None
-    except IsADirectoryError:
-        raise DataFileError(path, None, "is a directory, not a file") from None
     except OSError as exc:
-        raise DataFileError(path, None, f"cannot read: {exc.strerror or exc}") from None
+        raise unreadable(path, exc) from None
     if b"\x00" in data:
         raise DataFileError(path, None, "binary file (contains NUL bytes), expected UTF-8 text")
     try:
