@@ -98,8 +98,8 @@ class Bot:
         self.analyzer = analyzer or Analyzer(self.lexicon, index_texts(intent_set))
         self.matcher = Matcher(intent_set, self.analyzer)
         self._by_id = intent_set.by_id()
-        # Grouping 50,000 intents by topic took 40 ms, and every fallback names the topics.
-        self._topic_names = list(intent_set.topics())
+        # Grouping 50,000 intents by topic took 40 ms; the matcher has done it once already.
+        self._topic_names = list(self.matcher.topic_terms)
 
     @classmethod
     def from_folder(cls, folder: Path) -> "Bot":

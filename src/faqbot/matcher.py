@@ -155,23 +155,25 @@ class Matcher:
                 self._intent_postings[term].append((index, UTTERANCE_CREDIT))
             credit = ANSWER_CREDIT * min(1.0, (average / lengths[index]) ** ANSWER_LENGTH_POWER)
             names = set(analyzer.terms(" ".join(_proper_names(self.intents[index].answer))))
-            self.name_terms |= {t for t in names if document_frequency.get(t) == 1}
+            pinpoints = {t for t in names if document_frequency.get(t) == 1}
+            self.name_terms |= pinpoints
             for term in answer_terms[index]:
                 # A name (Smith, NMDA) found in one intent's answer only pinpoints that intent.
-                if term in names and document_frequency[term] == 1:
+                if term in pinpoints:
                     self._intent_postings[term].append((index, 1.0))
                 else:
                     self._intent_postings[term].append((index, credit))
-        self.topic_terms = self._topic_terms()
+        topics = self.intent_set.topics()
+        # Keyed by topic, in the order the intents name them; the Bot reads its topic list here.
+        self.topic_terms = self._topic_terms(topics)
         # Every term of every topic's name ("magnesium" too, though two topics share it).
-        self.subject_terms = {t for topic in self.intent_set.topics() for t in analyzer.terms(topic)}
+        self.subject_terms = {t for topic in topics for t in analyzer.terms(topic)}
 
-    def _topic_terms(self) -> dict[str, set[str]]:
+    def _topic_terms(self, topics: dict[str, list[Intent]]) -> dict[str, set[str]]:
         """Terms that name a topic: from the topic's name, found almost only in its intents, and
         used in the questions of a fair share of them. A topic called "kb" after its file name is
         not named by the one answer that mentions kilobytes."""
         by_topic: dict[str, set[str]] = {}
-        topics = self.intent_set.topics()
         for topic, members in topics.items():
             names = set(self.analyzer.terms(topic))
             distinctive = set()
