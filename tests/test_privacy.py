@@ -197,6 +197,23 @@ def test_an_existing_history_file_is_made_owner_only(tmp_path, folder, typed):
     assert mode(history) == 0o600
 
 
+def test_a_history_file_removed_during_a_session_comes_back_owner_only(tmp_path, folder, open_umask):
+    """prompt_toolkit alone would re-create it with the umask's mode: world-readable here."""
+    history = tmp_path / "history"
+    history.touch(mode=0o600)
+
+    def remove_history(reply) -> None:
+        if reply.question == "first question":
+            history.unlink()
+
+    with create_pipe_input() as pipe:
+        pipe.send_text("first question\r" + SECRET + "\r\x04")
+        assert faqbot.repl.run_repl(Bot.from_folder(folder), input=pipe, output=DummyOutput(), history_file=history,
+                                    write=lambda text: None, on_reply=remove_history) == 0
+    assert mode(history) == 0o600
+    assert SECRET in history.read_text(encoding="utf-8")
+
+
 def test_the_unanswered_log_is_owner_only_for_chat_and_batch(tmp_path, folder, typed, open_umask):
     chat_log, batch_log = tmp_path / "chat.jsonl", tmp_path / "batch.jsonl"
     typed.append(SECRET + "\r\x04")

@@ -10,6 +10,7 @@ needed for (completion ranking, command texts, wrapping) are plain functions, te
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import sys
 import textwrap
@@ -180,6 +181,16 @@ def _toolbar() -> str:
     return toolbar_text(get_app().output.get_size().columns)
 
 
+class PrivateFileHistory(FileHistory):
+    """prompt_toolkit's file history, but a file it has to create again (removed during the
+    session) is created owner-only, like the one the CLI made at start: it holds what the
+    patient typed."""
+
+    def store_string(self, string: str) -> None:
+        os.close(os.open(self.filename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        super().store_string(string)
+
+
 def run_repl(bot: Bot, input=None, output=None, history_file: Path | None = None,
              write: Callable[[str], None] | None = None, on_reply: Callable[[Reply], None] | None = None) -> int:
     """Run the conversation until /quit or Ctrl-D; returns the exit status (0).
@@ -187,7 +198,7 @@ def run_repl(bot: Bot, input=None, output=None, history_file: Path | None = None
     ``write`` receives every text shown (default: standard output); ``on_reply`` every Reply.
     History stays in memory unless ``history_file`` is given (the caller creates it private).
     """
-    history = FileHistory(str(history_file)) if history_file else InMemoryHistory()
+    history = PrivateFileHistory(str(history_file)) if history_file else InMemoryHistory()
     if output is None and not sys.stdout.isatty() and sys.stderr.isatty():
         output = create_output(always_prefer_tty=True)  # `faqbot | tee`: the prompt on the terminal
     session = PromptSession(history=history, completer=QuestionCompleter([i.question for i in bot.intent_set.intents]),
