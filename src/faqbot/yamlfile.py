@@ -13,6 +13,7 @@ import yaml
 from .errors import DataFileError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+DEEP_NESTING = 100        # nesting reported as too deep starts at this level (real intents use 4)
 
 
 class LineDict(dict):
@@ -92,7 +93,24 @@ def load_yaml(path: Path, text: str | None = None):
         raise DataFileError(path, None, f"invalid YAML: {exc}") from None
     except RecursionError:
         # compose and _build recurse once per nesting level; "[[[[...]]]]" must not crash.
-        raise DataFileError(path, None, "invalid YAML: nested too deeply") from None
+        raise DataFileError(path, _deep_nesting_line(text), "invalid YAML: nested too deeply") from None
+
+
+def _deep_nesting_line(text: str) -> int | None:
+    """The line where nesting first goes DEEP_NESTING levels deep, found with PyYAML's event
+    parser, which keeps its own stack and so does not hit the recursion limit itself."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth >= DEEP_NESTING:
+                    return event.start_mark.line + 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except (yaml.YAMLError, RecursionError):
+        pass
+    return None
 
 
 def _build(node, path: Path, seen: set, constructor):
