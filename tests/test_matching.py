@@ -206,7 +206,8 @@ def test_a_topic_named_after_a_file_is_not_a_subject_patients_name():
 
 
 def test_spelling_corrector_rules():
-    """Corrections need the same first letter, a small distance, and an unknown word; a cut-off
+    """Corrections need the same first letter, a small distance, and a word that is neither known
+    to the index nor common English (english-words.txt); a cut-off
     word is completed to the index's most used word it begins."""
     analyzer = Analyzer(Lexicon(), ["valproate magnesium epilepsy medicine matter"])
     assert analyzer.correct("valporate") == "valproate"
@@ -215,6 +216,7 @@ def test_spelling_corrector_rules():
     assert analyzer.correct("medecine") == "medicine"
     assert analyzer.correct("valproate") is None          # known
     assert analyzer.correct("fatter") is None              # first letter differs from "matter"
+    assert analyzer.correct("mother") is None              # an English word, not a typo of "matter"
     assert analyzer.correct("xyzzy") is None               # nothing close
     assert analyzer.correct("med") == "medicine"           # cut off while typing
     assert analyzer.correct("mz") is None                  # too short to guess

@@ -18,6 +18,9 @@ POSITIVE = {
         "my son had a seizure that is lasting more than five minutes",
         "seizure happening now what do i do",
         "my wife is having a seizure and turning blue",
+        "his fit started 5 mins ago",
+        "she had a seizure and is not waking up",
+        "my brother won't stop jerking and shaking",
     ],
     "breathing": [
         "my dad is turning blue",
@@ -32,6 +35,7 @@ POSITIVE = {
         "my toddler got into my pills and ate some",
         "i think i overdosed on valproate",
         "took 10 valproate tablets",
+        "my little boy ate a few of my tabs",
     ],
     "self-harm": [
         "i don't want to live anymore",
@@ -40,6 +44,8 @@ POSITIVE = {
         "I want to kill myself",
         "thinking about suicide",
         "i keep wanting to hurt myself",
+        "my son has been cutting himself",
+        "i think my daughter is harming herself",
     ],
     "pancreatitis-signs": [
         "severe pain in my upper stomach and vomiting, i take valproate",
@@ -75,6 +81,9 @@ NEGATIVE = [
     "what happens if you overdose on valproate",
     "i took 2 tablets this morning as prescribed",
     "can valproate cause jaundice",
+    "my hands won't stop shaking since i started valproate",
+    "my seizures are not responding to valproate",
+    "i started valproate 10 days ago",
 ]
 
 
@@ -102,6 +111,14 @@ def test_general_questions_are_never_emergencies(rules, message):
 def test_invisible_characters_inside_a_word_do_not_hide_an_emergency(rules, hidden):
     """A soft hyphen or zero-width character pasted inside "seizure" is removed, not a space."""
     assert rules.triage(f"my child is having a sei{hidden}zure right now").id == "seizure-now"
+
+
+@pytest.mark.parametrize("message", ["my wife is having a siezure right now", "he has been convulsng for five minutes"])
+def test_a_misspelt_emergency_is_caught_after_spelling_correction(message):
+    """Triage reads the question as typed, then as the spelling corrector reads it."""
+    bot = Bot.from_folder(bundled_intents())
+    assert bot.safety.triage(message) is None   # the rules alone miss it
+    assert bot.reply(message).status == "emergency"
 
 
 def test_every_bundled_rule_has_positive_cases(rules):

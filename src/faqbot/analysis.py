@@ -9,9 +9,11 @@ phrases ("fits", "low magnesium") onto one canonical term.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import snowballstemmer
@@ -19,11 +21,20 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .errors import DataFileError
-from .text import STOPWORDS, tokenize
+from .text import STOPWORDS, WORD, normalize, tokenize
 from .yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 
 _STEMMER = snowballstemmer.stemmer("english")
 LEXICON_KEYS = {"synonyms"}
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Common English words (english-words.txt, from wordfreq): a question using one meant that
+    word, so the corrector leaves it alone even when the index lacks it ("my wife" is not "my
+    wine", "five minutes" not "fire minutes")."""
+    text = resources.files("faqbot").joinpath("english-words.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 @lru_cache(maxsize=65536)
@@ -165,10 +176,28 @@ class Analyzer:
                 i += 1
         return Analysis(tokens, corrections, synonyms, terms)
 
+    def corrected_text(self, text: str) -> str | None:
+        """The normalised text with each misspelt word replaced by its correction, every other
+        character kept; None when no word needed correcting. Emergency triage reads this too, so
+        "having a sezure" meets the rule written for "seizure"."""
+        changed = False
+
+        def fix(found: re.Match) -> str:
+            nonlocal changed
+            # Words of three letters are only completed, never corrected: "ate" is no typo.
+            better = self.correct(found.group(0)) if len(found.group(0)) > 3 else None
+            if better is None or better == found.group(0):
+                return found.group(0)
+            changed = True
+            return better
+
+        fixed = WORD.sub(fix, normalize(text))
+        return fixed if changed else None
+
     def correct(self, word: str) -> str | None:
         """The index word closest to an unknown word, within a small edit distance, or None.
 
-        Allowed edits grow with length (1 up to 5 letters, 2 up to 9, then 3); transpositions count
+        A common English word of four letters or more is never a typo. Allowed edits grow with length (1 up to 5 letters, 2 up to 9, then 3); transpositions count
         once (Damerau-Levenshtein); the first letter must agree. Ties go to the word the index uses
         most.
         """
@@ -176,6 +205,8 @@ class Analyzer:
             return None
         if len(word) < 4:
             return self._completion(word)
+        if word in english_words():
+            return None
         if word in self._cache:
             return self._cache[word]
         limit = 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3

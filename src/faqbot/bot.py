@@ -145,6 +145,9 @@ class Bot:
             # A long paste may end with the emergency ("...and now she is fitting"), or start with
             # junk: its end is triaged too. Two windows keep the time bounded whatever the length.
             rule = self.safety.triage(question[-MAX_QUESTION_CHARS:])
+        if rule is None:
+            corrected = self.analyzer.corrected_text(text)   # "she is having a sezure"
+            rule = self.safety.triage(corrected) if corrected else None
         if rule is not None:
             return self._emergency(question, rule)
         normalised = normalize(text)

@@ -23,7 +23,7 @@ _UNPRINTABLE = re.compile(_CONTROL.pattern[:-1] + r"\ud800-\udfff]")
 # removed, not turned into spaces, so "sei\u00adzure" still reads "seizure" for triage and matching.
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")   # a word, apostrophes inside it kept
 
 # Function words that carry no meaning for telling FAQ entries apart. General English, not domain.
 # Question words (how, when, where, which, who, why) are kept: "where can I get tested" and
@@ -73,7 +73,7 @@ def normalize(text: str) -> str:
 def tokenize(text: str) -> list[str]:
     """Words of normalised text; apostrophes inside a word are kept ("don't"), possessive 's dropped."""
     tokens = []
-    for token in _TOKEN.findall(normalize(text)):
+    for token in WORD.findall(normalize(text)):
         if token.endswith("'s"):
             token = token[:-2]
         tokens.append(token)
