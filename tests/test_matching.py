@@ -269,3 +269,23 @@ def test_batch_conversation_treats_the_file_as_one_conversation():
     assert statuses("--conversation") == [("answered", "valproate-uses"), ("answered", "valproate-addictive"),
                                           ("answered", "valproate-how-it-works")]
     assert statuses()[2] == ("clarify", None)
+
+
+def test_an_everyday_word_no_intent_knows_weighs_less_than_a_rare_one():
+    """"my son" is the patient's context, "metformin" a subject we do not cover: an unknown word
+    that is very common English (english-words.txt, Zipf >= 4.5) weighs as a common word, so it
+    lowers confidence less than a rare unknown word does."""
+    bot = Bot.from_folder(bundled_intents())
+    everyday = bot.matcher.match("is hair loss from valproate common in my son")
+    rare = bot.matcher.match("is hair loss from valproate common in my metformin")
+    assert everyday.everyday_unknown == {"son"}
+    assert rare.everyday_unknown == set()
+    assert everyday.candidates[0].intent.id == rare.candidates[0].intent.id == "valproate-common-side-effects"
+    assert everyday.candidates[0].score > rare.candidates[0].score
+
+
+def test_an_everyday_word_still_counts_as_the_subject_when_none_of_ours_is_named():
+    """"what causes high blood pressure" names none of our subjects, so "pressure", everyday as it
+    is, stays the unexplained subject: a fallback, not a valproate side effect."""
+    bot = Bot.from_folder(bundled_intents())
+    assert bot.reply("what causes high blood pressure").status == "fallback"

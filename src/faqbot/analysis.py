@@ -28,13 +28,27 @@ _STEMMER = snowballstemmer.stemmer("english")
 LEXICON_KEYS = {"synonyms"}
 
 
+COMMON_ZIPF = 4.5   # English words at least this frequent ("son", "work", "mention") are everyday words
+
+
 @lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """Common English words (english-words.txt, from wordfreq): a question using one meant that
-    word, so the corrector leaves it alone even when the index lacks it ("my wife" is not "my
-    wine", "five minutes" not "fire minutes")."""
+def english_words() -> dict[str, float]:
+    """Common English words and their Zipf frequencies (english-words.txt, from wordfreq). A
+    question using one meant that word, so the corrector leaves it alone even when the index
+    lacks it ("my wife" is not "my wine", "five minutes" not "fire minutes")."""
     text = resources.files("faqbot").joinpath("english-words.txt").read_text(encoding="utf-8")
-    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+    words = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            word, zipf = line.split()
+            words[word] = float(zipf)
+    return words
+
+
+def is_everyday_word(word: str) -> bool:
+    """A very common English word (Zipf >= COMMON_ZIPF): when no intent knows it, it is more
+    likely the patient's own context ("my son", "at work") than the subject of the question."""
+    return english_words().get(word, 0.0) >= COMMON_ZIPF
 
 
 @lru_cache(maxsize=65536)
@@ -83,6 +97,7 @@ class Analysis:
     corrections: dict[str, str]
     synonyms: dict[str, str]
     terms: list[str]
+    everyday_terms: set[str] = field(default_factory=set)   # terms of very common English words
 
 
 class Analyzer:
@@ -127,10 +142,12 @@ class Analyzer:
     def vocabulary(self) -> set[str]:
         return self._vocabulary
 
-    def terms(self, text: str, correct: bool = False) -> list[str]:
-        return self.analyse(text, correct).terms
+    def terms(self, text: str, correct: bool = False, phrase_words: bool = False) -> list[str]:
+        return self.analyse(text, correct, phrase_words).terms
 
-    def analyse(self, text: str, correct: bool = False) -> Analysis:
+    def analyse(self, text: str, correct: bool = False, phrase_words: bool = False) -> Analysis:
+        """``phrase_words`` keeps the words of a phrase synonym besides its canonical term: the
+        index reads answers so, and "hair loss" there still answers a question that says "hair"."""
         tokens = tokenize(text)
         corrections: dict[str, str] = {}
         if correct:
@@ -166,6 +183,9 @@ class Analyzer:
                 if canonical is not None:
                     synonyms[" ".join(tokens_for_terms[i:i + size])] = canonical
                     terms.append(canonical)
+                    if phrase_words:
+                        terms += [mapped[k] for k in range(i, i + size)
+                                  if tokens_for_terms[k] not in STOPWORDS and stems[k] not in STOPWORDS]
                     i += size
                     break
             else:
@@ -174,7 +194,8 @@ class Analyzer:
                         synonyms[tokens_for_terms[i]] = mapped[i]
                     terms.append(mapped[i])
                 i += 1
-        return Analysis(tokens, corrections, synonyms, terms)
+        everyday = {mapped[k] for k, token in enumerate(tokens_for_terms) if is_everyday_word(token)}
+        return Analysis(tokens, corrections, synonyms, terms, everyday)
 
     def corrected_text(self, text: str) -> str | None:
         """The normalised text with each misspelt word replaced by its correction, every other

@@ -468,12 +468,12 @@ class _SharedAnalysis(Analyzer):
         super().__init__(lexicon, texts)
         self._shared = shared
 
-    def analyse(self, text: str, correct: bool = False):
+    def analyse(self, text: str, correct: bool = False, phrase_words: bool = False):
         if correct:
-            return super().analyse(text, True)
-        found = self._shared.get(text)
+            return super().analyse(text, True, phrase_words)
+        found = self._shared.get((text, phrase_words))
         if found is None:
-            found = self._shared[text] = super().analyse(text)
+            found = self._shared[text, phrase_words] = super().analyse(text, False, phrase_words)
         return found
 
 

@@ -59,6 +59,7 @@ class MatchResult:
     candidates: list[Candidate]
     unknown_terms: list[str]
     topics: set[str]                  # topics the question names
+    everyday_unknown: set[str] = field(default_factory=set)   # unknown terms that are everyday words ("son")
 
 
 _NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-z]+|[A-Z]{2,}[a-z]*)\b")
@@ -126,7 +127,7 @@ class Matcher:
                 terms_here |= terms
             utterance_terms.append(tuple(terms_here))
             section = intent.source.section if intent.source else ""
-            answer_terms.append(tuple(set(analyzer.terms(intent.answer + " " + section)) - terms_here))
+            answer_terms.append(tuple(set(analyzer.terms(intent.answer + " " + section, phrase_words=True)) - terms_here))
         count = len(self.intents)
         document_frequency: dict[str, int] = defaultdict(int)
         for index in range(count):
@@ -210,13 +211,16 @@ class Matcher:
         terms = list(dict.fromkeys(analysis.terms))
         named_topics = {topic for topic, names in self.topic_terms.items() if names & set(terms)}
         unknown = [t for t in terms if t not in self._idf]
+        # "my son", "at work": an everyday word no intent knows is likelier the patient's context
+        # than the subject, and weighs as a common word; a rarer one ("metformin") weighs fully.
+        everyday = {t for t in unknown if t in analysis.everyday_terms and t not in self._light}
         if boost_topic and not named_topics and boost_topic in self.topic_terms:
             # A follow-up: read it as if it named the conversation's topic.
             terms += [t for t in sorted(self.topic_terms[boost_topic]) if t not in terms]
-        weights = {t: self.idf(t) for t in terms}
+        weights = {t: self.idf(t) * (LIGHT_WORD_FACTOR if t in everyday else 1.0) for t in terms}
         total = sum(weights.values())
         if not terms or total <= 0:
-            return MatchResult(analysis, [], unknown, named_topics)
+            return MatchResult(analysis, [], unknown, named_topics, everyday)
         query_text = " ".join(sorted(terms))
         evidence = min(1.0, total / self._evidence_needed)
         off_topic = (lambda topic: topic not in named_topics) if len(named_topics) == 1 else (lambda topic: False)
@@ -239,7 +243,7 @@ class Matcher:
             phrasing = self._phrasing_source(intent, position)
             candidates.append(Candidate(intent, round(min(score, 100.0), 1), phrasing, matched_terms))
         candidates.sort(key=lambda c: (-c.score, c.intent.id))
-        return MatchResult(analysis, candidates[:limit], unknown, named_topics)
+        return MatchResult(analysis, candidates[:limit], unknown, named_topics, everyday)
 
     @staticmethod
     def _f_score(overlap: float, total: float, phrasing_weight: float) -> float:
