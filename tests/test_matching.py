@@ -10,6 +10,7 @@ from faqbot.analysis import Analyzer, Lexicon
 from faqbot.bot import ANSWER_THRESHOLD, Bot, Conversation, explain
 from faqbot.cli import bundled_intents
 from faqbot.intents import Intent, IntentSet, Source
+from faqbot.text import tokenize
 
 DISCLAIMER = "Not medical advice."
 
@@ -272,13 +273,13 @@ def test_batch_conversation_treats_the_file_as_one_conversation():
 
 
 def test_an_everyday_word_no_intent_knows_weighs_less_than_a_rare_one():
-    """"my son" is the patient's context, "metformin" a subject we do not cover: an unknown word
+    """"at school" is the patient's context, "metformin" a subject we do not cover: an unknown word
     that is very common English (english-words.txt, Zipf >= 4.5) weighs as a common word, so it
     lowers confidence less than a rare unknown word does."""
     bot = Bot.from_folder(bundled_intents())
-    everyday = bot.matcher.match("is hair loss from valproate common in my son")
-    rare = bot.matcher.match("is hair loss from valproate common in my metformin")
-    assert everyday.everyday_unknown == {"son"}
+    everyday = bot.matcher.match("is hair loss from valproate common at school")
+    rare = bot.matcher.match("is hair loss from valproate common with metformin")
+    assert everyday.everyday_unknown == {"school"}
     assert rare.everyday_unknown == set()
     assert everyday.candidates[0].intent.id == rare.candidates[0].intent.id == "valproate-common-side-effects"
     assert everyday.candidates[0].score > rare.candidates[0].score
@@ -289,3 +290,15 @@ def test_an_everyday_word_still_counts_as_the_subject_when_none_of_ours_is_named
     is, stays the unexplained subject: a fallback, not a valproate side effect."""
     bot = Bot.from_folder(bundled_intents())
     assert bot.reply("what causes high blood pressure").status == "fallback"
+
+
+def test_people_around_the_patient_are_not_the_subject():
+    """"what if my son misses a dose": who the question is about (son, mum, wife) is a light word,
+    so it neither drags the score down nor stands for an unexplained subject."""
+    bot = Bot.from_folder(bundled_intents())
+    for who in ("son", "mum", "wife", "grandad"):
+        assert top(bot, f"what if my {who} forgets a dose of their epilepsy tablets") == ("answered", "valproate-miss-dose")
+
+
+def test_text_speak_reads_as_the_words_it_stands_for():
+    assert tokenize("wat r u taking 4 yrs pls") == ["what", "are", "you", "taking", "4", "years", "please"]

@@ -211,9 +211,10 @@ class Matcher:
         terms = list(dict.fromkeys(analysis.terms))
         named_topics = {topic for topic, names in self.topic_terms.items() if names & set(terms)}
         unknown = [t for t in terms if t not in self._idf]
-        # "my son", "at work": an everyday word no intent knows is likelier the patient's context
-        # than the subject, and weighs as a common word; a rarer one ("metformin") weighs fully.
-        everyday = {t for t in unknown if t in analysis.everyday_terms and t not in self._light}
+        # "at work", "for 15 years": an everyday word or a number no intent knows is likelier the
+        # patient's context than the subject, and weighs as a common word; a rarer word
+        # ("metformin") weighs fully.
+        everyday = {t for t in unknown if (t in analysis.everyday_terms or t.isdigit()) and t not in self._light}
         if boost_topic and not named_topics and boost_topic in self.topic_terms:
             # A follow-up: read it as if it named the conversation's topic.
             terms += [t for t in sorted(self.topic_terms[boost_topic]) if t not in terms]

@@ -59,7 +59,18 @@ take takes taking talk tell thanks think thought time times today told took true
 used usually wait way week weeks went whether work works year years yet
 morning mornings evening evenings night nights tonight lunch lunchtime breakfast dinner bedtime today
 tomorrow yesterday weekend month months daily hour hours minute minutes call called name named whole
+mum mom mother dad father parent parents son sons daughter daughters wife husband partner boyfriend
+girlfriend brother sister grandson granddaughter grandma grandmother grandad grandpa grandfather nan gran
+family friend friends neighbour neighbor carer mention mentioned
 """.split())
+# Who is asking about whom ("my mum", "his wife") says nothing about what is asked: the people
+# words above are light, so "what if my son misses a dose" is not read as a question about sons.
+
+# Text-speak and chat shorthand, read as the words they stand for on both sides of the index.
+SHORTHAND = {"u": "you", "ur": "your", "wat": "what", "wot": "what", "wen": "when", "cn": "can", "r": "are",
+             "y": "why", "n": "and", "yrs": "years", "yr": "year", "pls": "please", "plz": "please",
+             "abt": "about", "b4": "before", "coz": "because", "cos": "because", "cuz": "because",
+             "bc": "because", "thx": "thanks", "tho": "though", "dr": "doctor", "hrs": "hours", "mins": "minutes"}
 
 
 def normalize(text: str) -> str:
@@ -76,7 +87,7 @@ def tokenize(text: str) -> list[str]:
     for token in WORD.findall(normalize(text)):
         if token.endswith("'s"):
             token = token[:-2]
-        tokens.append(token)
+        tokens.append(SHORTHAND.get(token, token))
     return tokens
 
 
