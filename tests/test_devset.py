@@ -1,18 +1,24 @@
-"""The development question set (a copy of ../shared/eval/dev.yaml) as a regression floor.
+"""Labelled question sets as regression floors: the development set (a copy of
+../shared/eval/dev.yaml) and two sets written blind from the documents (tests/data/blind-*.yaml).
 
-Scored exactly as ../shared/eval/score.py scores it, through the same path it uses (``faqbot
-batch FILE --format jsonl``), so the repository checks its answer quality on its own.
+Scored exactly as ../shared/eval/score.py scores them, through the same path it uses (``faqbot
+batch FILE --format jsonl``), so the repository checks its answer quality on its own. Every set
+must catch every emergency and raise no false one; the floors for the rest are per set.
 """
 
 import io
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 
 from faqbot.cli import main
 
-DEV = Path(__file__).parent / "data" / "dev.yaml"
+DATA = Path(__file__).parent / "data"
+# Set: (in-scope floor, out-of-scope floor). The blind sets' floors sit below their scores today
+# (39/46 and 40/46 in scope, 13/14 and 14/14 out of scope) by about two questions.
+FLOORS = {"dev.yaml": (0.95, 0.95), "blind-patients.yaml": (0.80, 0.85), "blind-carers.yaml": (0.80, 0.85)}
 NOT_ANSWERED = {"fallback", "smalltalk", "clarify"}
 
 
@@ -38,8 +44,9 @@ def _passes(item, record):
     return ("fallback" in expect and status in NOT_ANSWERED) or ("emergency" in expect and status == "emergency")
 
 
-def test_dev_set_scores_at_least_the_floor(tmp_path):
-    items = yaml.safe_load(DEV.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("name", FLOORS)
+def test_question_set_scores_at_least_its_floor(tmp_path, name):
+    items = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     questions = tmp_path / "questions.txt"
     questions.write_text("\n".join(i["q"] for i in items) + "\n", encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
@@ -58,6 +65,7 @@ def test_dev_set_scores_at_least_the_floor(tmp_path):
         if kind != "emergency":
             assert record["status"] != "emergency", item["q"]
     assert passed["emergency"] == totals["emergency"], failures
-    for kind in ("in_scope", "out_of_scope"):
-        assert passed[kind] / totals[kind] >= 0.95, (kind, failures)
-    assert sum(passed.values()) / len(items) >= 0.95, failures
+    for kind, floor in zip(("in_scope", "out_of_scope"), FLOORS[name]):
+        assert passed[kind] / totals[kind] >= floor, (kind, failures)
+    if name == "dev.yaml":
+        assert sum(passed.values()) / len(items) >= 0.95, failures
