@@ -97,7 +97,7 @@ class Analysis:
     corrections: dict[str, str]
     synonyms: dict[str, str]
     terms: list[str]
-    everyday_terms: set[str] = field(default_factory=set)   # terms of very common English words
+    everyday_terms: set[str] = field(default_factory=set)   # terms of very common English words (questions only)
 
 
 class Analyzer:
@@ -194,7 +194,9 @@ class Analyzer:
                         synonyms[tokens_for_terms[i]] = mapped[i]
                     terms.append(mapped[i])
                 i += 1
-        everyday = {mapped[k] for k, token in enumerate(tokens_for_terms) if is_everyday_word(token)}
+        # Only questions (corrected) are weighed by it; the index's texts, millions of words with
+        # 50,000 intents, need not be looked up.
+        everyday = {mapped[k] for k, token in enumerate(tokens_for_terms) if is_everyday_word(token)} if correct else set()
         return Analysis(tokens, corrections, synonyms, terms, everyday)
 
     def corrected_text(self, text: str) -> str | None:
@@ -218,9 +220,9 @@ class Analyzer:
     def correct(self, word: str) -> str | None:
         """The index word closest to an unknown word, within a small edit distance, or None.
 
-        A common English word of four letters or more is never a typo. Allowed edits grow with length (1 up to 5 letters, 2 up to 9, then 3); transpositions count
-        once (Damerau-Levenshtein); the first letter must agree. Ties go to the word the index uses
-        most.
+        A common English word of four letters or more is never a typo. Allowed edits grow with
+        length (1 up to 5 letters, 2 up to 9, then 3); transpositions count once
+        (Damerau-Levenshtein); the first letter must agree. Ties go to the word the index uses most.
         """
         if word in self._vocabulary or not word.isalpha() or len(word) < 3 or stem(word) in self._known_stems:
             return None
