@@ -302,3 +302,12 @@ def test_people_around_the_patient_are_not_the_subject():
 
 def test_text_speak_reads_as_the_words_it_stands_for():
     assert tokenize("wat r u taking 4 yrs pls") == ["what", "are", "you", "taking", "4", "years", "please"]
+
+
+def test_triage_text_corrects_typos_but_never_completes_short_words():
+    """The text emergency rules read again is corrected word by word, but a three-letter word is
+    never completed there: "car" would become "cardiac", which a rule could read as an event."""
+    analyzer = Bot.from_folder(bundled_intents()).analyzer
+    assert analyzer.correct("car") == "cardiac"           # matching completes cut-off words...
+    assert analyzer.corrected_text("the car is in the pan") is None   # ...triage does not
+    assert analyzer.corrected_text("she is havng a siezure") == "she is having a seizure"
