@@ -31,7 +31,7 @@ from datagen import perturb  # noqa: E402
 
 def patient_questions(count: int, seed: int = 3) -> list[str]:
     from faqbot.cli import bundled_intents
-    from faqbot.intents import load_folder
+    from faqbot.content.intents import load_folder
 
     pool = []
     for intent in load_folder(bundled_intents()).intents:

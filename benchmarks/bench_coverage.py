@@ -22,8 +22,8 @@ from pathlib import Path
 import yaml
 
 from faqbot.bot import Bot
-from faqbot.coverage import Report, load_suite, load_tests, run_dialogues, suite_files
-from faqbot.coverage_report import render_text
+from faqbot.evaluation.coverage import Report, load_suite, load_tests, run_dialogues, suite_files
+from faqbot.evaluation.renderers import render_text
 
 REPO = Path(__file__).resolve().parent.parent
 

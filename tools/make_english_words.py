@@ -1,4 +1,4 @@
-"""Write src/faqbot/english-words.txt: English words common enough that a question using one
+"""Write src/faqbot/language/english-words.txt: English words common enough that a question using one
 meant that word, not a typo of another ("wife" is not a misspelt "wine"), with how common each
 is: the very common ones ("son", "work") say little about what a question asks.
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import wordfreq
 
 MIN_ZIPF = 2.8
-TARGET = Path(__file__).resolve().parents[1] / "src" / "faqbot" / "english-words.txt"
+TARGET = Path(__file__).resolve().parents[1] / "src" / "faqbot" / "language" / "english-words.txt"
 
 HEADER = f"""\
 # English words with a Zipf frequency of at least {MIN_ZIPF}, from wordfreq {version('wordfreq')}

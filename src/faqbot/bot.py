@@ -10,11 +10,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import Analyzer, Lexicon
-from .intents import Intent, IntentSet, load_folder
-from .matcher import Candidate, Matcher, MatchResult
-from .safety import Rule, SafetyRules
-from .text import normalize, tokenize
+from .language.analyzer import Analyzer
+from .content.lexicon import load_lexicon
+from .language.lexicon import Lexicon
+from .content.intents import Intent, IntentSet, load_folder
+from .matching.matcher import Candidate, MatchResult, Matcher
+from .content.rules import Rule, SafetyRules
+from .language.normalise import normalize, tokenize
 
 ANSWER_THRESHOLD = 42.0    # below this the best candidate is not trusted
 TOPIC_CLARIFY_MARGIN = 20.0  # a question naming no topic fits two topics this closely: ask which
@@ -107,7 +109,7 @@ class Bot:
         DataFileError."""
         folder = Path(folder)
         intent_set = load_folder(folder)
-        lexicon = Lexicon.load(folder / "lexicon.yaml")
+        lexicon = load_lexicon(folder / "lexicon.yaml")
         safety = SafetyRules.load(folder / "safety.yaml", set(intent_set.by_id()))
         scope = SafetyRules.load(folder / "scope.yaml", set(intent_set.by_id()))
         return cls(intent_set, lexicon, safety, scope=scope)

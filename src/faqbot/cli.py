@@ -10,10 +10,10 @@ import argparse
 import contextlib
 import os
 import sys
-from importlib import resources
 from pathlib import Path
 
 from . import __version__
+from .content.intents import bundled_intents
 from .errors import FaqbotError
 
 EXIT_OK, EXIT_RECORDS_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -49,10 +49,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):
         raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-def bundled_intents() -> Path:
-    return Path(str(resources.files("faqbot") / "data" / "intents"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,7 +155,7 @@ def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) ->
         stdout.flush()  # a failed write (full disk, closed pipe) shows here, not silently at exit
         return status
     except FaqbotError as exc:
-        from .text import one_line
+        from .display import one_line
 
         stderr.write(f"faqbot: error: {one_line(str(exc), 400)}\n")
         return EXIT_USAGE
@@ -171,7 +167,7 @@ def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) ->
         return EXIT_OK
     except OSError as exc:
         # Reading errors are DataFileErrors by now; this is output that cannot be written.
-        from .text import one_line
+        from .display import one_line
 
         where = one_line(str(exc.filename), 200) if exc.filename else "cannot write the output"
         stderr.write(f"faqbot: error: {where}: {exc.strerror or exc}\n")
@@ -227,7 +223,7 @@ def _unanswered_log(args):
     path = getattr(args, "log_unanswered", None)
     if not path:
         return None
-    from .review import UnansweredLog
+    from .evaluation.review import UnansweredLog
 
     _private_file(Path(path))
     return UnansweredLog(Path(path))
@@ -255,7 +251,7 @@ def _private_file(path: Path) -> None:
 
 def _cmd_ask(args, stdin, stdout, stderr) -> int:
     from .bot import explain
-    from .text import printable
+    from .display import printable
 
     bot = load_bot(args)
     reply = bot.reply(" ".join(args.question))
@@ -274,7 +270,10 @@ def _jobs(value: str) -> int:
 def _cmd_batch(args, stdin, stdout, stderr) -> int:
     """Answer every input as one stream; exit 1 if some records could not be read, 130 on Ctrl-C
     (after saying how many were answered; with -o nothing is written)."""
-    from .batch import Writer, answer_items, atomic_output, read_items, text_lines_as_bytes
+    from .batch.writers import Writer, text_lines_as_bytes
+    from .batch.answering import answer_items
+    from .files import atomic_output
+    from .batch.readers import read_items
 
     bot = load_bot(args)
     stdin_bytes = getattr(stdin, "buffer", None)
@@ -332,15 +331,15 @@ def _batch_progress(args, stderr, stdout):
 
     if getattr(args, "quiet", False) or not tty(stderr) or (not args.output and tty(stdout)):
         return NoProgress()
-    from .batch import estimate_questions
+    from .batch.readers import estimate_questions
 
     totals = [estimate_questions(name, args.input_format) for name in args.files]
     return Progress(stderr, None if None in totals else sum(totals))
 
 
 def _cmd_extract(args, stdin, stdout, stderr) -> int:
-    from .text import one_line
-    from .workspace import extract_into
+    from .display import one_line
+    from .authoring.workspace import extract_into
 
     for file_report in extract_into(Path(args.documents), Path(args.into)):
         report = file_report.report
@@ -358,8 +357,8 @@ def _cmd_extract(args, stdin, stdout, stderr) -> int:
 
 
 def _cmd_import(args, stdin, stdout, stderr) -> int:
-    from .text import one_line
-    from .workspace import import_into
+    from .display import one_line
+    from .authoring.workspace import import_into
 
     target, report = import_into(Path(args.table), Path(args.into), args.topic)
     total = len(report.added) + len(report.changed) + len(report.unchanged)
@@ -370,7 +369,7 @@ def _cmd_import(args, stdin, stdout, stderr) -> int:
 
 def _cmd_check(args, stdin, stdout, stderr) -> int:
     from .bot import Bot
-    from .text import printable
+    from .display import printable
 
     folder = Path(args.folder) if args.folder else intents_folder(args)
     bot = Bot.from_folder(folder)
@@ -386,8 +385,8 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
 
 def _report_integrity(folder: Path, stdout) -> int:
     """Answers that no longer match their documents fail the check (1); notes do not."""
-    from .integrity import check_folder
-    from .text import one_line
+    from .authoring.integrity import check_folder
+    from .display import one_line
 
     findings = check_folder(folder)
     for finding in findings:
@@ -403,9 +402,9 @@ def _report_integrity(folder: Path, stdout) -> int:
 def _cmd_coverage(args, stdin, stdout, stderr) -> int:
     """Run the tests (or the self-check), write the report, then apply the gates: exit 1 below them."""
     from .bot import Bot
-    from .coverage import coverage_report, gate_failures, self_check, suite_files
-    from .coverage_report import render, summary_line
-    from .text import printable
+    from .evaluation.coverage import coverage_report, gate_failures, self_check, suite_files
+    from .evaluation.renderers import render, summary_line
+    from .display import printable
 
     folder = _shown(intents_folder(args))      # so the report names files as staff type them
     bot = Bot.from_folder(folder)
@@ -419,7 +418,7 @@ def _cmd_coverage(args, stdin, stdout, stderr) -> int:
             raise FaqbotError(f"no coverage tests in {folder / 'tests'} (write some, or run --self-check)")
         report = coverage_report(bot, files, allow_unknown=args.allow_unknown)
     if args.output:
-        from .intents import write_atomic
+        from .files import write_atomic
 
         try:
             write_atomic(Path(args.output), render(report, args.format))
@@ -450,8 +449,8 @@ def _is_terminal(stream) -> bool:
 
 
 def _cmd_review(args, stdin, stdout, stderr) -> int:
-    from .review import read_questions, render_review, review_questions
-    from .text import printable
+    from .evaluation.review import read_questions, render_review, review_questions
+    from .display import printable
 
     bot = load_bot(args)
     path = Path(args.file)

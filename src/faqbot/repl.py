@@ -27,7 +27,8 @@ from prompt_toolkit.output import create_output
 from prompt_toolkit.styles import Style
 
 from .bot import Bot, Conversation, Reply, explain
-from .text import normalize, one_line, printable
+from .language.normalise import normalize
+from .display import one_line, printable
 
 COMMANDS = {
     "/help": "show this help",

@@ -1,0 +1,1 @@
+"""Batch answering: read question files, answer every question in order, write one record each."""

@@ -1,0 +1,190 @@
+"""Intents: the curated question-answer pairs the bot answers from, and their YAML files.
+
+An intents folder holds one ``*.yaml`` file per source document, plus three reserved files:
+``bot.yaml`` (the disclaimer, required), ``lexicon.yaml`` (synonyms, optional) and ``safety.yaml``
+(emergency rules, optional); ``tests/`` holds coverage tests. Loading is strict, because a typo in a
+key silently ignored is an answer silently wrong: unknown keys, wrong types, empty answers and
+duplicate ids are errors naming the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ..errors import DataFileError
+from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
+
+RESERVED_FILES = {"bot.yaml", "lexicon.yaml", "safety.yaml", "scope.yaml"}
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+INTENT_KEYS = {"id", "question", "examples", "answer", "topic", "source"}
+FILE_KEYS = {"document", "intents"}
+SOURCE_KEYS = {"file", "section", "lines"}
+BOT_KEYS = {"name", "disclaimer"}
+
+@dataclass(frozen=True)
+class Source:
+    """Provenance of an answer: document file, section heading and line range (1-based)."""
+
+    file: str
+    section: str
+    lines: tuple[int, int] | None = None
+
+    def label(self) -> str:
+        return f"{self.file}#{self.section}"
+
+
+@dataclass
+class Intent:
+    id: str
+    question: str
+    answer: str
+    topic: str
+    examples: list[str] = field(default_factory=list)
+    source: Source | None = None
+    path: Path | None = None  # the file it was loaded from
+    line: int = 0
+
+
+@dataclass
+class IntentSet:
+    """Every intent of a folder, in file order, with the disclaimer that ends every reply."""
+
+    intents: list[Intent]
+    disclaimer: str
+    folder: Path | None = None
+    name: str = "faqbot"
+
+    def by_id(self) -> dict[str, Intent]:
+        return {intent.id: intent for intent in self.intents}
+
+    def topics(self) -> dict[str, list[Intent]]:
+        grouped: dict[str, list[Intent]] = {}
+        for intent in self.intents:
+            grouped.setdefault(intent.topic, []).append(intent)
+        return grouped
+
+
+def bundled_intents() -> Path:
+    """The intents folder shipped inside the package."""
+    return Path(str(resources.files("faqbot") / "data" / "intents"))
+
+
+def intent_files(folder: Path) -> list[Path]:
+    """The intent files of a folder: every ``*.yaml``/``*.yml`` except the reserved ones."""
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix in (".yaml", ".yml") and p.name not in RESERVED_FILES and not p.name.startswith("."))
+
+
+def load_folder(folder: Path) -> IntentSet:
+    """Load and validate a whole intents folder; any problem raises DataFileError."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise DataFileError(folder, None, "no such intents folder")
+    if not folder.is_dir():
+        raise DataFileError(folder, None, "is not a folder (give the folder that holds the intent files)")
+    files = intent_files(folder)
+    if not files:
+        raise DataFileError(folder, None, "no intent files (*.yaml) in this folder")
+    intents: list[Intent] = []
+    seen: dict[str, Intent] = {}
+    for path in files:
+        for intent in load_file(path):
+            first = seen.get(intent.id)
+            if first is not None:
+                raise DataFileError(path, intent.line,
+                                    f"duplicate intent id '{intent.id}' (first defined in {first.path.name}:{first.line})")
+            seen[intent.id] = intent
+            intents.append(intent)
+    if not intents:
+        # A bot with nothing to answer would greet patients and then fail every question.
+        raise DataFileError(folder, None, "no intents: every intent file here has an empty 'intents' list")
+    name, disclaimer = load_bot_settings(folder / "bot.yaml")
+    return IntentSet(intents, disclaimer, folder, name)
+
+
+def load_bot_settings(path: Path) -> tuple[str, str]:
+    """Read bot.yaml: the bot's name and the disclaimer appended to every reply (required)."""
+    if not path.exists():
+        raise DataFileError(path, None, "missing: every intents folder needs a bot.yaml with a disclaimer")
+    data = load_yaml(path)
+    if not isinstance(data, LineDict):
+        raise DataFileError(path, getattr(data, "line", 1), f"expected a mapping with a 'disclaimer', got {type_name(data)}")
+    reject_unknown_keys(path, data, BOT_KEYS, "bot.yaml")
+    disclaimer = data.get("disclaimer")
+    if not isinstance(disclaimer, str) or not disclaimer.strip():
+        raise DataFileError(path, data.line_of("disclaimer"), "'disclaimer' must be non-empty text")
+    name = data.get("name", "faqbot")
+    if not isinstance(name, str) or not name.strip():
+        raise DataFileError(path, data.line_of("name"), "'name' must be non-empty text")
+    return name.strip(), " ".join(disclaimer.split())
+
+
+def load_file(path: Path) -> list[Intent]:
+    """Load one intent file strictly."""
+    data = load_yaml(path)
+    if not isinstance(data, LineDict):
+        raise DataFileError(path, getattr(data, "line", 1) or 1,
+                            f"expected a mapping with an 'intents' list, got {type_name(data)}")
+    reject_unknown_keys(path, data, FILE_KEYS, "intent file")
+    items = data.get("intents")
+    if not isinstance(items, LineList):
+        raise DataFileError(path, data.line_of("intents"), f"'intents' must be a list, got {type_name(items)}")
+    if "document" in data and not isinstance(data["document"], str):
+        raise DataFileError(path, data.line_of("document"), f"'document' must be text, got {type_name(data['document'])}")
+    return [_intent(path, item, items.line_of(i)) for i, item in enumerate(items)]
+
+
+def _intent(path: Path, item, line: int) -> Intent:
+    if not isinstance(item, LineDict):
+        raise DataFileError(path, line, f"each intent must be a mapping, got {type_name(item)}")
+    reject_unknown_keys(path, item, INTENT_KEYS, "intent")
+    for key in ("id", "question", "answer", "topic"):
+        if key not in item:
+            raise DataFileError(path, item.line, f"intent is missing '{key}'")
+    values = {}
+    for key in ("id", "question", "answer", "topic"):
+        value = item[key]
+        if not isinstance(value, str):
+            raise DataFileError(path, item.line_of(key), f"'{key}' must be text, got {type_name(value)}")
+        if not value.strip():
+            raise DataFileError(path, item.line_of(key), f"'{key}' must not be empty")
+        values[key] = value.strip()
+    if not ID_PATTERN.match(values["id"]):
+        raise DataFileError(path, item.line_of("id"),
+                            f"id '{values['id']}' must use lower-case letters, digits, '-', '_' or '.'")
+    examples = item.get("examples", [])
+    if examples is None:
+        examples = []
+    if not isinstance(examples, list):
+        raise DataFileError(path, item.line_of("examples"), f"'examples' must be a list of text, got {type_name(examples)}")
+    clean_examples = []
+    for index, example in enumerate(examples):
+        where = examples.line_of(index)
+        if not isinstance(example, str):
+            raise DataFileError(path, where, f"each example must be text, got {type_name(example)}")
+        if not example.strip():
+            raise DataFileError(path, where, "examples must not be empty")
+        clean_examples.append(" ".join(example.split()))
+    source = _source(path, item["source"], item.line_of("source")) if item.get("source") is not None else None
+    return Intent(values["id"], " ".join(values["question"].split()), values["answer"], values["topic"],
+                  clean_examples, source, path, item.line)
+
+
+def _source(path: Path, data, line: int) -> Source:
+    if not isinstance(data, LineDict):
+        raise DataFileError(path, line, f"'source' must be a mapping (file, section, lines), got {type_name(data)}")
+    reject_unknown_keys(path, data, SOURCE_KEYS, "source")
+    for key in ("file", "section"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise DataFileError(path, data.line_of(key), f"source '{key}' must be non-empty text")
+    lines = data.get("lines")
+    if lines is not None:
+        if (not isinstance(lines, list) or len(lines) != 2
+                or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in lines)
+                or lines[0] > lines[1]):
+            raise DataFileError(path, data.line_of("lines"), "source 'lines' must be [first, last], two line numbers")
+        lines = (lines[0], lines[1])
+    return Source(data["file"].strip(), data["section"].strip(), lines)

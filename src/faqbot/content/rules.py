@@ -1,0 +1,119 @@
+"""Emergency triage, run before any matching: an emergency must never get an FAQ answer.
+
+Rules are data (``safety.yaml`` in the intents folder): each rule has regular expressions matched
+on the normalised question, optional ``unless`` expressions that cancel it, the advice to give, and
+the intents whose document text should follow the urgent instruction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import DataFileError
+from ..language.normalise import normalize
+from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
+
+SAFETY_KEYS = {"message", "rules"}
+RULE_KEYS = {"id", "when", "patterns", "unless", "advice", "see"}
+
+DEFAULT_DISCLAIMER = ("This information is for general knowledge and does not constitute medical advice. "
+                      "Always consult a healthcare professional about your own situation.")
+
+
+@dataclass
+class Rule:
+    id: str
+    when: str                         # human description, shown to staff
+    patterns: list[re.Pattern]
+    unless: list[re.Pattern] = field(default_factory=list)
+    advice: str = ""
+    see: list[str] = field(default_factory=list)
+    line: int = 0
+
+    def matches(self, normalised: str) -> bool:
+        return (any(p.search(normalised) for p in self.patterns)
+                and not any(p.search(normalised) for p in self.unless))
+
+
+@dataclass
+class SafetyRules:
+    message: str = ""
+    rules: list[Rule] = field(default_factory=list)
+
+    def triage(self, question: str) -> Rule | None:
+        """The first emergency rule the question meets, or None."""
+        if not self.rules:
+            return None
+        text = normalize(question)
+        for rule in self.rules:
+            if rule.matches(text):
+                return rule
+        return None
+
+    @classmethod
+    def load(cls, path: Path, known_intents: set[str] | None = None) -> "SafetyRules":
+        """Read safety.yaml; no file means no triage rules. ``see`` ids must be known intents."""
+        if not path.exists():
+            return cls()
+        data = load_yaml(path)
+        if not isinstance(data, LineDict):
+            raise DataFileError(path, getattr(data, "line", 1), f"expected a mapping with 'message' and 'rules', got {type_name(data)}")
+        reject_unknown_keys(path, data, SAFETY_KEYS, "safety file")
+        message = data.get("message")
+        if not isinstance(message, str) or not message.strip():
+            raise DataFileError(path, data.line_of("message"), "'message' must be non-empty text (the urgent instruction)")
+        rules_data = data.get("rules")
+        if not isinstance(rules_data, LineList):
+            raise DataFileError(path, data.line_of("rules"), f"'rules' must be a list, got {type_name(rules_data)}")
+        rules = []
+        seen = set()
+        for index, item in enumerate(rules_data):
+            rule = _rule(path, item, rules_data.line_of(index), known_intents)
+            if rule.id in seen:
+                raise DataFileError(path, rule.line, f"duplicate rule id '{rule.id}'")
+            seen.add(rule.id)
+            rules.append(rule)
+        return cls(" ".join(message.split()), rules)
+
+
+def _rule(path: Path, item, line: int, known_intents: set[str] | None) -> Rule:
+    if not isinstance(item, LineDict):
+        raise DataFileError(path, line, f"each rule must be a mapping, got {type_name(item)}")
+    reject_unknown_keys(path, item, RULE_KEYS, "rule")
+    rule_id = item.get("id")
+    if not isinstance(rule_id, str) or not rule_id.strip():
+        raise DataFileError(path, item.line_of("id"), "rule 'id' must be non-empty text")
+
+    def patterns(key: str, required: bool) -> list[re.Pattern]:
+        values = item.get(key)
+        if values is None and not required:
+            return []
+        if not isinstance(values, LineList) or (required and not values):
+            raise DataFileError(path, item.line_of(key), f"rule '{key}' must be a list of regular expressions")
+        compiled = []
+        for position, value in enumerate(values):
+            if not isinstance(value, str) or not value:
+                raise DataFileError(path, values.line_of(position), f"rule '{key}' entries must be text")
+            try:
+                compiled.append(re.compile(value))
+            except re.error as exc:
+                raise DataFileError(path, values.line_of(position), f"invalid regular expression: {exc}") from None
+        return compiled
+
+    see = item.get("see") or []
+    if not isinstance(see, list) or not all(isinstance(s, str) for s in see):
+        raise DataFileError(path, item.line_of("see"), "rule 'see' must be a list of intent ids")
+    if known_intents is not None:
+        for position, intent_id in enumerate(see):
+            if intent_id not in known_intents:
+                raise DataFileError(path, see.line_of(position), f"rule '{rule_id}' refers to unknown intent '{intent_id}'")
+    advice = item.get("advice", "")
+    if not isinstance(advice, str):
+        raise DataFileError(path, item.line_of("advice"), "rule 'advice' must be text")
+    when = item.get("when", "")
+    if not isinstance(when, str):
+        raise DataFileError(path, item.line_of("when"), "rule 'when' must be text")
+    return Rule(rule_id.strip(), when.strip(), patterns("patterns", True), patterns("unless", False),
+                " ".join(advice.split()), list(see), item.line)

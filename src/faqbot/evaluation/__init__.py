@@ -1,0 +1,1 @@
+"""Evaluation: coverage tests, self-check, reports and the review of unanswered questions."""

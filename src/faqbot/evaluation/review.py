@@ -1,0 +1,194 @@
+"""Learning from what patients ask: the log of unanswered questions, and its review.
+
+With ``--log-unanswered FILE`` (opt-in) chat and batch append every question that ended in
+``fallback`` or ``clarify`` as one JSON line. ``faqbot review FILE`` groups similar questions
+(rapidfuzz), proposes for each group the nearest intent with its score, and renders YAML that
+staff paste under that intent's ``examples``, or marks the group as a new topic the documents do
+not cover. Nothing here prints or exits; the log file is created owner-only by cli.py, because it
+holds what patients typed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import yaml
+from rapidfuzz import fuzz, process, utils
+
+from ..language.analyzer import stem
+from ..bot import ANSWER_THRESHOLD, Bot, Conversation
+from .coverage import label_of
+from ..display import json_printable
+from ..yamlfile import read_text
+
+LOGGED_STATUSES = ("fallback", "clarify")
+GROUP_SIMILARITY = 70.0   # rapidfuzz token_sort_ratio to a group's first question to join the group
+NEW_TOPIC_BELOW = 30.0    # a group whose nearest intent scores under this is a new topic (see _group)
+EXAMPLE_INDENT = 6        # how deep intent files indent their examples, so a block pastes as it is
+
+
+class UnansweredLog:
+    """Appends the records of unanswered questions to a JSON-lines file; call it with a reply record.
+
+    The file is opened for each line and closed again, so a crash loses nothing and the REPL
+    holds no file open. ``clock`` is there for tests.
+    """
+
+    def __init__(self, path: Path, clock: Callable[[], datetime] | None = None):
+        self.path = Path(path)
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+
+    def __call__(self, record: dict) -> None:
+        if record.get("status") not in LOGGED_STATUSES or not record.get("question"):
+            return
+        entry = {"time": self.clock().isoformat(timespec="seconds"), "status": record["status"],
+                 "question": record["question"], "score": record.get("score"),
+                 "suggestions": list(record.get("suggestions") or [])}
+        # Created owner-only here too, in case the file was removed since cli.py created it.
+        handle = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with open(handle, "a", encoding="utf-8") as out:
+            # json_printable: escapes, not raw control characters or lone surrogates, so the log
+            # can be shown on a terminal and written as UTF-8 whatever the question held.
+            out.write(json_printable(json.dumps(entry, ensure_ascii=False)) + "\n")
+
+
+def read_questions(path: Path) -> list[str]:
+    """The questions of a log: JSON lines with a ``question``; any other non-blank, non-# line is
+    taken as a question itself, so a plain list of questions can be reviewed too."""
+    questions = []
+    for line in read_text(Path(path)).splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        try:
+            value = json.loads(stripped)
+        except json.JSONDecodeError:
+            value = stripped
+        if isinstance(value, dict):
+            value = value.get("question")
+        if isinstance(value, str) and value.strip():
+            questions.append(" ".join(value.split()))
+    return questions
+
+
+@dataclass
+class Group:
+    """Similar questions, the intent nearest to them and how near it is."""
+
+    questions: list[str]                 # distinct, most asked first
+    asked: int                           # how many times, duplicates included
+    intent: str | None                   # nearest intent id
+    score: float                         # mean score of that intent over the questions it is nearest to
+    path: Path | None = None             # the file that defines the intent
+    unknown_words: list[str] = field(default_factory=list)   # words of the questions no intent knows
+    new_topic: bool = False
+
+
+@dataclass
+class Review:
+    source: str
+    total: int
+    groups: list[Group] = field(default_factory=list)
+
+
+def review_questions(bot: Bot, questions: list[str], source: str = "") -> Review:
+    """Group similar questions and propose the nearest intent for each group."""
+    counts = Counter()
+    first_form: dict[str, str] = {}
+    for question in questions:
+        key = utils.default_process(question)
+        if not key:
+            continue
+        counts[key] += 1
+        first_form.setdefault(key, question)
+    ordered = sorted(counts, key=lambda k: -counts[k])          # stable: ties keep log order
+    unassigned = dict(enumerate(ordered))
+    groups = []
+    for index, leader in enumerate(ordered):
+        if index not in unassigned:
+            continue
+        del unassigned[index]
+        similar = [j for _, _, j in process.extract(leader, unassigned, scorer=fuzz.token_sort_ratio,
+                                                     score_cutoff=GROUP_SIMILARITY, limit=None)]
+        for j in similar:
+            del unassigned[j]
+        members = [leader] + [ordered[j] for j in similar]
+        groups.append(_group(bot, [first_form[k] for k in members], sum(counts[k] for k in members)))
+    return Review(source, sum(counts.values()), groups)
+
+
+def _group(bot: Bot, questions: list[str], asked: int) -> Group:
+    """Each question votes for its best candidate, as the live Bot ranks it; the most voted intent wins.
+
+    The group is a new topic when even that intent scores under ``NEW_TOPIC_BELOW``, or when its
+    questions name none of the documents' subjects, mostly use words no intent knows ("metformin")
+    and would not be answered: more examples would only teach the bot to answer the wrong thing.
+    """
+    votes: dict[str, list[float]] = defaultdict(list)
+    unknown: list[str] = []
+    with_unknown, names_topic = 0, False
+    for question in questions:
+        reply = bot.reply(question, Conversation())
+        if reply.status == "answered" and reply.intent is not None:
+            votes[label_of(reply)].append(reply.score)
+        elif reply.match is not None and reply.match.candidates:
+            best = reply.match.candidates[0]
+            votes[best.intent.id].append(best.score)
+        if reply.match is not None:
+            names_topic = names_topic or bool(reply.match.topics)
+            words = _unknown_words(reply.match)
+            with_unknown += bool(words)
+            unknown += [w for w in words if w not in unknown]
+    if not votes:
+        return Group(questions, asked, None, 0.0, unknown_words=unknown, new_topic=True)
+    intent_id = max(votes, key=lambda i: (len(votes[i]), sum(votes[i]), i))
+    score = round(sum(votes[intent_id]) / len(votes[intent_id]), 1)
+    outside = not names_topic and 2 * with_unknown > len(questions) and score < ANSWER_THRESHOLD
+    return Group(questions, asked, intent_id, score, bot.intent_set.by_id()[intent_id].path, unknown,
+                 score < NEW_TOPIC_BELOW or outside)
+
+
+def _unknown_words(result) -> list[str]:
+    """The question's words whose terms no intent knows, as the patient wrote them."""
+    unknown = set(result.unknown_terms)
+    return [token for token in dict.fromkeys(result.analysis.tokens) if stem(token) in unknown]
+
+
+def render_review(result: Review) -> str:
+    """YAML to paste: each proposal is a block of ``- question`` lines indented like intent files'
+    examples; new topics are commented out. The whole text is one valid YAML list."""
+    distinct = sum(len(g.questions) for g in result.groups)
+    lines = [f"# faqbot review of {result.source}: {_count(result.total, 'logged question')} ({distinct} distinct) "
+             f"in {_count(len(result.groups), 'group')}.",
+             "# Paste a block under the `examples:` of the intent it names, once you have checked that the",
+             "# intent's answer really answers those questions; then run `faqbot check` and `faqbot coverage`.",
+             "# A NEW TOPIC is something the documents do not cover: do not force it into an intent."]
+    for number, group in enumerate(result.groups, 1):
+        asked = _count(group.asked, "question")
+        lines.append("")
+        if group.new_topic:
+            nearest = f"nearest: {group.intent}, score {group.score:g}" if group.intent else "no intent is near"
+            lines.append(f"# group {number}: {asked} -> NEW TOPIC, the documents do not cover this ({nearest})")
+        else:
+            where = f" in {group.path}" if group.path else ""
+            lines.append(f"# group {number}: {asked} -> {group.intent} (score {group.score:g}){where}")
+        if group.unknown_words:
+            lines.append("#   words no intent knows: " + ", ".join(group.unknown_words))
+        block = _examples(group.questions)
+        lines += ["#" + line[1:] for line in block] if group.new_topic else block
+    return "\n".join(lines) + "\n"
+
+
+def _examples(questions: list[str]) -> list[str]:
+    dumped = yaml.safe_dump(list(questions), default_flow_style=False, allow_unicode=True, width=10_000)
+    return [" " * EXAMPLE_INDENT + line for line in dumped.splitlines()]
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

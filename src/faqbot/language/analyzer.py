@@ -1,0 +1,195 @@
+"""From text to the terms the matcher compares: words, spelling correction, synonyms, stems.
+
+The same pipeline runs over intents (at index time) and over questions, so both sides meet in one
+vocabulary. Only questions are spelling-corrected, against the words the index knows, so that
+"valporate" reads as "valproate" but a real unknown word ("metformin") stays unknown and lowers
+confidence. Synonyms come from ``lexicon.yaml`` (data, not code): each group maps lay words and
+phrases ("fits", "low magnesium") onto one canonical term.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import snowballstemmer
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from .lexicon import Lexicon
+from .normalise import WORD, normalize, tokenize
+from .words import STOPWORDS, english_words, is_everyday_word
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball stem of a word; apostrophes dropped so "don't" and "dont" agree."""
+    return _STEMMER.stemWord(word.replace("'", ""))
+
+
+@dataclass
+class Analysis:
+    """What a text became on its way to the matcher, kept for explanations (/why, --explain)."""
+
+    tokens: list[str]
+    corrections: dict[str, str]
+    synonyms: dict[str, str]
+    terms: list[str]
+    everyday_terms: set[str] = field(default_factory=set)   # terms of very common English words (questions only)
+
+
+class Analyzer:
+    """Turns text into matcher terms; built once per intents folder."""
+
+    def __init__(self, lexicon: Lexicon, index_texts: list[str]):
+        # Single words map to their group first, so a phrase matches whatever synonym spells its
+        # words ("not enuf magnesium" meets "not enough magnesium").
+        self._single: dict[str, str] = {}
+        canonicals = []
+        for group in lexicon.groups:
+            canonical = "_".join(stem(w) for w in tokenize(group[0]))
+            canonicals.append(canonical)
+            for term in group:
+                words = tokenize(term)
+                if len(words) == 1:
+                    self._single.setdefault(stem(words[0]), canonical)
+        self._phrases: dict[tuple[str, ...], str] = {}
+        self._max_phrase = 1
+        for group, canonical in zip(lexicon.groups, canonicals):
+            for term in group:
+                key = tuple(self._single.get(stem(w), stem(w)) for w in tokenize(term))
+                if len(key) > 1:
+                    self._phrases.setdefault(key, canonical)
+                    self._max_phrase = max(self._max_phrase, len(key))
+        counts: Counter[str] = Counter()
+        for text in index_texts:
+            counts.update(tokenize(text))
+        for group in lexicon.groups:
+            for term in group:
+                counts.update(tokenize(term))
+        self._word_counts = counts
+        self._vocabulary = set(counts) | STOPWORDS
+        self._known_stems = {stem(w) for w in counts}
+        self._by_initial: dict[str, list[str]] = {}
+        for word in counts:
+            if word.isalpha() and len(word) >= 3:
+                self._by_initial.setdefault(word[0], []).append(word)
+        self._cache: dict[str, str | None] = {}
+
+    @property
+    def vocabulary(self) -> set[str]:
+        return self._vocabulary
+
+    def terms(self, text: str, correct: bool = False, phrase_words: bool = False) -> list[str]:
+        return self.analyse(text, correct, phrase_words).terms
+
+    def analyse(self, text: str, correct: bool = False, phrase_words: bool = False) -> Analysis:
+        """``phrase_words`` keeps the words of a phrase synonym besides its canonical term: the
+        index reads answers so, and "hair loss" there still answers a question that says "hair"."""
+        tokens = tokenize(text)
+        corrections: dict[str, str] = {}
+        if correct:
+            fixed = []
+            index = 0
+            while index < len(tokens):
+                token = tokens[index]
+                joined = token + tokens[index + 1] if index + 1 < len(tokens) else ""
+                if (joined and joined in self._vocabulary and token not in STOPWORDS
+                        and tokens[index + 1] not in STOPWORDS and len(token) > 2 and len(tokens[index + 1]) > 2):
+                    # "corona virus" -> "coronavirus" when only the compound is known
+                    corrections[f"{token} {tokens[index + 1]}"] = joined
+                    fixed.append(joined)
+                    index += 2
+                    continue
+                better = self.correct(token)
+                if better and better != token:
+                    corrections[token] = better
+                    token = better
+                fixed.append(token)
+                index += 1
+            tokens_for_terms = fixed
+        else:
+            tokens_for_terms = tokens
+        stems = [stem(t) for t in tokens_for_terms]
+        mapped = [self._single.get(s, s) for s in stems]
+        synonyms: dict[str, str] = {}
+        terms: list[str] = []
+        i = 0
+        while i < len(stems):
+            for size in range(min(self._max_phrase, len(stems) - i), 1, -1):
+                canonical = self._phrases.get(tuple(mapped[i:i + size]))
+                if canonical is not None:
+                    synonyms[" ".join(tokens_for_terms[i:i + size])] = canonical
+                    terms.append(canonical)
+                    if phrase_words:
+                        terms += [mapped[k] for k in range(i, i + size)
+                                  if tokens_for_terms[k] not in STOPWORDS and stems[k] not in STOPWORDS]
+                    i += size
+                    break
+            else:
+                if tokens_for_terms[i] not in STOPWORDS and stems[i] not in STOPWORDS:
+                    if mapped[i] != stems[i]:
+                        synonyms[tokens_for_terms[i]] = mapped[i]
+                    terms.append(mapped[i])
+                i += 1
+        # Only questions (corrected) are weighed by it; the index's texts, millions of words with
+        # 50,000 intents, need not be looked up.
+        everyday = {mapped[k] for k, token in enumerate(tokens_for_terms) if is_everyday_word(token)} if correct else set()
+        return Analysis(tokens, corrections, synonyms, terms, everyday)
+
+    def corrected_text(self, text: str) -> str | None:
+        """The normalised text with each misspelt word replaced by its correction, every other
+        character kept; None when no word needed correcting. Emergency triage reads this too, so
+        "having a sezure" meets the rule written for "seizure"."""
+        changed = False
+
+        def fix(found: re.Match) -> str:
+            nonlocal changed
+            # Words of three letters are only completed, never corrected: "ate" is no typo.
+            better = self.correct(found.group(0)) if len(found.group(0)) > 3 else None
+            if better is None or better == found.group(0):
+                return found.group(0)
+            changed = True
+            return better
+
+        fixed = WORD.sub(fix, normalize(text))
+        return fixed if changed else None
+
+    def correct(self, word: str) -> str | None:
+        """The index word closest to an unknown word, within a small edit distance, or None.
+
+        A common English word of four letters or more is never a typo. Allowed edits grow with
+        length (1 up to 5 letters, 2 up to 9, then 3); transpositions count once
+        (Damerau-Levenshtein); the first letter must agree. Ties go to the word the index uses most.
+        """
+        if word in self._vocabulary or not word.isalpha() or len(word) < 3 or stem(word) in self._known_stems:
+            return None
+        if len(word) < 4:
+            return self._completion(word)
+        if word in english_words():
+            return None
+        if word in self._cache:
+            return self._cache[word]
+        limit = 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
+        # Typos rarely change the first letter; requiring it keeps real words ("matter") from
+        # being "corrected" into other real words ("fatter").
+        choices = self._by_initial.get(word[0], ())
+        found = process.extract(word, choices, scorer=DamerauLevenshtein.distance,
+                                score_cutoff=limit, limit=8)
+        best = None
+        if found:
+            best = min(found, key=lambda hit: (hit[1], abs(len(hit[0]) - len(word)),
+                                               -self._word_counts[hit[0]], hit[0]))[0]
+        best = best or self._completion(word)
+        if len(self._cache) < 100_000:
+            self._cache[word] = best
+        return best
+
+    def _completion(self, prefix: str) -> str | None:
+        """The index's most used word beginning with a cut-off word ("eff" -> "effects"), if any."""
+        longer = [w for w in self._by_initial.get(prefix[0], ()) if w.startswith(prefix) and len(w) > len(prefix)]
+        return max(longer, key=lambda w: (self._word_counts[w], -len(w), w)) if longer else None

@@ -1,0 +1,71 @@
+"""Labelled question sets as regression floors: the development set (a copy of
+../shared/eval/dev.yaml) and two sets written blind from the documents (tests/data/blind-*.yaml).
+
+Scored exactly as ../shared/eval/score.py scores them, through the same path it uses (``faqbot
+batch FILE --format jsonl``), so the repository checks its answer quality on its own. Every set
+must catch every emergency and raise no false one; the floors for the rest are per set.
+"""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from faqbot.cli import main
+
+DATA = Path(__file__).parent.parent / "data"
+# Set: (in-scope floor, out-of-scope floor). The blind sets' floors sit below their scores today
+# (39/46 and 40/46 in scope, 13/14 and 14/14 out of scope) by about two questions.
+FLOORS = {"dev.yaml": (0.95, 0.95), "blind-patients.yaml": (0.80, 0.85), "blind-carers.yaml": (0.80, 0.85)}
+NOT_ANSWERED = {"fallback", "smalltalk", "clarify"}
+
+
+def _expectations(item):
+    expect = item.get("expect") or []
+    return [expect] if isinstance(expect, str) else list(expect)
+
+
+def _kind(item):
+    expect = _expectations(item)
+    if "emergency" in expect:
+        return "emergency"
+    if "fallback" in expect and not item.get("accept"):
+        return "out_of_scope"
+    return "in_scope"
+
+
+def _passes(item, record):
+    status, answer = record["status"], (record["answer"] or "").lower()
+    if item.get("accept") and status == "answered" and any(p.lower() in answer for p in item["accept"]):
+        return True
+    expect = _expectations(item)
+    return ("fallback" in expect and status in NOT_ANSWERED) or ("emergency" in expect and status == "emergency")
+
+
+@pytest.mark.parametrize("name", FLOORS)
+def test_question_set_scores_at_least_its_floor(tmp_path, name):
+    items = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    questions = tmp_path / "questions.txt"
+    questions.write_text("\n".join(i["q"] for i in items) + "\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["batch", str(questions), "--format", "jsonl"], stdout=out, stderr=err) == 0, err.getvalue()
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(records) == len(items)
+    totals, passed, failures = {}, {}, []
+    for item, record in zip(items, records):
+        kind = _kind(item)
+        ok = _passes(item, record)
+        totals[kind] = totals.get(kind, 0) + 1
+        passed[kind] = passed.get(kind, 0) + ok
+        if not ok:
+            failures.append((kind, item["q"], record["status"]))
+        assert "medical advice" in record["answer"].lower()
+        if kind != "emergency":
+            assert record["status"] != "emergency", item["q"]
+    assert passed["emergency"] == totals["emergency"], failures
+    for kind, floor in zip(("in_scope", "out_of_scope"), FLOORS[name]):
+        assert passed[kind] / totals[kind] >= floor, (kind, failures)
+    if name == "dev.yaml":
+        assert sum(passed.values()) / len(items) >= 0.95, failures

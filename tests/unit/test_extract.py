@@ -1,0 +1,472 @@
+"""Extraction: the two source documents into question-answer pairs with provenance; each construct
+on a small synthetic document; re-extraction over curated intents; importing FAQ tables."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from faqbot.cli import main
+from faqbot.errors import DataFileError
+from faqbot.authoring.extract import extract_document, find_documents
+from faqbot.content.intents import load_bot_settings, load_file, load_folder
+
+DOCUMENTS = Path(__file__).resolve().parents[2] / "documents"
+DRUG = DOCUMENTS / "magnesium-valproate.md"
+BLOG = DOCUMENTS / "hypomagnesemia-and-seizures.txt"
+BLOG_TITLE = "Seizures and Hypomagnesemia – A Potential Link – Can hypomagnesemia cause seizures?"
+
+# Every piece of content a patient could ask about: (question, section, first line, last line).
+EXPECTED_DRUG = [
+    ("What is the generic name of magnesium valproate?", "Generic Name", 9, 9),
+    ("What is magnesium valproate used for?", "Usage", 11, 13),
+    ("What are the common side effects of magnesium valproate?", "Side Effects (common)", 15, 26),
+    ("What are the serious side effects of magnesium valproate?", "Side Effects (serious)", 28, 38),
+    ("How does magnesium valproate work?", "How it Works", 40, 42),
+    ("Is magnesium valproate addictive?", "FAQs", 47, 47),
+    ("Can I drink alcohol while taking magnesium valproate?", "FAQs", 49, 49),
+    ("Can I take magnesium valproate with other medications?", "FAQs", 51, 51),
+    ("What should I do if I miss a dose?", "FAQs", 53, 53),
+    ("What are the long-term effects of magnesium valproate?", "FAQs", 55, 55),
+    ("Is magnesium valproate safe during pregnancy?", "FAQs", 57, 57),
+]
+EXPECTED_BLOG = [
+    ("What is the article 'Seizures and Hypomagnesemia' about?", BLOG_TITLE, 8, 8),  # overview
+    ("What are the key takeaways about hypomagnesemia?", "Key Takeaways", 10, 14),
+    # "Hypomagnesemia and Its Effect on the Body" (line 18) only introduces this section: folded in.
+    ("What are the general impacts of hypomagnesemia?", "General Impacts of Hypomagnesemia", 18, 24),
+    ("How does hypomagnesemia affect the nervous system?", "Hypomagnesemia and Its Impact on the Nervous System", 26, 32),
+    ("What is the evidence from case studies about hypomagnesemia?", "Evidence from Case Studies", 34, 48),
+    ("What is the current medical research about hypomagnesemia?", "Overview of Current Medical Research", 50, 56),
+    ("What are the possible mechanisms about hypomagnesemia?", "Exploring Possible Mechanisms", 58, 68),
+    ("What are the clinical observations about hypomagnesemia?", "Clinical Observations", 70, 81),
+    ("What is hypomagnesemia?", "Q&A", 84, 86),
+    ("Can hypomagnesemia cause seizures?", "Q&A", 88, 90),
+    ("What are the symptoms of low magnesium levels?", "Q&A", 92, 94),
+    ("How is hypomagnesemia diagnosed?", "Q&A", 96, 98),
+    ("What is the treatment for hypomagnesemia-induced seizures?", "Q&A", 100, 102),
+]
+
+
+@pytest.fixture(scope="module")
+def drug():
+    return extract_document(DRUG)
+
+
+@pytest.fixture(scope="module")
+def blog():
+    return extract_document(BLOG)
+
+
+def summary(document) -> list[tuple[str, str, int, int]]:
+    return [(p.question, p.section, *p.lines) for p in document.pairs]
+
+
+def answer_to(document, question: str) -> str:
+    return next(p.answer for p in document.pairs if p.question == question)
+
+
+# --- the two documents ---------------------------------------------------------------------------
+
+
+def test_every_piece_of_the_drug_page_is_extracted(drug):
+    assert summary(drug) == EXPECTED_DRUG
+
+
+def test_every_piece_of_the_blog_post_is_extracted(blog):
+    assert summary(blog) == EXPECTED_BLOG
+
+
+def test_the_subject_of_each_document_is_detected(drug, blog):
+    assert (drug.title, drug.subject) == ("Magnesium Valproate", "magnesium valproate")
+    assert (blog.title, blog.subject) == (BLOG_TITLE, "hypomagnesemia")
+
+
+def test_each_answer_holds_its_section_text(drug, blog):
+    assert answer_to(drug, "What is magnesium valproate used for?").startswith(
+        "Magnesium valproate is used to treat certain types of seizures")
+    assert answer_to(drug, "What should I do if I miss a dose?") == (
+        "Take the missed dose as soon as you remember, unless it's almost time for your next dose. "
+        "Do not double the dose.")
+    assert answer_to(drug, "What are the serious side effects of magnesium valproate?").endswith(
+        "It's vital to report any unusual symptoms to a doctor immediately.")
+    body = answer_to(blog, "What are the general impacts of hypomagnesemia?")
+    assert body.startswith("Clearly, hypomagnesemia, or low levels of magnesium in the body")  # effects on the body
+    assert "over 300 enzyme reactions" in body
+    assert answer_to(blog, "What are the clinical observations about hypomagnesemia?").endswith(
+        "Seizures Related to Hypomagnesemia – PMC.")
+
+
+def test_folded_introductions_become_examples(blog):
+    examples = {p.question: p.examples for p in blog.pairs}
+    assert examples["What are the general impacts of hypomagnesemia?"] == [
+        "How does hypomagnesemia affect the body?", "Hypomagnesemia and Its Effect on the Body",
+        "General Impacts of Hypomagnesemia"]
+    assert examples["What is the evidence from case studies about hypomagnesemia?"] == [
+        "What is the potential link between seizures and hypomagnesemia?",
+        "Uncovering the Potential Link Between Seizures and Hypomagnesemia", "Evidence from Case Studies"]
+
+
+def test_lists_stay_lists(drug, blog):
+    common = answer_to(drug, "What are the common side effects of magnesium valproate?")
+    assert common == (
+        "Magnesium valproate can cause a range of side effects, some mild and some serious. "
+        "Common side effects include:\n\n"
+        "- Gastrointestinal issues: Nausea, vomiting, diarrhea, constipation, indigestion, abdominal pain\n"
+        "- Weight changes: Weight gain or loss\n"
+        "- Tremor: Shaking or trembling\n"
+        "- Hair loss (alopecia): Temporary or permanent\n"
+        "- Sedation/Drowsiness: Feeling tired or sleepy\n"
+        "- Dizziness: Feeling lightheaded or unsteady\n"
+        "- Headache\n"
+        "- Skin rash")
+    assert answer_to(blog, "What are the key takeaways about hypomagnesemia?") == (
+        "- Hypomagnesemia is a condition characterized by low levels of magnesium in the blood.\n"
+        "- Seizures can be a potential consequence of hypomagnesemia.\n"
+        "- While the exact mechanisms linking hypomagnesemia and seizures are not fully understood, "
+        "it is believed that magnesium plays a crucial role in regulating neuronal excitability.")
+    assert "\n- Lee et al. study: 65 children with hypomagnesemia and epilepsy." in answer_to(
+        blog, "What is the evidence from case studies about hypomagnesemia?")
+
+
+def test_page_noise_is_not_extracted(drug, blog):
+    everything = "\n".join(p.question + "\n" + p.answer + "\n" + p.section for d in (drug, blog) for p in d.pairs)
+    for noise in ("web analytics", "935", "tbpaste4", "qfx", "layout", "nav_exclude", "**", "•"):
+        assert noise not in everything
+    # The title is repeated on lines 5 and 6; neither repeat is content.
+    assert all(p.lines[0] > 6 for p in blog.pairs)
+    assert all(p.lines[0] > 5 for p in drug.pairs)  # front matter
+
+
+def test_disclaimer_and_note_become_the_bots_disclaimer_never_an_answer(drug, blog):
+    assert drug.disclaimer == [
+        "This information is for general knowledge and does not constitute medical advice. Always consult "
+        "with a healthcare professional before starting or changing any medication. They can assess your "
+        "individual needs and determine the appropriate dosage and treatment plan.",
+        "This information is AI-generated or crowd-sourced and may not be accurate. Please consult a medical "
+        "professional for verified advice."]
+    assert blog.disclaimer == []
+    for pair in drug.pairs + blog.pairs:
+        assert "medical advice" not in pair.answer and "AI-generated" not in pair.answer
+        assert pair.section not in ("Disclaimer", "Note")
+
+
+def test_extract_command_writes_both_documents_and_bot_yaml(tmp_path):
+    out = io.StringIO()
+    assert main(["extract", str(DOCUMENTS), "--into", str(tmp_path / "intents")], stdout=out) == 0
+    intent_set = load_folder(tmp_path / "intents")
+    assert len(intent_set.intents) == len(EXPECTED_DRUG) + len(EXPECTED_BLOG)
+    assert set(intent_set.topics()) == {"magnesium valproate", "hypomagnesemia"}
+    assert intent_set.disclaimer.startswith("This information is for general knowledge and does not constitute")
+    assert intent_set.disclaimer.endswith("Please consult a medical professional for verified advice.")
+    by_question = {i.question: i for i in intent_set.intents}
+    alcohol = by_question["Can I drink alcohol while taking magnesium valproate?"]
+    assert (alcohol.source.file, alcohol.source.section, alcohol.source.lines) == ("magnesium-valproate.md", "FAQs", (49, 49))
+    assert out.getvalue().splitlines()[0] == (
+        f"{BLOG} -> {tmp_path / 'intents' / 'hypomagnesemia-and-seizures.yaml'} (topic: hypomagnesemia): "
+        "13 intents, 13 added, 0 changed, 0 removed")
+
+
+# --- each construct, on a small synthetic document -----------------------------------------------------
+
+
+def document(tmp_path: Path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return extract_document(path)
+
+
+def pairs_of(doc) -> list[tuple]:
+    return [(p.question, p.answer, p.section, p.lines) for p in doc.pairs]
+
+
+def test_faq_bullets(tmp_path):
+    doc = document(tmp_path, "aspirin.md", """\
+        # Aspirin
+
+        **FAQs:**
+
+        * **Can I take aspirin with food?** Yes, taking it with food
+          protects your stomach.
+        - **Is aspirin safe for children?** No.
+        """)
+    assert doc.subject == "aspirin"
+    assert pairs_of(doc) == [
+        ("Can I take aspirin with food?", "Yes, taking it with food protects your stomach.", "FAQs", (5, 6)),
+        ("Is aspirin safe for children?", "No.", "FAQs", (7, 7)),
+    ]
+
+
+def test_q_and_a_blocks(tmp_path):
+    doc = document(tmp_path, "sleep.txt", """\
+        Sleep Tips
+
+        Q: How long should I sleep?
+        A: Most adults need seven to nine hours.
+        Naps count too.
+
+        Q: Is coffee bad for sleep?
+
+        A: Coffee late in the day can keep you awake.
+        """)
+    assert (doc.title, doc.subject) == ("Sleep Tips", "sleep tips")
+    assert pairs_of(doc) == [
+        ("How long should I sleep?", "Most adults need seven to nine hours. Naps count too.", "Q&A", (3, 5)),
+        ("Is coffee bad for sleep?", "Coffee late in the day can keep you awake.", "Q&A", (7, 9)),
+    ]
+
+
+def test_question_headings_labelled_sections_and_markdown_headings(tmp_path):
+    doc = document(tmp_path, "ibuprofen.md", """\
+        ---
+        title: Ibuprofen
+        layout: default
+        ---
+
+        # Ibuprofen
+
+        ## Can I drive after taking it?
+
+        Yes, ibuprofen does not usually make you drowsy.
+
+        ## Storage
+
+        Keep it below 25 degrees.
+
+        ## Effects on Sleep
+
+        Ibuprofen rarely affects *sleep*.
+
+        - one
+        - two
+
+        **Dosage:** One tablet every eight hours, see [the leaflet](https://example.org).
+
+        **Note:** Written by volunteers.
+        """)
+    assert doc.disclaimer == ["Written by volunteers."]
+    assert pairs_of(doc) == [
+        ("Can I drive after taking it?", "Yes, ibuprofen does not usually make you drowsy.",
+         "Can I drive after taking it?", (8, 10)),
+        ("How should I store ibuprofen?", "Keep it below 25 degrees.", "Storage", (12, 14)),
+        ("What are the effects on sleep about ibuprofen?", "Ibuprofen rarely affects sleep.\n\n- one\n- two",
+         "Effects on Sleep", (16, 21)),
+        ("What is the usual dose of ibuprofen?", "One tablet every eight hours, see the leaflet.", "Dosage", (23, 23)),
+    ]
+
+
+def test_labelled_sections_and_split_side_effects(tmp_path):
+    doc = document(tmp_path, "paracetamol.md", """\
+        # Paracetamol
+
+        **Usage:**
+
+        Paracetamol treats pain and fever.
+
+        **Side Effects:**
+
+        Common side effects include:
+
+        * **Nausea**
+        * Rash
+
+        Serious side effects include:
+
+        * Liver damage
+
+        **How it Works:**
+
+        It blocks pain signals.
+
+        **Disclaimer:** Not advice.
+        """)
+    assert doc.disclaimer == ["Not advice."]
+    assert pairs_of(doc) == [
+        ("What is paracetamol used for?", "Paracetamol treats pain and fever.", "Usage", (3, 5)),
+        ("What are the common side effects of paracetamol?", "Common side effects include:\n\n- Nausea\n- Rash",
+         "Side Effects (common)", (7, 12)),
+        ("What are the serious side effects of paracetamol?", "Serious side effects include:\n\n- Liver damage",
+         "Side Effects (serious)", (14, 16)),
+        ("How does paracetamol work?", "It blocks pain signals.", "How it Works", (18, 20)),
+    ]
+
+
+def test_plain_text_headings_overview_and_noise(tmp_path):
+    doc = document(tmp_path, "migraine.txt", """\
+        web analytics
+
+        Living With Migraine – A Guide
+
+        Living With Migraine
+
+        Migraine is a common headache disorder. Attacks can last hours.
+
+        xq7 zz9 tbpaste
+
+        Common Triggers
+
+        Stress, poor sleep and skipped meals often trigger migraine.
+
+        Key Takeaways:
+
+          • Migraine is common.
+          • Triggers vary.
+        """)
+    assert (doc.title, doc.subject) == ("Living With Migraine – A Guide", "migraine")
+    assert pairs_of(doc) == [
+        ("What is the article 'Living With Migraine' about?",
+         "Migraine is a common headache disorder. Attacks can last hours.", "Living With Migraine – A Guide", (7, 7)),
+        ("What are the common triggers about migraine?", "Stress, poor sleep and skipped meals often trigger migraine.",
+         "Common Triggers", (11, 13)),
+        ("What are the key takeaways about migraine?", "- Migraine is common.\n- Triggers vary.", "Key Takeaways", (15, 18)),
+    ]
+
+
+def test_a_document_with_nothing_to_answer_is_an_error(tmp_path):
+    path = tmp_path / "empty.md"
+    path.write_text("\n\n")
+    with pytest.raises(DataFileError) as error:
+        extract_document(path)
+    assert str(error.value) == f"{path}: found no questions, sections or headings to answer from"
+
+
+def test_a_folder_without_documents_is_an_error(tmp_path):
+    (tmp_path / "notes.pdf").write_text("x")
+    with pytest.raises(DataFileError) as error:
+        find_documents(tmp_path)
+    assert str(error.value) == f"{tmp_path}: no documents (.md, .markdown, .txt) in this folder"
+
+
+# --- re-extracting over curated intents -------------------------------------------------------------
+
+ASPIRIN = """\
+# Aspirin
+
+**FAQs:**
+
+* **Can I take aspirin with food?** Yes, with food.
+* **Is aspirin safe for children?** No.
+* **Can I drink alcohol with aspirin?** Better not.
+"""
+
+
+def run(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = main(argv, stdout=out, stderr=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_reextracting_keeps_curated_work_and_reports_every_change(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("docs").mkdir()
+    Path("docs/aspirin.md").write_text(ASPIRIN)
+    assert run(["extract", "docs", "--into", "intents"]) == (0, (
+        "docs/aspirin.md -> intents/aspirin.yaml (topic: aspirin): 3 intents, 3 added, 0 changed, 0 removed\n"
+        "  added: aspirin-take-food\n"
+        "  added: aspirin-safe-children\n"
+        "  added: aspirin-drink-alcohol\n"), "")
+
+    # Staff rename one id and add examples; the document then changes one answer, drops one entry
+    # and gains another.
+    curated = Path("intents/aspirin.yaml").read_text()
+    curated = curated.replace("id: aspirin-take-food", "id: aspirin-food")
+    curated = curated.replace("    examples: []\n    answer: No.", "    examples:\n      - can kids have aspirin\n    answer: No.")
+    Path("intents/aspirin.yaml").write_text(curated)
+    Path("docs/aspirin.md").write_text(ASPIRIN.replace("Yes, with food.", "Yes, always with food.").replace(
+        "* **Can I drink alcohol with aspirin?** Better not.\n", "* **How should I store aspirin?** Somewhere dry.\n"))
+
+    assert run(["extract", "docs", "--into", "intents"]) == (0, (
+        "docs/aspirin.md -> intents/aspirin.yaml (topic: aspirin): 3 intents, 1 added, 1 changed, 1 removed\n"
+        "  added: aspirin-how-store\n"
+        "  changed: aspirin-food\n"
+        "  removed: aspirin-drink-alcohol\n"), "")
+    intents = {i.id: i for i in load_file(Path("intents/aspirin.yaml"))}
+    assert list(intents) == ["aspirin-food", "aspirin-safe-children", "aspirin-how-store"]
+    assert intents["aspirin-food"].answer == "Yes, always with food."
+    assert intents["aspirin-safe-children"].examples == ["can kids have aspirin"]
+    assert intents["aspirin-how-store"].source.lines == (7, 7)
+
+    # Nothing changed: nothing reported but the totals.
+    assert run(["extract", "docs", "--into", "intents"])[1] == (
+        "docs/aspirin.md -> intents/aspirin.yaml (topic: aspirin): 3 intents, 0 added, 0 changed, 0 removed\n")
+
+
+def test_extract_keeps_the_bot_name_and_takes_the_documents_disclaimer(tmp_path):
+    docs, into = tmp_path / "docs", tmp_path / "intents"
+    docs.mkdir()
+    (docs / "aspirin.md").write_text(ASPIRIN + "\n**Disclaimer:** Ask your pharmacist.\n")
+    into.mkdir()
+    (into / "bot.yaml").write_text("name: Pharmabot\ndisclaimer: Old text.\n")
+    assert run(["extract", str(docs), "--into", str(into)])[0] == 0
+    assert load_bot_settings(into / "bot.yaml") == ("Pharmabot", "Ask your pharmacist.")
+
+
+def test_extract_errors_are_one_line(tmp_path):
+    (tmp_path / "file.txt").write_text("x")
+    assert run(["extract", str(tmp_path / "nope"), "--into", str(tmp_path / "out")]) == (
+        2, "", f"faqbot: error: {tmp_path / 'nope'}: no such file or folder\n")
+    assert run(["extract", str(DOCUMENTS), "--into", str(tmp_path / "file.txt")]) == (
+        2, "", f"faqbot: error: {tmp_path / 'file.txt'}: is not a folder\n")
+
+
+# --- importing FAQ tables ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, text", [
+    ("clinic.csv", 'question,answer,category\nHow do I book?,"Call us, or book online.",admin\nWhere are you?,At 1 Main St.,admin\n'),
+    ("clinic.tsv", "Question\tAnswer\nHow do I book?\tCall us, or book online.\nWhere are you?\tAt 1 Main St.\n"),
+    ("clinic.json", '[{"question": "How do I book?", "answer": "Call us, or book online."},\n'
+                    ' {"question": "Where are you?", "answer": "At 1 Main St.", "tags": ["x"]}]'),
+    ("clinic.yaml", "- question: How do I book?\n  answer: Call us, or book online.\n"
+                    "- question: Where are you?\n  answer: At 1 Main St.\n"),
+])
+def test_import_reads_each_table_format(tmp_path, monkeypatch, name, text):
+    monkeypatch.chdir(tmp_path)
+    Path(name).write_text(text)
+    assert run(["import", name, "--into", "intents"]) == (
+        0, f"{name} -> intents/clinic.yaml: 2 intents, 2 added, 0 changed, 0 removed\n", "")
+    intent_set = load_folder(Path("intents"))
+    assert [(i.id, i.question, i.answer, i.topic) for i in intent_set.intents] == [
+        ("clinic-001", "How do I book?", "Call us, or book online.", "clinic"),
+        ("clinic-002", "Where are you?", "At 1 Main St.", "clinic"),
+    ]
+    assert intent_set.intents[1].source.section == "row 2"
+    assert "medical advice" in intent_set.disclaimer  # a default disclaimer, since a table has none
+
+
+def test_import_with_a_topic_and_again_over_curated_intents(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("faq.csv").write_text("question,answer\nHow do I book?,Call us.\n")
+    assert run(["import", "faq.csv", "--into", "intents", "--topic", "clinic admin"])[0] == 0
+    assert load_file(Path("intents/faq.yaml"))[0].id == "clinic-admin-001"
+    Path("faq.csv").write_text("question,answer\nHow do I book?,Call us or book online.\nWhere are you?,Here.\n")
+    assert run(["import", "faq.csv", "--into", "intents", "--topic", "clinic admin"]) == (
+        0, "faq.csv -> intents/faq.yaml: 2 intents, 1 added, 1 changed, 0 removed\n", "")
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("a.csv", "q,answer\nx,y\n", "a.csv:1: no 'question' column in the header (columns: q, answer)"),
+    ("a.csv", "question,text\nx,y\n", "a.csv:1: no 'answer' column in the header (columns: question, text)"),
+    ("a.csv", "question,answer\nHow?,\n", "a.csv:2: missing or empty answer"),
+    ("a.csv", "question,answer\n,Because.\n", "a.csv:2: missing or empty question"),
+    ("a.csv", "", "a.csv: empty file: expected a header with 'question' and 'answer' columns"),
+    ("a.csv", "question,answer\n", "a.csv: no question-answer rows"),
+    ("a.json", '{"question": "x"}', "a.json:1: expected a list of {question, answer} objects"),
+    ("a.json", "[1]", "a.json: entry 1: expected an object with 'question' and 'answer'"),
+    ("a.json", '[{"question": "x",\n', "a.json:2: invalid JSON: Expecting property name enclosed in double quotes"),
+    ("a.yaml", "question: x\n", "a.yaml:1: expected a list of {question, answer} mappings"),
+    ("a.yaml", "- question: x\n  answer: y\n- just text\n", "a.yaml:3: expected a mapping with 'question' and 'answer'"),
+])
+def test_import_errors_name_the_file_and_line(tmp_path, monkeypatch, name, text, message):
+    monkeypatch.chdir(tmp_path)
+    Path(name).write_text(text)
+    assert run(["import", name, "--into", "intents"]) == (2, "", f"faqbot: error: {message}\n")
+    assert not Path("intents").exists()
+
+
+def test_import_of_a_missing_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run(["import", "nope.csv", "--into", "intents"]) == (2, "", "faqbot: error: nope.csv: no such file\n")
