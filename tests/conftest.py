@@ -3,10 +3,18 @@ intents (which staff rewrite) unless a test is about them."""
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_index_cache(tmp_path_factory):
+    """Compiled indexes go to a folder of this test session, never the user's own cache."""
+    os.environ["FAQBOT_CACHE_DIR"] = str(tmp_path_factory.mktemp("faqbot-cache"))
+    yield
 
 DISCLAIMER = "Not medical advice; ask your doctor."
 

@@ -6,6 +6,7 @@ place (``_finish``), so no front end can forget it. The Bot never prints and nev
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from .language.analyzer import Analyzer
 from .content.lexicon import load_lexicon
 from .language.lexicon import Lexicon
 from .content.intents import Intent, IntentSet, load_folder
+from .matching import cache as compiled
 from .matching.matcher import Candidate, MatchResult, Matcher
 from .content.rules import Rule, SafetyRules
 from .language.normalise import normalize, tokenize
@@ -23,6 +25,11 @@ TOPIC_CLARIFY_MARGIN = 20.0  # a question naming no topic fits two topics this c
 SUGGESTION_FLOOR = 8.0     # candidates worth offering as "closest questions"
 MAX_SUGGESTIONS = 3
 MAX_QUESTION_CHARS = 2000  # longer input is truncated for matching, never rejected
+
+# Folders with this much YAML (about 2,000 intents: a second or more to parse and index) keep a
+# compiled index in the user's cache folder, and say so when they build it. Smaller folders load
+# in well under a second and write nothing anywhere.
+CACHE_MIN_BYTES = 1024 * 1024
 
 STATUSES = ("answered", "clarify", "fallback", "smalltalk", "emergency")
 
@@ -104,10 +111,35 @@ class Bot:
         self._topic_names = list(self.matcher.topic_terms)
 
     @classmethod
-    def from_folder(cls, folder: Path) -> "Bot":
+    def from_folder(cls, folder: Path, cache: bool = True, notify=None) -> "Bot":
         """Load an intents folder (intents, bot.yaml, lexicon.yaml, safety.yaml, scope.yaml) or raise
-        DataFileError."""
+        DataFileError.
+
+        With ``cache`` (the default; FAQBOT_CACHE=0 turns it off) the Bot comes from the folder's
+        compiled index when its fingerprint matches (matching/cache.py), else it is built and
+        the index written for the next start; only for folders of CACHE_MIN_BYTES of YAML or
+        more. ``notify`` receives one line before each such build, saying why."""
         folder = Path(folder)
+        if not cache or os.environ.get("FAQBOT_CACHE") == "0":
+            return cls._built(folder)
+        try:
+            if compiled.folder_bytes(folder) < CACHE_MIN_BYTES:
+                return cls._built(folder)
+            printed = compiled.fingerprint(folder)
+        except OSError:
+            return cls._built(folder)     # loading names the file that cannot be read
+        found = compiled.load(folder, printed)
+        if isinstance(found.value, cls):
+            return found.value
+        if notify is not None:
+            notify(_rebuild_message(folder, found.reason))
+        bot = cls._built(folder)
+        compiled.store(folder, printed, bot)
+        return bot
+
+    @classmethod
+    def _built(cls, folder: Path) -> "Bot":
+        """A Bot built from the folder's YAML files, with no compiled index."""
         intent_set = load_folder(folder)
         lexicon = load_lexicon(folder / "lexicon.yaml")
         safety = SafetyRules.load(folder / "safety.yaml", set(intent_set.by_id()))
@@ -294,6 +326,15 @@ class Bot:
         """The one place the disclaimer is added: every reply, of every status, ends with it."""
         reply.text = reply.text.rstrip() + "\n\n" + self.disclaimer
         return reply
+
+
+def _rebuild_message(folder: Path, reason: str) -> str:
+    """The line shown before building a large folder's index."""
+    if reason == "rejected":
+        return (f"ignored the compiled index of {folder}: it is damaged or faqbot did not write it; "
+                "rebuilding it from the intents")
+    why = "the intents or faqbot changed since it was built" if reason == "stale" else "none was built yet"
+    return f"building the compiled index of {folder} ({why}); the next start reads it"
 
 
 def explain(reply: Reply, limit: int = 5) -> list[str]:

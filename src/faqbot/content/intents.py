@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import DataFileError
-from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
+from ..yamlfile import LineDict, LineList, gc_paused, load_yaml, reject_unknown_keys, type_name
 
 RESERVED_FILES = {"bot.yaml", "lexicon.yaml", "safety.yaml", "scope.yaml"}
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -88,6 +88,11 @@ def load_folder(folder: Path) -> IntentSet:
     files = intent_files(folder)
     if not files:
         raise DataFileError(folder, None, "no intent files (*.yaml) in this folder")
+    with gc_paused():
+        return _load_files(folder, files)
+
+
+def _load_files(folder: Path, files: list[Path]) -> IntentSet:
     intents: list[Intent] = []
     seen: dict[str, Intent] = {}
     for path in files:
