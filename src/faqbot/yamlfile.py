@@ -187,7 +187,12 @@ def _build(node, path: Path, seen: set, constructor, depth: int = 0, depth_limit
     return _scalar(node, path, constructor)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _scalar(node, path: Path, constructor):
+    if node.tag == _STR_TAG:
+        return node.value        # what SafeConstructor.construct_yaml_str returns, without its calls
     try:
         return constructor.construct_object(node, deep=True)
     except yaml.YAMLError as exc:

@@ -61,13 +61,20 @@ def cache_folder() -> Path:
 def folder_files(folder: Path) -> list[Path]:
     """The files a fingerprint covers: every YAML file directly in the folder (intents and the
     reserved files alike), in name order."""
-    return sorted(p for p in Path(folder).iterdir()
-                  if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and p.is_file())
+    return [Path(entry.path) for entry in _yaml_entries(folder)]
 
 
 def folder_bytes(folder: Path) -> int:
-    """The size of the files a fingerprint covers, to tell a large folder from a small one."""
-    return sum(p.stat().st_size for p in folder_files(folder))
+    """The size of the files a fingerprint covers, to tell a large folder from a small one
+    (one scandir: no per-file stat beyond what the directory listing gives)."""
+    return sum(entry.stat().st_size for entry in _yaml_entries(folder))
+
+
+def _yaml_entries(folder: Path) -> list[os.DirEntry]:
+    with os.scandir(folder) as listing:
+        found = [entry for entry in listing
+                 if entry.name.endswith((".yaml", ".yml")) and not entry.name.startswith(".") and entry.is_file()]
+    return sorted(found, key=lambda entry: entry.name)
 
 
 def fingerprint(folder: Path) -> bytes:
@@ -76,7 +83,8 @@ def fingerprint(folder: Path) -> bytes:
     digest = hashlib.blake2b(digest_size=DIGEST)
     digest.update(MAGIC + sys.version.encode() + _code_digest())
     for path in folder_files(folder):
-        data = path.read_bytes()
+        with open(path, "rb") as source:
+            data = source.read()
         digest.update(b"\0%s\0%d\0" % (path.name.encode("utf-8", "surrogateescape"), len(data)))
         digest.update(data)
     return digest.digest()

@@ -19,7 +19,7 @@ import heapq
 import math
 import re
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -169,22 +169,34 @@ class Matcher:
         self.topic_terms = self._topic_terms(topics)
         # Every term of every topic's name ("magnesium" too, though two topics share it).
         self.subject_terms = {t for topic in topics for t in analyzer.terms(topic)}
+        # Which topics each term names: a question's topics found from its own terms, not by
+        # visiting every topic (thousands on a medicine site).
+        self._topics_naming: dict[str, list[str]] = defaultdict(list)
+        for topic, names in self.topic_terms.items():
+            for term in names:
+                self._topics_naming[term].append(topic)
 
     def _topic_terms(self, topics: dict[str, list[Intent]]) -> dict[str, set[str]]:
         """Terms that name a topic: from the topic's name, found almost only in its intents, and
         used in the questions of a fair share of them. A topic called "kb" after its file name is
         not named by the one answer that mentions kilobytes."""
         by_topic: dict[str, set[str]] = {}
+        # Per term, how many of its holders (and of the intents whose phrasings use it) each topic
+        # has: counted once per term, not once per topic naming it (a site's 6,500 topics share
+        # "hydroxide" and "acid", each held by thousands of intents).
+        counted: dict[str, tuple[int, Counter, Counter]] = {}
         for topic, members in topics.items():
             names = set(self.analyzer.terms(topic))
             distinctive = set()
             for term in names:
-                holders = self._intent_postings.get(term, Postings()).intents   # intents whose texts hold it
-                inside = sum(1 for i in holders if self.intents[i].topic == topic)
-                asked = {self._phrasing_intent[p] for p in self._phrasing_postings.get(term, ())}
-                asked_inside = sum(1 for i in asked if self.intents[i].topic == topic)
-                if (holders and inside / len(holders) >= TOPIC_SHARE
-                        and asked_inside >= TOPIC_NAMING_SHARE * len(members)):
+                if term not in counted:
+                    holders = self._intent_postings.get(term, Postings()).intents   # intents whose texts hold it
+                    asked = {self._phrasing_intent[p] for p in self._phrasing_postings.get(term, ())}
+                    counted[term] = (len(holders), Counter(self.intents[i].topic for i in holders),
+                                     Counter(self.intents[i].topic for i in asked))
+                holding, inside, asked_inside = counted[term]
+                if (holding and inside[topic] / holding >= TOPIC_SHARE
+                        and asked_inside[topic] >= TOPIC_NAMING_SHARE * len(members)):
                     distinctive.add(term)
             by_topic[topic] = distinctive
         return by_topic
@@ -209,7 +221,7 @@ class Matcher:
         intents."""
         analysis = self.analyzer.analyse(question, correct=True)
         terms = list(dict.fromkeys(analysis.terms))
-        named_topics = {topic for topic, names in self.topic_terms.items() if names & set(terms)}
+        named_topics = {topic for term in terms for topic in self._topics_naming.get(term, ())}
         unknown = [t for t in terms if t not in self._idf]
         # "at work", "for 15 years": an everyday word or a number no intent knows is likelier the
         # patient's context than the subject, and weighs as a common word; a rarer word
