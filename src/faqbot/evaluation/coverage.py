@@ -23,7 +23,8 @@ from pathlib import Path
 from rapidfuzz import fuzz, process, utils
 
 from ..language.analyzer import Analyzer
-from ..bot import ANSWER_THRESHOLD, Bot, Conversation, Reply, index_texts
+from ..bot import Bot, Conversation, Reply, index_texts
+from ..matching.tuning import DEFAULT
 from ..errors import DataFileError, FaqbotError
 from ..content.intents import IntentSet
 from ..language.normalise import tokenize
@@ -32,9 +33,7 @@ from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_
 STATUS_LABELS = ("fallback", "smalltalk", "emergency", "clarify")
 CASE_KEYS = {"say", "expect"}
 CONVERSATION_KEYS = {"conversation"}
-NEAR_MISS_MARGIN = 5.0        # right, but the runner-up was within this many points
 THIN_EXAMPLES = 5             # intents with fewer examples than this are "thin"
-DUPLICATE_SIMILARITY = 90.0   # rapidfuzz token_sort_ratio at or above which two phrasings are near-duplicates
 SCORE_BIN_WIDTH = 10
 MAX_CONFUSED_PAIRS = 10
 MAX_NEAR_MISSES = 20
@@ -286,8 +285,8 @@ class Report:
     intent_set: IntentSet
     results: list[CaseResult]
     sources: list[str]                         # test files, or the intents folder for a self-check
-    threshold: float = ANSWER_THRESHOLD
-    near_miss_margin: float = NEAR_MISS_MARGIN
+    threshold: float = DEFAULT.answer_threshold          # the bot's (see matching.tuning)
+    near_miss_margin: float = DEFAULT.near_miss_margin
     self_check: SelfCheck | None = None
 
     def __post_init__(self):
@@ -419,7 +418,8 @@ def coverage_report(bot: Bot, paths: list[Path], allow_unknown: bool = False) ->
         check_expectations(dialogues, bot.intent_set)
     unknown = set(unknown_expectations(dialogues, bot.intent_set))
     results = run_dialogues(bot, dialogues, unknown)
-    return Report("tests", bot.intent_set, results, [str(p) for p in paths])
+    return Report("tests", bot.intent_set, results, [str(p) for p in paths],
+                  bot.tuning.answer_threshold, bot.tuning.near_miss_margin)
 
 
 # --- self-check ----------------------------------------------------------------------------
@@ -451,9 +451,10 @@ def self_check(bot: Bot) -> Report:
             canonical_misses.append(_result(utterance, reply, 0, 1, True))
     thin = [(intent.id, len(intent.examples)) for intent in intent_set.intents
             if len(intent.examples) < THIN_EXAMPLES]
-    check = SelfCheck(thin, near_duplicates(intent_set), canonical_misses)
+    check = SelfCheck(thin, near_duplicates(intent_set, bot.tuning.duplicate_similarity), canonical_misses)
     folder = str(intent_set.folder) if intent_set.folder else "(intents)"
-    return Report("self-check", intent_set, results, [folder], self_check=check)
+    return Report("self-check", intent_set, results, [folder], bot.tuning.answer_threshold,
+                  bot.tuning.near_miss_margin, self_check=check)
 
 
 class _SharedAnalysis(Analyzer):
@@ -506,7 +507,7 @@ class _HeldOut:
         return Bot(intent_set, self.lexicon, self.safety, analyzer, scope=self.scope)
 
 
-def near_duplicates(intent_set: IntentSet, cutoff: float = DUPLICATE_SIMILARITY) -> list[Duplicate]:
+def near_duplicates(intent_set: IntentSet, cutoff: float = DEFAULT.duplicate_similarity) -> list[Duplicate]:
     """Phrasings (canonical questions and examples) of different intents that read almost alike.
 
     Each phrasing is compared with the later ones by one rapidfuzz ``extract`` call (the pairs are
