@@ -16,6 +16,7 @@ from .content.lexicon import load_lexicon
 from .language.lexicon import Lexicon
 from .content.intents import Intent, IntentSet, load_folder
 from .matching import cache as compiled
+from .matching.entities import Entities, Resolution
 from .matching.matcher import Candidate, MatchResult, Matcher
 from .matching.tuning import DEFAULT, Tuning
 from .content.rules import Rule, SafetyRules
@@ -114,6 +115,9 @@ class Bot:
         self._reading_topics = [topic for topic, names in self.matcher.topic_terms.items() if names]
         # Every term of every topic's name ("magnesium" too, though two topics share it).
         self._subject_terms = {t for topic in self._topic_names for t in self.analyzer.terms(topic)}
+        # A folder of many subjects (a medicine site) is read by subject first; see _by_subject.
+        self.entities = (Entities(intent_set.intents, self.analyzer.vocabulary, self.tuning)
+                         if len(self._topic_names) >= self.tuning.many_topics else None)
 
     @classmethod
     def from_folder(cls, folder: Path, cache: bool = True, notify=None) -> "Bot":
@@ -200,6 +204,8 @@ class Bot:
         kind = self._smalltalk_kind(normalised)
         if kind is not None:
             return Reply(question, "smalltalk", self._smalltalk_text(kind))
+        if self.entities is not None:
+            return self._by_subject(query, conversation)
         unnamed = self._subject_unnamed(query, conversation)
         # One ranking serves both: the best answer, and (no subject named) each topic's best.
         result = self.matcher.match(query, boost_topic=conversation.topic,
@@ -218,6 +224,85 @@ class Bot:
         if unnamed and self._leaves_unexplained(result, top):
             return self._fallback(question, result)
         return self._answer(question, top.intent, top.score, result)
+
+    # --- many subjects: the medicine named picks the pages ---------------------------------
+
+    def _by_subject(self, query: Query, conversation: Conversation) -> Reply:
+        """A folder of many subjects: rank only the pages of the medicines the question names
+        (entities.Resolution), so no step grows with the number of pages it does not name.
+        Naming none, a follow-up reads the conversation's topic; a first question is asked
+        which medicine it means, never answered from an arbitrary page."""
+        question = query.question
+        resolution = self.entities.resolve(self.entities.find_tokens(query.tokens))
+        if resolution.kind == "none":
+            if conversation.topic is None:
+                return self._which_medicine(query, conversation)
+            documents = self.entities.documents_of_topic(conversation.topic)
+            result = self.matcher.match(query, boost_topic=conversation.topic,
+                                        within=self.entities.intents_of(documents),
+                                        subject_terms=self.analyzer.terms(conversation.topic))
+            return self._judge(question, False, result)
+        if resolution.kind == "unpaired":
+            return self._unpaired(query, resolution)
+        limit = self.tuning.character_candidates
+        result = self.matcher.match(query, within=self.entities.intents_of(resolution.documents), limit=limit)
+        best = self._best_per_document(result.candidates)
+        if len(best) > 1 and best[0].score - best[1].score <= self.tuning.topic_clarify_margin:
+            options = best[:self.tuning.max_suggestions]
+            names = " or ".join(sorted({c.intent.topic for c in options}))
+            return self._clarify_subject(question, f"Which medicine do you mean: {names}?", options, result)
+        result.candidates = result.candidates[:5]
+        return self._judge(question, False, result)
+
+    def _best_per_document(self, candidates: list[Candidate]) -> list[Candidate]:
+        """Each document's best candidate that would be trusted, best first."""
+        seen, best = set(), []
+        for candidate in candidates:
+            key = candidate.intent.source.file if candidate.intent.source else candidate.intent.topic
+            if key not in seen and candidate.score >= self.tuning.answer_threshold:
+                seen.add(key)
+                best.append(candidate)
+        return best
+
+    def _unpaired(self, query: Query, resolution: Resolution) -> Reply:
+        """Two medicines and no page about them together: what each one's page says, as options."""
+        options, result = [], None
+        for documents in resolution.per_mention:
+            reading = self.matcher.match(query, within=self.entities.intents_of(documents), limit=1)
+            result = result or reading
+            if reading.candidates:
+                options.append(reading.candidates[0])
+        names = " and ".join(" ".join(m.name) for m in resolution.mentions if not m.partial)
+        text = (f"I have no page about {names} together; please ask your pharmacist or doctor before "
+                "taking them together. Which medicine's page do you want?")
+        return self._clarify_subject(query.question, text, options[:self.tuning.max_suggestions], result)
+
+    def _which_medicine(self, query: Query, conversation: Conversation) -> Reply:
+        """No medicine named and none in the conversation: ask, offering the question read on
+        each topic the conversation last offered (none on a first question)."""
+        topics = list(dict.fromkeys(o.topic for o in conversation.options))[:self.tuning.max_suggestions]
+        options, result = [], None
+        for topic in topics:
+            documents = self.entities.documents_of_topic(topic)
+            reading = self.matcher.match(query, within=self.entities.intents_of(documents), limit=1)
+            result = result or reading
+            if reading.candidates:
+                options.append(reading.candidates[0])
+        return self._clarify_subject(query.question, "Which medicine do you mean?", options, result)
+
+    def _clarify_subject(self, question: str, asking: str, options: list[Candidate],
+                         result: MatchResult | None) -> Reply:
+        lines = [f"  {n}. {c.intent.question}" for n, c in enumerate(options, 1)]
+        if lines:
+            text = asking + "\n" + "\n".join(lines) + "\nReply with the number, or ask again naming the medicine."
+        else:
+            text = asking + " Please ask again with its name, for example: \"" + self._example_question() + "\""
+        score = options[0].score if options else 0.0
+        return Reply(question, "clarify", text, None, score, [c.intent.question for c in options],
+                     [c.intent for c in options], result)
+
+    def _example_question(self) -> str:
+        return self.intent_set.intents[0].question
 
     def _subject_unnamed(self, query: Query, conversation: Conversation) -> bool:
         """True when our content names its subjects in its questions, and this question names

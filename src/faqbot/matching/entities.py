@@ -29,12 +29,11 @@ from rapidfuzz import fuzz, process
 from ..content.intents import Intent
 from ..language.normalise import tokenize
 from ..language.words import LIGHT_WORDS, STOPWORDS, english_words
+from .tuning import DEFAULT, Tuning
 
 NAME_SECTIONS = {"generic name", "generic names", "also known as", "other names", "brand name", "brand names",
                  "brands", "trade names"}
-NAME_TYPO_SCORE = 85        # rapidfuzz ratio (0-100) a misspelt word needs to read as a name word
-NAME_TYPO_MIN_LENGTH = 5    # shorter words are too easily another word to be corrected into a name
-MAX_NAME_WORDS = 6
+MAX_NAME_WORDS = 6          # longer "names" are sentences, not names
 _SEPARATORS = re.compile(r"\s*(?:\+|/|,|;|\bor\b|\(|\))\s*")
 _PARTS = re.compile(r"\s*(?:\+|/)\s*")
 
@@ -67,12 +66,13 @@ class Resolution:
     """What the names in a question mean for ranking.
 
     - ``kind == "none"``: no name recognised; ``documents`` empty.
-    - ``"named"``: rank only the intents of ``documents`` (ordered: most specific first: the
-      single-ingredient page before combinations, the page about all named medicines before
-      larger combinations).
-    - ``"several"``: one name fits many documents equally ("magnesium"): offer the best few.
+    - ``"named"``: rank only the intents of ``documents``: the most specific pages for what was
+      named (the single-ingredient page, not the combinations holding it; the page about all
+      the medicines named, not larger combinations).
+    - ``"several"``: a word that is part of many names ("magnesium"): ``documents`` are the
+      pages it may mean, single-ingredient pages first; the best few are offered.
     - ``"unpaired"``: two or more medicines and no document about them together; ``per_mention``
-      holds each medicine's own documents.
+      holds each medicine's own most specific documents.
     """
 
     kind: str
@@ -108,7 +108,10 @@ class Entities:
     """The subject names of a folder's documents, built once per folder (and kept in the
     compiled index with the rest)."""
 
-    def __init__(self, intents: list[Intent], known_words: set[str] | frozenset[str] = frozenset()):
+    def __init__(self, intents: list[Intent], known_words: set[str] | frozenset[str] = frozenset(),
+                 tuning: Tuning = DEFAULT):
+        """``known_words``: words any intent uses (never read as a misspelt name)."""
+        self.tuning = tuning
         self.documents: list[Document] = []
         by_key: dict[str, int] = {}
         generic: dict[int, str] = {}
@@ -144,8 +147,11 @@ class Entities:
         self._telling_words = {w for w in self._by_word
                                if w not in STOPWORDS and w not in LIGHT_WORDS and len(w) >= 4
                                and (common.get(w, 0.0) < 4.0 or any(n == (w,) for n in self._by_name))}
-        self._fuzzy_choices = sorted(w for w in self._by_word if len(w) >= NAME_TYPO_MIN_LENGTH)
+        self._fuzzy_choices = sorted(w for w in self._by_word if len(w) >= tuning.name_typo_min_length)
         self._known = set(known_words) | set(self._by_word)
+        self._by_topic: dict[str, list[int]] = {}
+        for number, document in enumerate(self.documents):
+            self._by_topic.setdefault(document.topic, []).append(number)
 
     @property
     def count(self) -> int:
@@ -154,9 +160,19 @@ class Entities:
     def document_of(self, number: int) -> Document:
         return self.documents[number]
 
+    def intents_of(self, documents) -> list[int]:
+        """The intent indices of these documents, in folder order."""
+        return sorted(i for number in documents for i in self.documents[number].intents)
+
+    def documents_of_topic(self, topic: str) -> list[int]:
+        return self._by_topic.get(topic, [])
+
     def find(self, text: str) -> list[Mention]:
-        """The names a question mentions, longest first at each place, left to right."""
-        typed = tokenize(text)
+        """The names a text mentions (see ``find_tokens``)."""
+        return self.find_tokens(tokenize(text))
+
+    def find_tokens(self, typed: list[str]) -> list[Mention]:
+        """The names a question's words mention, longest first at each place, left to right."""
         read = [self._name_word(t) for t in typed]
         mentions: list[Mention] = []
         i = 0
@@ -182,9 +198,10 @@ class Entities:
     def _name_word(self, word: str) -> str:
         """The name word a typed word reads as: itself when any text knows it, else the closest
         name word within NAME_TYPO_SCORE, if one is."""
-        if word in self._known or len(word) < NAME_TYPO_MIN_LENGTH or not word.isalpha():
+        if word in self._known or len(word) < self.tuning.name_typo_min_length or not word.isalpha():
             return word
-        hits = process.extract(word, self._fuzzy_choices, scorer=fuzz.ratio, score_cutoff=NAME_TYPO_SCORE, limit=3)
+        hits = process.extract(word, self._fuzzy_choices, scorer=fuzz.ratio,
+                               score_cutoff=self.tuning.name_typo_score, limit=3)
         if not hits:
             return word
         # best score, then the word of most documents (the common spelling), then alphabetical
@@ -195,28 +212,23 @@ class Entities:
         if not mentions:
             return Resolution("none", [])
         named = [m for m in mentions if not m.partial] or mentions
+        if len(named) == 1 and named[0].partial:
+            documents = sorted(named[0].documents, key=lambda d: (max(1, len(self.documents[d].ingredients)), d))
+            return Resolution("several", mentions, documents[:self.tuning.subject_documents])
         if len(named) == 1:
-            return self._one(named[0], mentions)
+            return Resolution("named", mentions, self._most_specific(named[0].documents, {named[0].name}))
         together = set.intersection(*(m.documents for m in named))
         if together:
-            wanted = {m.name for m in named}
-            ordered = sorted(together, key=lambda d: (self._extra(d, wanted), d))
-            return Resolution("named", mentions, ordered)
-        return Resolution("unpaired", mentions, [], [self._own_documents(m) for m in named])
+            return Resolution("named", mentions, self._most_specific(together, {m.name for m in named}))
+        return Resolution("unpaired", mentions, [],
+                          [self._most_specific(m.documents, {m.name}) for m in named])
 
-    def _one(self, mention: Mention, mentions: list[Mention]) -> Resolution:
-        if mention.partial:
-            ordered = sorted(mention.documents, key=lambda d: (len(self.documents[d].ingredients) or 1, d))
-            singles = [d for d in ordered if len(self.documents[d].ingredients) <= 1]
-            return Resolution("several", mentions, singles or ordered)
-        own = self._own_documents(mention)
-        return Resolution("named", mentions, own)
-
-    def _own_documents(self, mention: Mention) -> list[int]:
-        """The documents of one medicine, most specific first: pages whose only subject it is
-        (single ingredient, or named so), then combinations by how little else they hold."""
-        wanted = {mention.name}
-        return sorted(mention.documents, key=lambda d: (self._extra(d, wanted), d))
+    def _most_specific(self, documents, wanted: set[tuple[str, ...]]) -> list[int]:
+        """The documents holding the fewest ingredients beyond those asked for: the page of one
+        medicine before the combinations that contain it."""
+        extra = {d: self._extra(d, wanted) for d in documents}
+        fewest = min(extra.values())
+        return sorted(d for d, count in extra.items() if count == fewest)
 
     def _extra(self, number: int, wanted: set[tuple[str, ...]]) -> int:
         """How many ingredients the document holds beyond the names asked for (0: exactly them)."""
