@@ -91,3 +91,13 @@ def _isolated_environment(monkeypatch, tmp_path):
     """No test sees the developer's FAQBOT_INTENTS or writes into their home folder."""
     monkeypatch.delenv("FAQBOT_INTENTS", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture(scope="session")
+def bundled_bot():
+    """The Bot over the bundled intents, built once for the whole run (a few hundred ms each time
+    otherwise). Tests only read it; a Conversation of their own keeps each test's turns apart."""
+    from faqbot.bot import Bot
+    from faqbot.cli import bundled_intents
+
+    return Bot.from_folder(bundled_intents())

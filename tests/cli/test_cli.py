@@ -105,3 +105,20 @@ def test_piped_chat_is_one_conversation(tea_folder):
     status, out, _ = run(["chat", "--intents", str(tea_folder)], "does green tea contain caffeine\nhow do I brew it?\n")
     assert status == 0
     assert "Brew it gently:\n- water below boiling" in out
+
+
+def test_ask_explain_shows_the_reason(tea_folder):
+    status, out, _ = run(["--intents", str(tea_folder), "ask", "--explain", "caffeine in cola"])
+    explanation = out.split(f"{DISCLAIMER}\n\n")[1]
+    assert status == 0
+    assert explanation.split("\n")[1] == "reason: best score 39.9 is below the answer threshold 42 (tea-caffeine)"
+
+
+def test_every_subcommand_has_exactly_one_handler():
+    """cli dispatches through an explicit table: it names every subcommand of the parser, no more."""
+    import argparse
+
+    from faqbot.cli import HANDLERS, build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(HANDLERS) == set(sub.choices)

@@ -8,7 +8,8 @@ import pytest
 
 from faqbot.language.analyzer import Analyzer
 from faqbot.language.lexicon import Lexicon
-from faqbot.bot import ANSWER_THRESHOLD, Bot, Conversation, explain
+from faqbot.bot import ANSWER_THRESHOLD, Bot, Conversation
+from faqbot.explain import explain
 from faqbot.cli import bundled_intents
 from faqbot.content.intents import Intent, IntentSet, Source
 from faqbot.language.normalise import tokenize
