@@ -124,7 +124,8 @@ def test_tsv_input_and_csv_output_keep_the_id_column(batch, tea_bot, tmp_path):
     assert rows == [{"n": "1", "id": "T1", "question": "How do I brew coffee?", "status": expected["status"],
                      "intent": expected["intent"] or "", "score": str(expected["score"]),
                      "answer": expected["answer"], "source": expected["source"] or "",
-                     "suggestions": " | ".join(expected["suggestions"]), "error": ""}]
+                     "suggestions": " | ".join(expected["suggestions"]), "reason": expected["reason"],
+                     "error": ""}]
 
 
 def test_csv_without_the_column_is_a_usage_error(batch, tmp_path):
