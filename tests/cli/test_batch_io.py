@@ -11,18 +11,8 @@ import json
 import pytest
 
 from faqbot.bot import Bot
-from faqbot.cli import main
 
 DISCLAIMER = "Not medical advice; ask your doctor."
-
-
-def run(argv, stdin_text: str = "", stdin_bytes: bytes | None = None):
-    stdout, stderr = io.StringIO(), io.StringIO()
-    stdin = io.StringIO(stdin_text)
-    if stdin_bytes is not None:
-        stdin = io.TextIOWrapper(io.BytesIO(stdin_bytes), encoding="utf-8")
-    status = main(argv, stdin=stdin, stdout=stdout, stderr=stderr)
-    return status, stdout.getvalue(), stderr.getvalue()
 
 
 def records(out: str) -> list[dict]:
@@ -30,10 +20,10 @@ def records(out: str) -> list[dict]:
 
 
 @pytest.fixture
-def batch(tea_folder):
+def batch(cli, tea_folder):
     """Run `faqbot batch` on the tea intents, in one process (-j 1)."""
     def call(*argv, stdin_text: str = "", stdin_bytes: bytes | None = None):
-        return run(["batch", "--intents", str(tea_folder), "-j", "1", *argv], stdin_text, stdin_bytes)
+        return cli(["batch", "--intents", str(tea_folder), "-j", "1", *argv], stdin_text, stdin_bytes=stdin_bytes)
     return call
 
 

@@ -20,7 +20,7 @@ from prompt_toolkit.output import DummyOutput
 
 from conftest import ONE_INTENT, write_folder
 from faqbot.bot import Bot, MAX_QUESTION_CHARS, STATUSES
-from faqbot.cli import bundled_intents, main
+from faqbot.cli import main
 from faqbot.repl import run_repl
 
 # What must never reach a terminal raw: C0/C1 controls except newline and tab, bidi controls.
@@ -52,11 +52,6 @@ HOSTILE = {
 
 
 TINY_DISCLAIMER = "Not medical advice."
-
-
-@pytest.fixture(scope="module")
-def bundled_bot():
-    return Bot.from_folder(bundled_intents())
 
 
 @pytest.fixture(scope="module")
@@ -172,13 +167,13 @@ def run_batch(text: str, *options: str) -> tuple[int, str, str]:
     return status, stdout.getvalue(), stderr.getvalue()
 
 
-def test_batch_answers_every_hostile_line_in_order():
+def test_batch_answers_every_hostile_line_in_order(bundled_bot):
     questions = [q for q in HOSTILE.values() if "\n" not in q and "\r" not in q and "\ud800" not in q]
     status, out, err = run_batch("\n".join(questions) + "\n")
     assert (status, err) == (0, "")
     records = [json.loads(line) for line in out.splitlines()]
     assert [r["question"] for r in records] == expected_questions("\n".join(questions))
-    disclaimer = Bot.from_folder(bundled_intents()).disclaimer
+    disclaimer = bundled_bot.disclaimer
     assert all(r["answer"].endswith(disclaimer) for r in records)
     assert [r["n"] for r in records] == list(range(1, len(records) + 1))
 

@@ -118,3 +118,12 @@ def test_messages_fill_the_replies(tea_bot):
     assert messages.FALLBACK_ELSEWHERE in fallback
     assert messages.and_list([]) == "nothing yet"
     assert messages.and_list(["a", "b", "c"]) == "a, b and c"
+
+
+def test_hypothesis_profiles_are_registered():
+    """conftest registers a deterministic 'ci' profile (more examples) and a 'dev' one."""
+    from hypothesis import settings
+
+    ci, dev = settings.get_profile("ci"), settings.get_profile("dev")
+    assert ci.derandomize and not dev.derandomize
+    assert ci.max_examples > dev.max_examples
