@@ -401,7 +401,9 @@ def _report_integrity(folder: Path, stdout) -> int:
 def _cmd_coverage(args, stdin, stdout, stderr) -> int:
     """Run the tests (or the self-check), write the report, then apply the gates: exit 1 below them."""
     from .bot import Bot
-    from .evaluation.coverage import coverage_report, gate_failures, self_check, suite_files
+    from .evaluation.report import coverage_report, gate_failures
+    from .evaluation.selfcheck import self_check
+    from .evaluation.suite import suite_files
     from .evaluation.renderers import render, summary_line
     from .display import printable
 
