@@ -13,10 +13,7 @@ def explain(reply: Reply, limit: int = 5) -> list[str]:
     """Lines that show why the bot answered as it did: the reason, corrections, synonyms, candidates."""
     lines = [f"status: {reply.status}  score: {reply.score:.1f}  (answer threshold {ANSWER_THRESHOLD:.0f})"]
     if reply.reason is not None:
-        lines.append(f"reason: {reply.reason}")
-    if reply.rule is not None:
-        kind = "emergency rule" if reply.status is Status.EMERGENCY else "out-of-scope rule"
-        lines.append(f"{kind}: {reply.rule.id} ({reply.rule.when})")
+        lines.append(f"reason: {reply.reason}")   # names the rule too, for an emergency or out of scope
     result = reply.match
     if result is None:
         if reply.status is Status.ANSWERED:
