@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from faqbot.bot import Bot
 from faqbot.cli import _batch_progress, build_parser, main
 from faqbot.progress import NoProgress, Progress
+from conftest import examples
 
 
 QUESTIONS = "How do I brew coffee?\ngreen tea brewing\nDoes green tea contain caffeine?\nhello\n"
@@ -217,7 +218,7 @@ line_bytes = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(line_bytes, max_size=8), st.booleans())
 def test_property_one_record_per_question_in_order(cli, tea_folder, tmp_path, lines, final_newline):
     data = b"\n".join(lines) + (b"\n" if final_newline and lines else b"")

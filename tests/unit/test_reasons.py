@@ -124,6 +124,10 @@ def test_hypothesis_profiles_are_registered():
     """conftest registers a deterministic 'ci' profile (more examples) and a 'dev' one."""
     from hypothesis import settings
 
+    from conftest import examples
+
     ci, dev = settings.get_profile("ci"), settings.get_profile("dev")
     assert ci.derandomize and not dev.derandomize
     assert ci.max_examples > dev.max_examples
+    # a property's own budget follows the loaded profile
+    assert examples(40) == 40 * settings.default.max_examples // 100
