@@ -22,13 +22,10 @@ from .content.lexicon import load_lexicon
 from .language.lexicon import Lexicon
 from .content.intents import Intent, IntentSet, load_folder
 from .matching.matcher import Candidate, MatchResult, Matcher
+from .matching.tuning import DEFAULT, Tuning
 from .content.rules import Rule, SafetyRules
-from .language.normalise import normalize, tokenize
+from .language.query import Query
 
-ANSWER_THRESHOLD = 42.0    # below this the best candidate is not trusted
-TOPIC_CLARIFY_MARGIN = 20.0  # a question naming no topic fits two topics this closely: ask which
-SUGGESTION_FLOOR = 8.0     # candidates worth offering as "closest questions"
-MAX_SUGGESTIONS = 3
 MAX_QUESTION_CHARS = 2000  # longer input is truncated for matching, never rejected
 
 
@@ -104,6 +101,7 @@ class Reply:
     options: list[Intent] = field(default_factory=list)
     match: MatchResult | None = None
     rule: Rule | None = None
+    threshold: float | None = None              # the answer threshold it was judged by (explanations)
     reason: Reason | None = None                # always set by Bot.reply
 
     @property
@@ -139,20 +137,27 @@ def index_texts(intent_set: IntentSet) -> list[str]:
 
 class Bot:
     def __init__(self, intent_set: IntentSet, lexicon: Lexicon | None = None, safety: SafetyRules | None = None,
-                 analyzer: Analyzer | None = None, scope: SafetyRules | None = None):
+                 analyzer: Analyzer | None = None, scope: SafetyRules | None = None, tuning: Tuning | None = None):
         """``analyzer``, when given, must be built from ``index_texts(intent_set)``: the coverage
         self-check passes one to build hundreds of leave-one-out bots cheaply. ``scope`` holds the
         rules for questions the documents cannot answer even when they name our topics (prices,
-        purchases): same format as the emergency rules, but they lead to a fallback."""
+        purchases): same format as the emergency rules, but they lead to a fallback. ``tuning``,
+        when given, replaces the defaults overridden by the folder's bot.yaml (raises
+        DataFileError for a bad override)."""
         self.intent_set = intent_set
         self.lexicon = lexicon or Lexicon()
         self.safety = safety or SafetyRules()
         self.scope = scope or SafetyRules()
+        self.tuning = tuning if tuning is not None else DEFAULT.overridden(intent_set.tuning)
         self.analyzer = analyzer or Analyzer(self.lexicon, index_texts(intent_set))
-        self.matcher = Matcher(intent_set, self.analyzer)
+        self.matcher = Matcher(intent_set, self.analyzer, self.tuning)
         self._by_id = intent_set.by_id()
         # Grouping 50,000 intents by topic took 40 ms; the matcher has done it once already.
         self._topic_names = list(self.matcher.topic_terms)
+        # Topics the question names by their terms: a question naming none is read once per topic.
+        self._reading_topics = [topic for topic, names in self.matcher.topic_terms.items() if names]
+        # Every term of every topic's name ("magnesium" too, though two topics share it).
+        self._subject_terms = {t for topic in self._topic_names for t in self.analyzer.terms(topic)}
 
     @classmethod
     def from_folder(cls, folder: Path) -> "Bot":
@@ -176,9 +181,8 @@ class Bot:
 
     def reply(self, question: str, conversation: Conversation | None = None) -> Reply:
         conversation = conversation if conversation is not None else Conversation()
-        question = question if isinstance(question, str) else str(question)
-        text = question.strip()[:MAX_QUESTION_CHARS]
-        reply = self._decide(question, text, conversation)
+        query = Query(question, self.analyzer, MAX_QUESTION_CHARS)   # read once, for every step below
+        reply = self._decide(query, conversation)
         reply = self._finish(reply)
         conversation.last = reply
         if reply.status is Status.ANSWERED and reply.intent is not None:
@@ -189,22 +193,22 @@ class Bot:
             conversation.options = []
         return reply
 
-    def _decide(self, question: str, text: str, conversation: Conversation) -> Reply:
-        rule = self.safety.triage(text)
-        if rule is None and len(question) > len(text):
+    def _decide(self, query: Query, conversation: Conversation) -> Reply:
+        question, normalised = query.question, query.normalised
+        rule = self.safety.triage_normalised(normalised) if self.safety.rules else None
+        if rule is None and len(question) > len(query.text):
             # A long paste may end with the emergency ("...and now she is fitting"), or start with
             # junk: its end is triaged too. Two windows keep the time bounded whatever the length.
             rule = self.safety.triage(question[-MAX_QUESTION_CHARS:])
-        if rule is None:
-            corrected = self.analyzer.corrected_text(text)   # "she is having a sezure"
-            rule = self.safety.triage(corrected) if corrected else None
+        if rule is None and self.safety.rules:
+            corrected = query.corrected   # "she is having a sezure"
+            rule = self.safety.triage_normalised(corrected) if corrected else None
         if rule is not None:
             return self._emergency(question, rule)
-        normalised = normalize(text)
-        if not tokenize(normalised):
+        if not query.tokens:
             return Reply(question, Status.FALLBACK, messages.EMPTY_QUESTION.format(topics=self.topics_sentence()),
                          reason=Reason.of("empty", "no words to match"))
-        declined = self.scope.triage(text)
+        declined = self.scope.triage_normalised(normalised)
         if declined is not None:
             return self._declined(question, declined)
         chosen = self._chosen_option(normalised, conversation)
@@ -217,14 +221,16 @@ class Bot:
         if kind is not None:
             return Reply(question, Status.SMALLTALK, self._smalltalk_text(kind),
                          reason=Reason.of("smalltalk", f"small talk: {kind}", smalltalk=kind))
-        result = self.matcher.match(text, boost_topic=conversation.topic)
-        return self._judge(question, text, result, conversation)
+        unnamed = self._subject_unnamed(query, conversation)
+        # One ranking serves both: the best answer, and (no subject named) each topic's best.
+        result = self.matcher.match(query, boost_topic=conversation.topic,
+                                    readings_of=self._reading_topics if unnamed else ())
+        return self._judge(question, unnamed, result)
 
-    def _judge(self, question: str, text: str, result: MatchResult, conversation: Conversation) -> Reply:
+    def _judge(self, question: str, unnamed: bool, result: MatchResult) -> Reply:
         candidates = result.candidates
-        unnamed = self._subject_unnamed(result, conversation)
         if unnamed:
-            readings = [c for c in self._topic_readings(text) if not self._leaves_unexplained(result, c)]
+            readings = [c for c in self._topic_readings(result) if not self._leaves_unexplained(result, c)]
             if len(readings) > 1:
                 topics = [c.intent.topic for c in readings]
                 reason = Reason.of("two-topics", "no subject named, and the question fits "
@@ -233,26 +239,27 @@ class Bot:
         if not candidates:
             return self._fallback(question, result, Reason.of("no-candidate", "no intent shares a word with the question"))
         top = candidates[0]
-        if top.score < ANSWER_THRESHOLD:
+        threshold = self.tuning.answer_threshold
+        if top.score < threshold:
             reason = Reason.of("below-threshold", f"best score {top.score:.1f} is below the answer threshold "
-                               f"{ANSWER_THRESHOLD:g} ({top.intent.id})", score=round(top.score, 1),
-                               threshold=ANSWER_THRESHOLD, intent=top.intent.id)
+                               f"{threshold:g} ({top.intent.id})", score=round(top.score, 1),
+                               threshold=threshold, intent=top.intent.id)
             return self._fallback(question, result, reason)
         word = self._leaves_unexplained(result, top) if unnamed else None
         if word:
             reason = Reason.of("unknown-word", f"no subject named, and the best answer ({top.intent.id}) leaves "
                                f"the word '{word}' unexplained", word=word, intent=top.intent.id)
             return self._fallback(question, result, reason)
-        reason = Reason.of("matched", f"score {top.score:.1f} reaches the answer threshold {ANSWER_THRESHOLD:g}",
-                           score=round(top.score, 1), threshold=ANSWER_THRESHOLD, intent=top.intent.id)
+        reason = Reason.of("matched", f"score {top.score:.1f} reaches the answer threshold {threshold:g}",
+                           score=round(top.score, 1), threshold=threshold, intent=top.intent.id)
         return self._answer(question, top.intent, top.score, result, reason)
 
-    def _subject_unnamed(self, result: MatchResult, conversation: Conversation) -> bool:
+    def _subject_unnamed(self, query: Query, conversation: Conversation) -> bool:
         """True when our content names its subjects in its questions, and this question names
         none of them, and the conversation has no topic yet to supply one."""
-        if conversation.topic is not None or self.matcher.subject_terms & set(result.analysis.terms):
+        if conversation.topic is not None or self._subject_terms & set(query.analysis.terms):
             return False
-        return any(self.matcher.topic_terms.values())
+        return bool(self._reading_topics)
 
     def _leaves_unexplained(self, result: MatchResult, candidate: Candidate) -> str | None:
         """The first content word of the question the candidate leaves unexplained, if any. With no
@@ -265,20 +272,15 @@ class Bot:
         return next((term for term in result.analysis.terms
                      if term not in matched and not self.matcher.is_light(term)), None)
 
-    def _topic_readings(self, text: str) -> list[Candidate]:
+    def _topic_readings(self, result: MatchResult) -> list[Candidate]:
         """A question naming no topic ("how does it work?") read once per topic: the best answer
         of each topic that would be trusted, when more than one topic has one, best first."""
-        readings = []
-        for topic, names in self.matcher.topic_terms.items():
-            if not names:
-                continue
-            reading = self.matcher.match(text, limit=1, topic_only=topic)
-            if reading.candidates and reading.candidates[0].score >= ANSWER_THRESHOLD:
-                readings.append(reading.candidates[0])
+        tuning = self.tuning
+        readings = [c for c in result.readings.values() if c.score >= tuning.answer_threshold]
         readings.sort(key=lambda c: -c.score)
-        if len(readings) > 1 and readings[0].score - readings[1].score > TOPIC_CLARIFY_MARGIN:
+        if len(readings) > 1 and readings[0].score - readings[1].score > tuning.topic_clarify_margin:
             return readings[:1]
-        return readings[:MAX_SUGGESTIONS]
+        return readings[:tuning.max_suggestions]
 
     def _clarify(self, question: str, options: list[Intent], score: float, result: MatchResult,
                  reason: Reason) -> Reply:
@@ -294,7 +296,8 @@ class Bot:
         return Reply(question, Status.ANSWERED, text, intent, score, [], [], result, reason=reason)
 
     def _fallback(self, question: str, result: MatchResult, reason: Reason) -> Reply:
-        close = [c for c in result.candidates if c.score >= SUGGESTION_FLOOR][:MAX_SUGGESTIONS]
+        tuning = self.tuning
+        close = [c for c in result.candidates if c.score >= tuning.suggestion_floor][:tuning.max_suggestions]
         lines = [messages.FALLBACK.format(topics=self.topics_sentence())]
         if close:
             lines += [messages.FALLBACK_CLOSEST_INTRO, *messages.numbered([c.intent.question for c in close]),
@@ -352,6 +355,7 @@ class Bot:
     def _finish(self, reply: Reply) -> Reply:
         """The one place the disclaimer is added: every reply, of every status, ends with it."""
         reply.text = reply.text.rstrip() + "\n\n" + self.disclaimer
+        reply.threshold = self.tuning.answer_threshold
         return reply
 
 

@@ -6,12 +6,14 @@ explanation can never disagree with the decision it explains.
 
 from __future__ import annotations
 
-from .bot import ANSWER_THRESHOLD, Reply, Status
+from .bot import Reply, Status
+from .matching.tuning import DEFAULT
 
 
 def explain(reply: Reply, limit: int = 5) -> list[str]:
     """Lines that show why the bot answered as it did: the reason, corrections, synonyms, candidates."""
-    lines = [f"status: {reply.status}  score: {reply.score:.1f}  (answer threshold {ANSWER_THRESHOLD:.0f})"]
+    threshold = reply.threshold if reply.threshold is not None else DEFAULT.answer_threshold
+    lines = [f"status: {reply.status}  score: {reply.score:.1f}  (answer threshold {threshold:.0f})"]
     if reply.reason is not None:
         lines.append(f"reason: {reply.reason}")   # names the rule too, for an emergency or out of scope
     result = reply.match

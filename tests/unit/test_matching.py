@@ -8,7 +8,7 @@ import pytest
 
 from faqbot.language.analyzer import Analyzer
 from faqbot.language.lexicon import Lexicon
-from faqbot.bot import ANSWER_THRESHOLD, Bot, Conversation
+from faqbot.bot import Bot, Conversation
 from faqbot.explain import explain
 from faqbot.content.intents import Intent, IntentSet, Source
 from faqbot.language.normalise import tokenize
@@ -238,7 +238,7 @@ def test_bundled_intents_answer_typical_patient_questions(bundled_bot):
         reply = bot.reply(question)
         assert (reply.status, reply.intent.id if reply.intent else None) == ("answered", expected), question
     assert bot.reply("side effects of metformin").status == "fallback"
-    assert ANSWER_THRESHOLD == 42.0
+    assert bot.tuning.answer_threshold == 42.0
 
 
 def test_bundled_follow_ups_resolve_to_the_conversation_topic(bundled_bot):

@@ -8,9 +8,12 @@ import json
 import pytest
 
 from faqbot import messages
-from faqbot.bot import ANSWER_THRESHOLD, STATUSES, Bot, Conversation, Reason, Status
+from faqbot.bot import STATUSES, Bot, Conversation, Reason, Status
+from faqbot.matching.tuning import DEFAULT
 from faqbot.content.rules import SafetyRules
 from faqbot.explain import explain
+
+ANSWER_THRESHOLD = DEFAULT.answer_threshold
 
 
 def test_status_is_an_enum_of_plain_strings_including_error():

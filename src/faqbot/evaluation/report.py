@@ -13,12 +13,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..bot import ANSWER_THRESHOLD, Bot, Status
+from ..bot import Bot, Status
+from ..matching.tuning import DEFAULT
 from ..content.intents import IntentSet
 from .runs import CaseResult, run_dialogues
 from .suite import STATUS_LABELS, check_expectations, load_suite, unknown_expectations
 
-NEAR_MISS_MARGIN = 5.0        # right, but the runner-up was within this many points
 SCORE_BIN_WIDTH = 10
 MAX_CONFUSED_PAIRS = 10
 MAX_NEAR_MISSES = 20
@@ -98,8 +98,8 @@ class Report:
     intent_set: IntentSet
     results: list[CaseResult]
     sources: list[str]                         # test files, or the intents folder for a self-check
-    threshold: float = ANSWER_THRESHOLD
-    near_miss_margin: float = NEAR_MISS_MARGIN
+    threshold: float = DEFAULT.answer_threshold          # the bot's (see matching.tuning)
+    near_miss_margin: float = DEFAULT.near_miss_margin
     self_check: SelfCheck | None = None
 
     def __post_init__(self):
@@ -231,7 +231,8 @@ def coverage_report(bot: Bot, paths: list[Path], allow_unknown: bool = False) ->
         check_expectations(dialogues, bot.intent_set)
     unknown = set(unknown_expectations(dialogues, bot.intent_set))
     results = run_dialogues(bot, dialogues, unknown)
-    return Report("tests", bot.intent_set, results, [str(p) for p in paths])
+    return Report("tests", bot.intent_set, results, [str(p) for p in paths],
+                  bot.tuning.answer_threshold, bot.tuning.near_miss_margin)
 
 
 def gate_failures(report: Report, min_accuracy: float | None, min_recall: float | None) -> list[str]:

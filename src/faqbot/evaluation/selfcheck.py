@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process, utils
 
 from ..bot import Bot, Conversation, index_texts
 from ..content.intents import IntentSet
+from ..matching.tuning import DEFAULT
 from ..language.analyzer import Analyzer
 from ..language.normalise import tokenize
 from .report import Duplicate, Report, SelfCheck
@@ -18,7 +19,6 @@ from .runs import label_of, result_of
 from .suite import Utterance
 
 THIN_EXAMPLES = 5             # intents with fewer examples than this are "thin"
-DUPLICATE_SIMILARITY = 90.0   # rapidfuzz token_sort_ratio at or above which two phrasings are near-duplicates
 
 
 def self_check(bot: Bot) -> Report:
@@ -47,9 +47,10 @@ def self_check(bot: Bot) -> Report:
             canonical_misses.append(result_of(utterance, reply, 0, 1, True))
     thin = [(intent.id, len(intent.examples)) for intent in intent_set.intents
             if len(intent.examples) < THIN_EXAMPLES]
-    check = SelfCheck(thin, near_duplicates(intent_set), canonical_misses)
+    check = SelfCheck(thin, near_duplicates(intent_set, bot.tuning.duplicate_similarity), canonical_misses)
     folder = str(intent_set.folder) if intent_set.folder else "(intents)"
-    return Report("self-check", intent_set, results, [folder], self_check=check)
+    return Report("self-check", intent_set, results, [folder], bot.tuning.answer_threshold,
+                  bot.tuning.near_miss_margin, self_check=check)
 
 
 class HeldOutBots:
@@ -81,7 +82,7 @@ class HeldOutBots:
         return Bot(intent_set, self.lexicon, self.safety, analyzer, scope=self.scope)
 
 
-def near_duplicates(intent_set: IntentSet, cutoff: float = DUPLICATE_SIMILARITY) -> list[Duplicate]:
+def near_duplicates(intent_set: IntentSet, cutoff: float = DEFAULT.duplicate_similarity) -> list[Duplicate]:
     """Phrasings (canonical questions and examples) of different intents that read almost alike.
 
     Each phrasing is compared with the later ones by one rapidfuzz ``extract`` call (the pairs are

@@ -20,7 +20,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from .lexicon import Lexicon
 from .normalise import WORD, normalize, tokenize
-from .words import STOPWORDS, english_words, is_everyday_word
+from .words import STOPWORDS, english_words
 
 _STEMMER = snowballstemmer.stemmer("english")
 
@@ -39,7 +39,9 @@ class Analysis:
     corrections: dict[str, str]
     synonyms: dict[str, str]
     terms: list[str]
-    everyday_terms: set[str] = field(default_factory=set)   # terms of very common English words (questions only)
+    # Each term's highest English word frequency (Zipf) among the words that became it (questions
+    # only): the matcher weighs an unknown everyday word ("son", "work") as a common one.
+    frequencies: dict[str, float] = field(default_factory=dict)
 
 
 class Analyzer:
@@ -97,14 +99,14 @@ class Analyzer:
         """``phrase_words`` keeps the words of a phrase synonym besides its canonical term: the
         index reads answers so, and "hair loss" there still answers a question that says "hair"."""
         if correct or self._shared_analyses is None:
-            return self._analyse(text, correct, phrase_words)
+            return self.analyse_tokens(tokenize(text), correct, phrase_words)
         found = self._shared_analyses.get((text, phrase_words))
         if found is None:
-            found = self._shared_analyses[text, phrase_words] = self._analyse(text, False, phrase_words)
+            found = self._shared_analyses[text, phrase_words] = self.analyse_tokens(tokenize(text), False, phrase_words)
         return found
 
-    def _analyse(self, text: str, correct: bool, phrase_words: bool) -> Analysis:
-        tokens = tokenize(text)
+    def analyse_tokens(self, tokens: list[str], correct: bool = False, phrase_words: bool = False) -> Analysis:
+        """``analyse`` of text already tokenized (a Query's tokens); never shared."""
         corrections: dict[str, str] = {}
         if correct:
             fixed = []
@@ -152,13 +154,23 @@ class Analyzer:
                 i += 1
         # Only questions (corrected) are weighed by it; the index's texts, millions of words with
         # 50,000 intents, need not be looked up.
-        everyday = {mapped[k] for k, token in enumerate(tokens_for_terms) if is_everyday_word(token)} if correct else set()
-        return Analysis(tokens, corrections, synonyms, terms, everyday)
+        frequencies: dict[str, float] = {}
+        if correct:
+            common = english_words()
+            for k, token in enumerate(tokens_for_terms):
+                zipf = common.get(token, 0.0)
+                if mapped[k] not in frequencies or zipf > frequencies[mapped[k]]:
+                    frequencies[mapped[k]] = zipf
+        return Analysis(tokens, corrections, synonyms, terms, frequencies)
 
     def corrected_text(self, text: str) -> str | None:
         """The normalised text with each misspelt word replaced by its correction, every other
         character kept; None when no word needed correcting. Emergency triage reads this too, so
         "having a sezure" meets the rule written for "seizure"."""
+        return self.corrected_normalised(normalize(text))
+
+    def corrected_normalised(self, normalised: str) -> str | None:
+        """``corrected_text`` of text already normalised (a Query's)."""
         changed = False
 
         def fix(found: re.Match) -> str:
@@ -170,7 +182,7 @@ class Analyzer:
             changed = True
             return better
 
-        fixed = WORD.sub(fix, normalize(text))
+        fixed = WORD.sub(fix, normalised)
         return fixed if changed else None
 
     def correct(self, word: str) -> str | None:
