@@ -29,7 +29,7 @@ from faqbot.bot import Bot, Conversation, index_texts
 from faqbot.content.intents import bundled_intents, load_folder
 from faqbot.content.lexicon import load_lexicon
 from faqbot.content.rules import SafetyRules
-from faqbot.evaluation.coverage import coverage_report
+from faqbot.evaluation.report import coverage_report
 from faqbot.language.analyzer import Analyzer
 from faqbot.matching.tuning import DEFAULT
 

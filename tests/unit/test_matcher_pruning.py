@@ -18,6 +18,7 @@ from faqbot.bot import Bot
 from faqbot.content.intents import Intent, IntentSet
 from faqbot.matching.matcher import Matcher
 from faqbot.matching.tuning import Tuning
+from conftest import examples
 
 COMMON = ["take", "dose", "tablet", "side", "effect", "day", "doctor", "child", "food", "sleep"]
 RARE = [f"w{n:03d}" for n in range(120)]
@@ -66,7 +67,7 @@ def ranking(bot: Bot, question: str, prune: bool, budget: int = 1000, **options)
 words = st.sampled_from(COMMON + RARE[:40] + ["alpha", "beta", "gamma", "zzzunknown", "the", "how"])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(words, min_size=1, max_size=7), st.sampled_from([{}, {"limit": 12}, {"topic_only": "beta drug"},
                                                                   {"boost_topic": "alpha drug"}]),
        st.sampled_from([1, 40, 1000]))

@@ -11,11 +11,12 @@ from dataclasses import FrozenInstanceError, fields
 import pytest
 
 from conftest import DISCLAIMER, TEA_INTENTS, write_folder
-from faqbot.bot import Bot, explain
+from faqbot.bot import Bot
+from faqbot.explain import explain
 from faqbot.cli import main
 from faqbot.display import one_line
 from faqbot.errors import DataFileError
-from faqbot.evaluation.coverage import self_check
+from faqbot.evaluation.selfcheck import self_check
 from faqbot.matching import tuning as tuning_module
 from faqbot.matching.tuning import DEFAULT, Tuning
 

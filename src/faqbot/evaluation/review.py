@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process, utils
 
 from ..language.analyzer import stem
 from ..bot import Bot, Conversation
-from .coverage import label_of
+from .runs import label_of
 from ..display import json_printable
 from ..yamlfile import read_text
 

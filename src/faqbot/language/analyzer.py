@@ -47,7 +47,13 @@ class Analysis:
 class Analyzer:
     """Turns text into matcher terms; built once per intents folder."""
 
-    def __init__(self, lexicon: Lexicon, index_texts: list[str]):
+    def __init__(self, lexicon: Lexicon, index_texts: list[str], shared_analyses: dict | None = None):
+        """``shared_analyses``, when given, holds the uncorrected analyses (of index texts) and is
+        shared with other Analyzers of the same lexicon: without spelling correction an analysis
+        depends only on the lexicon, so the hundreds of near-identical indexes of a leave-one-out
+        self-check need not analyse the same phrasings again. Corrected analyses (questions)
+        depend on this Analyzer's vocabulary and are never shared."""
+        self._shared_analyses = shared_analyses
         # Single words map to their group first, so a phrase matches whatever synonym spells its
         # words ("not enuf magnesium" meets "not enough magnesium").
         self._single: dict[str, str] = {}
@@ -92,10 +98,15 @@ class Analyzer:
     def analyse(self, text: str, correct: bool = False, phrase_words: bool = False) -> Analysis:
         """``phrase_words`` keeps the words of a phrase synonym besides its canonical term: the
         index reads answers so, and "hair loss" there still answers a question that says "hair"."""
-        return self.analyse_tokens(tokenize(text), correct, phrase_words)
+        if correct or self._shared_analyses is None:
+            return self.analyse_tokens(tokenize(text), correct, phrase_words)
+        found = self._shared_analyses.get((text, phrase_words))
+        if found is None:
+            found = self._shared_analyses[text, phrase_words] = self.analyse_tokens(tokenize(text), False, phrase_words)
+        return found
 
     def analyse_tokens(self, tokens: list[str], correct: bool = False, phrase_words: bool = False) -> Analysis:
-        """``analyse`` of text already tokenized (a Query's tokens)."""
+        """``analyse`` of text already tokenized (a Query's tokens); never shared."""
         corrections: dict[str, str] = {}
         if correct:
             fixed = []
