@@ -364,7 +364,8 @@ class Bot:
             result = result or reading
             if reading.candidates:
                 options.append(reading.candidates[0])
-        return self._clarify_subject(query.question, "Which medicine do you mean?", options, result)
+        reason = Reason.of("no-medicine", "the question names no medicine and the conversation has no topic")
+        return self._clarify_subject(query.question, messages.WHICH_MEDICINE, options, result, reason)
 
     def _clarify_subject(self, question: str, asking: str, options: list[Candidate],
                          result: MatchResult | None, reason: Reason) -> Reply:

@@ -89,8 +89,9 @@ class Matcher:
         same ``boost_topic``), taken from this one ranking whenever it scored every intent.
         ``within``: intent indices (ascending), the only ones ranked: the documents a question's
         medicine names (matching/entities.py); their cost is theirs alone, whatever the folder's size.
-        ``subject_terms``: the conversation's subject as terms, read into a question naming no
-        topic when ``boost_topic`` has no naming terms (a site's topics share their words)."""
+        ``subject_terms``: the conversation's subject as terms; a question naming no topic gets
+        their weight as evidence (it is about that subject), not as words to match, since the
+        phrasing that fits a follow-up ("what should I do if I miss a dose?") may not name it."""
         query = question if isinstance(question, Query) else Query(question, self.analyzer)
         analysis = query.analysis
         tuning = self.tuning
@@ -108,14 +109,13 @@ class Matcher:
         if boost_topic and not named_topics and boost_topic in self.topic_terms:
             # A follow-up: read it as if it named the conversation's topic.
             terms += [t for t in sorted(self.topic_terms[boost_topic]) if t not in terms]
-        if subject_terms and not named_topics:
-            terms += [t for t in subject_terms if t not in terms]
         weights = {t: self.idf(t) * (tuning.light_word_factor if t in everyday else 1.0) for t in terms}
         total = sum(weights.values())
         if not terms or total <= 0:
             return MatchResult(analysis, [], unknown, named_topics, everyday)
         query_text = " ".join(sorted(terms))
-        evidence = min(1.0, total / self.index.evidence_needed)
+        implied = sum(self.idf(t) for t in dict.fromkeys(subject_terms) if t not in weights) if not named_topics else 0.0
+        evidence = min(1.0, (total + implied) / self.index.evidence_needed)
         off_topic = (lambda topic: topic not in named_topics) if len(named_topics) == 1 else (lambda topic: False)
         if within is not None:
             scored, complete = self._ranked_within(within, weights, total, off_topic), False
