@@ -170,6 +170,8 @@ class Bot:
         # A folder of many subjects (a medicine site) is read by subject first; see _by_subject.
         self.entities = (Entities(intent_set.intents, self.analyzer.vocabulary, self.tuning)
                          if len(self._topic_names) >= self.tuning.many_topics else None)
+        if analyzer is None:
+            self.analyzer.release_index_tokens()   # ours, and only the index needed them
 
     @classmethod
     def from_folder(cls, folder: Path, cache: bool = True, notify=None) -> "Bot":

@@ -84,7 +84,7 @@ class Index:
                 terms_here |= terms
             utterance_terms.append(tuple(terms_here))
             section = intent.source.section if intent.source else ""
-            answer_terms.append(tuple(set(analyzer.terms(intent.answer + " " + section, phrase_words=True)) - terms_here))
+            answer_terms.append(tuple(set(analyzer.joined_terms([intent.answer, section], phrase_words=True)) - terms_here))
         count = len(self.intents)
         document_frequency: dict[str, int] = defaultdict(int)
         for index in range(count):
