@@ -11,7 +11,8 @@ Each size runs in fresh processes, so peak memory is its own:
   combination products, two medicines, no medicine at all, a bare salt name), one at a time, as
   the REPL asks them; peak RSS of that process;
 - batch: `faqbot batch` of the same distinct questions, `-j 1` and `-j 2`, wall time from a
-  cold process (cache warm), peak RSS summed over the process tree.
+  cold process (cache warm), its CPU time (on a shared machine wall time includes waiting for
+  a core; CPU time does not), peak RSS summed over the process tree.
 The generated folders stay in --work (default: faqbot-site in the temporary folder), so a rerun
 skips generation; the compiled index goes to a cache folder of its own there.
 """
@@ -22,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -36,20 +38,23 @@ from sitegen import plan, write_intents  # noqa: E402
 
 PROBE = r"""
 import json, resource, statistics, sys, time
-start = time.perf_counter()
+start, start_cpu = time.perf_counter(), time.process_time()
 from faqbot.bot import Bot
 bot = Bot.from_folder(sys.argv[1])
-load = time.perf_counter() - start
+load, load_cpu = time.perf_counter() - start, time.process_time() - start_cpu
 questions = open(sys.argv[2], encoding="utf-8").read().splitlines()
 times = []
 statuses = {}
+cpu = time.process_time()
 for question in questions:
     start = time.perf_counter()
     reply = bot.reply(question)
     times.append(time.perf_counter() - start)
     statuses[reply.status] = statuses.get(reply.status, 0) + 1
+cpu = (time.process_time() - cpu) / len(questions)
 times.sort()
-print(json.dumps({"intents": len(bot.intent_set.intents), "load": load,
+print(json.dumps({"intents": len(bot.intent_set.intents), "load": load, "cpu": cpu * 1000,
+                  "load_cpu": load_cpu,
                   "median": statistics.median(times) * 1000, "p99": times[int(len(times) * 0.99)] * 1000,
                   "max": times[-1] * 1000, "statuses": statuses,
                   "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -124,15 +129,20 @@ def main() -> None:
         for jobs in ("1", "2"):
             argv = [FAQBOT, "--intents", str(folder / "intents"), "batch", str(questions),
                     "-o", str(folder / "out.jsonl"), "-j", jobs]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             wall, peak, done = run_measured(argv, env=env)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if done.returncode != 0:
                 raise SystemExit(f"faqbot batch failed: {done.stderr.strip()}")
-            batch.append(f"{args.questions / wall:,.0f}/s ({peak} MB)")
-        rows.append([f"{warm['intents']:,}", f"{pages:,}", f"{cold['load']:.2f}", f"{warm['load']:.2f}",
-                     f"{warm['median']:.2f}", f"{warm['p99']:.1f}", f"{warm['max']:.0f}", f"{warm['peak']:.0f}",
+            cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            batch.append(f"{args.questions / wall:,.0f}/s, {cpu:.1f} s CPU ({peak} MB)")
+        rows.append([f"{warm['intents']:,}", f"{pages:,}", f"{cold['load']:.2f} ({cold['load_cpu']:.2f} CPU)",
+                     f"{warm['load']:.2f} ({warm['load_cpu']:.2f} CPU)",
+                     f"{warm['median']:.2f}", f"{warm['p99']:.1f}", f"{warm['max']:.0f}", f"{warm['cpu']:.2f}",
+                     f"{warm['peak']:.0f}",
                      batch[0], batch[1], " ".join(f"{k} {v}" for k, v in sorted(warm["statuses"].items()))])
     print(table(["intents", "pages", "cold start s (no cache)", "start s (cache)", "reply median ms",
-                 "p99 ms", "max ms", "peak RSS MB", "batch -j 1", "batch -j 2", "statuses"], rows))
+                 "p99 ms", "max ms", "reply CPU ms (mean)", "peak RSS MB", "batch -j 1", "batch -j 2", "statuses"], rows))
 
 
 if __name__ == "__main__":
