@@ -10,8 +10,8 @@ A document's names come from its intents, as extraction writes them: the topic (
 title), and the answers of the name fields (generic name, also known as, brand names). A name
 joined with "+" or "/" is a combination: each part is an ingredient. Names are matched as
 whole word sequences; a word of a name the question misspells ("paracetmol", "amoxicilin") is
-found with rapidfuzz against the list of name words (``process.extract`` with a score cutoff),
-only for words no intent uses. A word that is only part of names ("magnesium" of "magnesium
+found with rapidfuzz against the name words of its first letter (``process.extract`` with a
+score cutoff), only for words no intent uses and no common English word. A word that is only part of names ("magnesium" of "magnesium
 oxide" and "magnesium valproate") names every document whose names contain it.
 
 ``resolve`` turns the mentions into the documents ranking may read (see ``Resolution``). All
@@ -147,8 +147,14 @@ class Entities:
         self._telling_words = {w for w in self._by_word
                                if w not in STOPWORDS and w not in LIGHT_WORDS and len(w) >= 4
                                and (common.get(w, 0.0) < 4.0 or any(n == (w,) for n in self._by_name))}
-        self._fuzzy_choices = sorted(w for w in self._by_word if len(w) >= tuning.name_typo_min_length)
+        # Name words by first letter: a typo rarely changes it ("paracetmol"), and one letter's
+        # words are a twentieth of the list a misspelt word is compared with.
+        self._fuzzy_choices: dict[str, list[str]] = {}
+        for word in sorted(self._by_word):
+            if len(word) >= tuning.name_typo_min_length:
+                self._fuzzy_choices.setdefault(word[0], []).append(word)
         self._known = set(known_words) | set(self._by_word)
+        self._read_as: dict[str, str] = {}     # misspelt word -> the name word it reads as (or itself)
         self._by_topic: dict[str, list[int]] = {}
         for number, document in enumerate(self.documents):
             self._by_topic.setdefault(document.topic, []).append(number)
@@ -200,12 +206,19 @@ class Entities:
         name word within NAME_TYPO_SCORE, if one is."""
         if word in self._known or len(word) < self.tuning.name_typo_min_length or not word.isalpha():
             return word
-        hits = process.extract(word, self._fuzzy_choices, scorer=fuzz.ratio,
-                               score_cutoff=self.tuning.name_typo_score, limit=3)
-        if not hits:
-            return word
-        # best score, then the word of most documents (the common spelling), then alphabetical
-        return min(hits, key=lambda hit: (-hit[1], -len(self._by_word[hit[0]]), hit[0]))[0]
+        found = self._read_as.get(word)
+        if found is not None:
+            return found
+        found = word
+        if word not in english_words():        # an English word ("pregnant") is meant as typed
+            hits = process.extract(word, self._fuzzy_choices.get(word[0], ()), scorer=fuzz.ratio,
+                                   score_cutoff=self.tuning.name_typo_score, limit=3)
+            if hits:
+                # best score, then the word of most documents (the common spelling), then alphabetical
+                found = min(hits, key=lambda hit: (-hit[1], -len(self._by_word[hit[0]]), hit[0]))[0]
+        if len(self._read_as) < 100_000:
+            self._read_as[word] = found
+        return found
 
     def resolve(self, mentions: list[Mention]) -> Resolution:
         """Which documents ranking may read for these mentions (see ``Resolution``)."""
