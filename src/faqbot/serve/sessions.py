@@ -33,6 +33,10 @@ class SessionStore:
         self._expire(self.clock())
         return len(self._sessions)
 
+    def __contains__(self, session_id: str) -> bool:
+        found = self._sessions.get(session_id)
+        return found is not None and self.clock() - found[1] < self.ttl
+
     def get(self, session_id: str | None) -> tuple[str, Conversation, bool]:
         """(id, conversation, restarted): the live session for ``session_id``, or a new one.
 
