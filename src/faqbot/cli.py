@@ -477,8 +477,12 @@ def _cmd_serve(args, stdin, stdout, stderr) -> int:
         raise FaqbotError("'faqbot serve' needs the web extra: pip install 'faqbot[web]'") from None
     if config.unanswered_log is not None:
         _private_file(config.unanswered_log)
-    serve(intents_folder(args), config, args.host, args.port, args.workers, args.forwarded_allow_ips,
-          write=stderr.write)
+    try:
+        serve(intents_folder(args), config, args.host, args.port, args.workers, args.forwarded_allow_ips,
+              write=stderr.write)
+    except KeyboardInterrupt:   # uvicorn re-raises Ctrl-C after its graceful shutdown: the normal end
+        pass
+    stderr.write("faqbot: stopped\n")
     return EXIT_OK
 
 
