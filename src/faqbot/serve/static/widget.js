@@ -3,7 +3,8 @@
  * It adds an iframe showing this server's /chat page, so the conversation and its API calls stay
  * on faqbot's own origin. The clinic's origin must be allowed on the server (faqbot serve --origin).
  * data- attributes: data-title (heading), data-label (the frame's accessible name), data-width,
- * data-height (CSS lengths), data-target (a CSS selector of the element to put the chat in). */
+ * data-height (CSS lengths), data-target (a CSS selector of the element to put the chat in),
+ * data-timeout (milliseconds before an answer counts as lost; default 15000). */
 (function () {
   "use strict";
   var script = document.currentScript;
