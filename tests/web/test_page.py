@@ -36,13 +36,13 @@ class LiveServer:
     def __init__(self, app):
         import uvicorn
 
-        from faqbot.serve.server import _bind
+        from faqbot.serve.server import GuardedHttpToolsProtocol, _bind
 
         self.sock = _bind("127.0.0.1", 0)
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.app = app
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", http="httptools"))
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", http=GuardedHttpToolsProtocol))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 10
