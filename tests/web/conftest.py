@@ -1,18 +1,11 @@
-"""Fixtures of the web front end's tests: the bundled Bot (loaded once), apps with chosen limits,
-and, for the browser tests, real servers on 127.0.0.1 driven by Debian's Chromium."""
+"""Fixtures of the web front end's tests: apps over the bundled Bot (tests/conftest.py) with
+chosen limits, through Starlette's TestClient."""
 
 from __future__ import annotations
 
 import pytest
 
 pytest.importorskip("starlette", reason="the web extra is not installed (pip install 'faqbot[web]')")
-
-
-@pytest.fixture(scope="session")
-def bundled_bot():
-    import faqbot
-
-    return faqbot.load()
 
 
 @pytest.fixture

@@ -153,11 +153,11 @@ def test_sessions_expire_after_their_ttl_and_the_cap_drops_the_least_recent():
     assert store.get(c)[2] is True and len(store) == 1
 
 
-def test_a_session_keeps_no_question_or_reply(client):
+def test_a_session_keeps_what_the_bot_remembers_without_the_candidate_list(client):
     first = ask(client, question="is magnesium valproate addictive").json()
-    service = client.app.service
-    _, conversation, _ = service.sessions.get(first["session_id"])
-    assert conversation.last is None and conversation.topic is not None
+    _, conversation, _ = client.app.service.sessions.get(first["session_id"])
+    assert conversation.topic is not None and conversation.last.intent.id == first["intent"]
+    assert conversation.last.match is None
 
 
 # --- errors and limits --------------------------------------------------------------------------

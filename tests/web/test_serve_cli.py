@@ -1,9 +1,8 @@
-"""`faqbot serve` through ``main(argv)`` (exact errors and exit codes) and as a real process:
+"""`faqbot serve` through ``main(argv)`` (the ``cli`` runner) (exact errors and exit codes) and as a real process:
 it starts, answers, writes no question anywhere, and stops cleanly on Ctrl-C."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import signal
@@ -14,19 +13,11 @@ import urllib.request
 
 import pytest
 
-from faqbot.cli import main
 
-
-def run(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = main(argv, stdin=io.StringIO(""), stdout=out, stderr=err)
-    return status, out.getvalue(), err.getvalue()
-
-
-def test_serve_is_listed_and_has_help():
-    status, out, _ = run(["--help"])
+def test_serve_is_listed_and_has_help(cli):
+    status, out, _ = cli(["--help"])
     assert status == 0 and "  serve       web chat for a clinic's site" in out
-    status, out, _ = run(["serve", "--help"])
+    status, out, _ = cli(["serve", "--help"])
     assert status == 0
     for option in ("--host", "--port", "--workers", "--origin", "--emergency-number", "--rate-per-minute",
                    "--forwarded-allow-ips", "--access-log", "--log-unanswered", "--intents"):
@@ -44,35 +35,35 @@ def test_serve_is_listed_and_has_help():
     (["--rate-per-minute", "0"], "faqbot: error: argument --rate-per-minute: expected a number above 0, got '0' "
                                  "(see 'faqbot serve --help')\n"),
 ])
-def test_bad_options_are_one_line_errors(tea_folder, argv, message):
-    assert run(["serve", "--intents", str(tea_folder), *argv]) == (2, "", message)
+def test_bad_options_are_one_line_errors(cli, tea_folder, argv, message):
+    assert cli(["serve", "--intents", str(tea_folder), *argv]) == (2, "", message)
 
 
-def test_bad_origins_from_the_environment_too(tea_folder, monkeypatch):
+def test_bad_origins_from_the_environment_too(cli, tea_folder, monkeypatch):
     monkeypatch.setenv("FAQBOT_ORIGINS", "https://a.example, ftp//b")
-    status, _, err = run(["serve", "--intents", str(tea_folder)])
+    status, _, err = cli(["serve", "--intents", str(tea_folder)])
     assert status == 2 and err.startswith("faqbot: error: --origin 'ftp//b'")
 
 
-def test_a_port_in_use_is_a_one_line_error(tea_folder):
+def test_a_port_in_use_is_a_one_line_error(cli, tea_folder):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        status, out, err = run(["serve", "--intents", str(tea_folder), "--port", str(port)])
+        status, out, err = cli(["serve", "--intents", str(tea_folder), "--port", str(port)])
     assert (status, out) == (2, "")
     assert err == f"faqbot: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
 
 
-def test_a_missing_intents_folder_is_a_one_line_error(tmp_path):
-    status, out, err = run(["serve", "--intents", str(tmp_path / "nowhere")])
+def test_a_missing_intents_folder_is_a_one_line_error(cli, tmp_path):
+    status, out, err = cli(["serve", "--intents", str(tmp_path / "nowhere")])
     assert status == 2 and out == "" and err.startswith("faqbot: error: ") and err.count("\n") == 1
 
 
-def test_without_the_web_extra_it_says_how_to_install_it(tea_folder, monkeypatch):
+def test_without_the_web_extra_it_says_how_to_install_it(cli, tea_folder, monkeypatch):
     monkeypatch.setitem(sys.modules, "uvicorn", None)           # import uvicorn now raises ImportError
     monkeypatch.delitem(sys.modules, "faqbot.serve.server", raising=False)
-    assert run(["serve", "--intents", str(tea_folder)]) == (
+    assert cli(["serve", "--intents", str(tea_folder)]) == (
         2, "", "faqbot: error: 'faqbot serve' needs the web extra: pip install 'faqbot[web]'\n")
 
 

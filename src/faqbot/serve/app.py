@@ -88,7 +88,9 @@ class ChatService:
             raise ApiError(422, "choice_unavailable", "That suggestion is no longer on offer; please type "
                            "your question.")
         reply = self.bot.reply(question, conversation)
-        conversation.last = None        # the session keeps the topic and options, not the reply
+        # The session keeps what the Bot remembers (topic, options, the last reply, which triage
+        # may read), less the last reply's candidate list: kilobytes a session, for /why only.
+        reply.match = None
         if self.unanswered is not None:
             self.unanswered(reply.record())
         bot = self.bot

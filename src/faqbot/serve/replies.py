@@ -12,7 +12,7 @@ from ..bot import Reply
 
 def reply_json(reply: Reply, session_id: str, restarted: bool, disclaimer: str, emergency_message: str,
                emergency_number: str, tel: str) -> dict:
-    status = reply.status
+    status = reply.status.value
     body = reply.text
     if body.endswith(disclaimer):
         body = body[: len(body) - len(disclaimer)].rstrip()
@@ -39,5 +39,5 @@ def reply_json(reply: Reply, session_id: str, restarted: bool, disclaimer: str, 
         "suggestions": [{"number": n, "text": text} for n, text in enumerate(reply.suggestions, 1)],
         "see_also": [],            # related questions: filled once the Bot offers them (issue 12)
         "emergency": emergency,
-        "reason": getattr(reply, "reason", None),
+        "reason": reply.reason.text if reply.reason is not None else None,
     }

@@ -1,9 +1,10 @@
 """Server-side conversations: opaque random ids, a sliding time-to-live, a cap on their number.
 
-A session holds only what the Bot needs for the next turn (the topic and the options last
-offered), never the questions: nothing a patient typed outlives the reply except through the
-operator's opt-in unanswered log. Everything lives in this process's memory, so a restart or a
-second worker does not know the id; the client is then told a new conversation began.
+A session holds what the Bot keeps for the next turn (the topic, the options last offered, the
+last reply without its candidate list), in this process's memory only: nothing a patient typed
+is written anywhere except through the operator's opt-in unanswered log, and all of it is gone
+30 minutes after the last message, or at once on "clear conversation". A restart or a second
+worker does not know the id; the client is then told a new conversation began.
 """
 
 from __future__ import annotations
