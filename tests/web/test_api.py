@@ -162,7 +162,7 @@ def test_a_session_keeps_what_the_bot_remembers_without_the_candidate_list(clien
 
 # --- errors and limits --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("body", [b'{"question": "hi', b"", b"{'question': 'hi'}", b"\xff\xfe", b"[" * 4000])
+@pytest.mark.parametrize("body", [b'{"question": "hi', b"", b"{'question': 'hi'}", b"\xff\xfe", b"[" * 4000, b"[" * 2000 + b"]" * 2000])
 def test_malformed_json_is_400(client, body):
     response = client.post("/v1/chat", content=body, headers=HEADERS)
     assert response.status_code == 400 and error_of(response) == "malformed_json"
