@@ -337,6 +337,8 @@ def test_embedding_on_an_allowed_origin(browser, bundled_bot):
         frame = page.frame_locator("iframe")
         frame.locator("#question").wait_for()
         assert page.locator("iframe").get_attribute("title") == "Ask the pharmacist"
+        assert page.locator("#chat-box > iframe").evaluate("f => [f.style.height, f.style.width]") == ["600px", "100%"]
+        assert page.locator("iframe").get_attribute("src") == f"{chat.url}/chat?embed=1&title=Ask+the+pharmacist"
         assert frame.locator("h1").inner_text() == "Ask the pharmacist"
         assert page.evaluate("document.activeElement.id") == "search"     # the host page keeps focus
         frame.locator("#question").fill("can I take magnesium with valproate")
