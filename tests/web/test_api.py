@@ -271,7 +271,9 @@ def test_a_failure_inside_is_a_json_500_and_the_log_holds_no_question(make_clien
     assert response.headers["Content-Security-Policy"] == CSP
 
 
-def test_a_slow_body_times_out_with_408():
+@pytest.mark.parametrize("first", [[{"type": "http.request", "body": b'{"quest', "more_body": True}], []],
+                         ids=["part-of-the-body", "none-of-it"])
+def test_a_slow_body_times_out_with_408(first):
     """The body must arrive within the timeout; the ASGI receive is driven by hand here."""
     import asyncio
 
@@ -280,7 +282,7 @@ def test_a_slow_body_times_out_with_408():
     from starlette.requests import Request
 
     async def scenario():
-        messages = [{"type": "http.request", "body": b'{"quest', "more_body": True}]
+        messages = list(first)
 
         async def receive():
             if messages:

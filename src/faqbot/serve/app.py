@@ -140,7 +140,7 @@ async def read_json_body(request: Request, config: ServeConfig):
         if remaining <= 0:
             raise ApiError(408, "body_timeout", "The request body took too long to arrive.", {"Connection": "close"})
         try:
-            message = await asyncio.wait_for(request.receive(), remaining) if body else await request.receive()
+            message = await asyncio.wait_for(request.receive(), remaining)
         except asyncio.TimeoutError:
             raise ApiError(408, "body_timeout", "The request body took too long to arrive.",
                            {"Connection": "close"}) from None
