@@ -42,7 +42,9 @@
 
   function saveState() {
     try {
-      window.sessionStorage.setItem(STORE_KEY, JSON.stringify(state));
+      window.sessionStorage.setItem(STORE_KEY, JSON.stringify(state, function (key, value) {
+        return key === "node" ? undefined : value;     /* the element shown, rebuilt on reload */
+      }));
     } catch (e) {
       /* the in-memory state stays the truth */
     }
