@@ -387,7 +387,7 @@ def _cmd_extract(args, stdin, stdout, stderr) -> int:
         stdout.write(f"{document} -> {target} (topic: {topic}): "
                      f"{report.total()} intents, {len(report.added)} added, {len(report.changed)} changed, "
                      f"{len(report.removed)} removed\n")
-        stdout.writelines(one_line(line.rstrip("\n"), 300) + "\n" for line in _merge_lines(report))
+        stdout.writelines("  " + one_line(line.strip(), 300) + "\n" for line in _merge_lines(report))
     for line in (result.bot, result.lexicon):
         if line:
             stdout.write(one_line(line, 400) + "\n")
@@ -408,7 +408,7 @@ def _cmd_import(args, stdin, stdout, stderr) -> int:
                  f"{len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed"
                  f"{' (dry run: nothing written)' if args.dry_run else ''}\n")
     if args.dry_run:
-        stdout.writelines(one_line(line.rstrip("\n"), 300) + "\n" for line in _merge_lines(report))
+        stdout.writelines("  " + one_line(line.strip(), 300) + "\n" for line in _merge_lines(report))
         stdout.write(printable(diff) if diff else "no changes\n")
     return EXIT_OK
 

@@ -152,6 +152,14 @@ def _read_markdown(path: Path, text: str) -> RawDocument:
             raw.blocks.append(_paragraph(_lines_of(inline), token.map[0] + 1))
             index += 2
         index += 1
+    source_lines = text.split("\n")
+    for block in raw.blocks:
+        # markdown-it's line ranges include the blank lines a list ends with
+        while block.end > block.start and not source_lines[block.end - 1].strip():
+            block.end -= 1
+        for item in block.items:
+            while item.end > item.start and not source_lines[item.end - 1].strip():
+                item.end -= 1
     return raw
 
 

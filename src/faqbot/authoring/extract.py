@@ -37,6 +37,7 @@ from .documents import DOCUMENT_SUFFIXES, MAX_HEADING_WORDS, Block, Item, RawDoc
 MAX_ANSWER_CHARS = 1500      # a passage longer than this is split (an answer is read on a phone)
 SHORT_INTRO_CHARS = 250
 MAX_ITEM_EXAMPLES = 15       # list items turned into examples per passage      # a section's own text this short is the lead of its first passage
+SECTION_LABEL = -2           # Block.level of a "Key Takeaways:" line: a section of its own, like a heading
 TITLE_SCAN_LINES = 40        # repeated title lines are looked for only at the top of a document
 
 _FILLER = re.compile(
@@ -192,16 +193,19 @@ def _drop_repeated_title_lines(blocks: list[Block]) -> list[Block]:
     """Short lines at the top that repeat an earlier one (page titles echoed by the template).
     Only the first lines are looked at, so this stays linear however many short lines follow."""
     seen: list[str] = []
+    seen_words: set[str] = set()
     kept = []
     for block in blocks:
-        if block.start > TITLE_SCAN_LINES or len(block.text.split()) > MAX_HEADING_WORDS or block.kind == "list":
+        if block.start > TITLE_SCAN_LINES or len(block.text.split()) > 2 * MAX_HEADING_WORDS or block.kind == "list":
             kept.append(block)
             continue
         key = _key(block.text)
-        if key and any(key in earlier for earlier in seen):
-            continue
+        echo = block.kind == "para" and block.text[-1:] not in ".!" and seen_words.issuperset(key.split())
+        if key and (any(key in earlier for earlier in seen) or echo):
+            continue   # the title again, or its words again (lines echoed by the page template)
         if key:
             seen.append(key)
+            seen_words.update(key.split())
         kept.append(block)
     return kept
 
@@ -355,8 +359,8 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
         if block.kind == "label":
             kind = kinds.match(block.text, subject_words, context.id if context else None)
             inside = kind is not None and context is not None and context.id in kind.within
-            if not section_unit.from_heading and (kind is None and section_unit.label == "" and block.text[-1:] != "?"
-                                                  or kind is not None and not inside):
+            if block.level == SECTION_LABEL or not section_unit.from_heading and (
+                    kind is None and section_unit.label == "" and block.text[-1:] != "?" or kind is not None and not inside):
                 # Under the title, or on a page whose sections are bold labels ("**Usage:**"),
                 # a label opens a section of its own.
                 current = section_unit = open_unit(block.text, kind, None, block.start, True, 2, block.text)
@@ -463,7 +467,8 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
 def _sub_section(section: _Unit, label: str, kind: SectionKind | None) -> str:
     """Provenance of a passage inside a section: "Side Effects (common)", "Precautions (Alcohol)";
     under the title, the label itself ("Generic Name")."""
-    if not section.label:
+    if not section.label or (section.kind is None and kind is not None and not kind.within):
+        # Under the title, or a known section ("**Dosage:**") under a heading no kind names.
         return label.rstrip(":").strip()
     if kind is not None and section.kind is not None and section.kind.id in kind.within:
         return f"{section.section} ({kind.id.removeprefix(section.kind.id + '-')})"
@@ -483,7 +488,7 @@ def _labels_of_plain_lead_ins(blocks: list[Block]) -> list[Block]:
             continue
         words = block.text.rstrip(":").split()
         if len(words) <= 5 and "," not in block.text and words and words[-1].lower() not in _LEAD_IN_ENDINGS:
-            block.kind, block.text = "label", block.text.rstrip(":").strip()
+            block.kind, block.text, block.level = "label", block.text.rstrip(":").strip(), SECTION_LABEL
     return blocks
 
 
@@ -594,7 +599,7 @@ def _passages(unit: _Unit, subject: str, title: str, names: list[str]) -> list[P
     pairs = []
     for number, (text, start, end) in enumerate(chunks, 1):
         q = question if number == 1 else f"{question.rstrip('?')} (part {number})?"
-        lines = (min(unit.start, start) if number == 1 else start, end)
+        lines = (min(unit.start, start) if number == 1 and unit.label else start, end)
         pairs.append(Pair(q, text, section, lines, kind_name, examples if number == 1 else [],
                           unit.kind.id if unit.kind else (unit.parent.id if unit.parent else ""),
                           "" if unit.heading else _short_label(unit.label)))
