@@ -309,6 +309,7 @@ class _Unit:
     from_heading: bool = False  # opened by a real heading (not a bold label standing in for one)
     lead_question: str = "" # the question of a short section lead folded into this passage
     own_topic_defined: bool = False  # the overview: another section says what the subject is
+    also: list[SectionKind] = field(default_factory=list)   # other kinds its heading names
 
     @property
     def end(self) -> int:
@@ -352,6 +353,9 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
             stack.append((level, kind or (parent if parent is not None and parent.role == "container" else None)))
             current = section_unit = open_unit(block.text, kind, parent, block.start, True, level, block.text)
             current.from_heading = True
+            if kind is not None:
+                current.also = [k for k in kinds.matches(block.text, subject_words, parent.id if parent else None)[1:4]
+                                if k.role == "answer"]
             continue
         if current is None:
             current = section_unit = open_unit("", None, None, block.start, True, 1, title or subject)
@@ -595,6 +599,9 @@ def _passages(unit: _Unit, subject: str, title: str, names: list[str]) -> list[P
                 examples += kind.examples(name.lower())[:2]
             for item in _list_heads(unit.blocks)[:MAX_ITEM_EXAMPLES]:
                 examples += kind.item_examples(subject, item)
+    for also in unit.also:
+        # "How to take ibuprofen" is about the dose and about how to take it: asked both ways.
+        examples += also.examples(subject)
     chunks = _chunks(unit.blocks, unit.lead)
     pairs = []
     for number, (text, start, end) in enumerate(chunks, 1):

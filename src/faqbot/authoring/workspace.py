@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content.curation import MergeReport, digest, extraction_key, merge
+from ..content.lexicon import lay_terms_file
 from ..content.intents import (Intent, RESERVED_FILES, Source, bundled_intents, intent_files, load_bot_settings,
                                load_extracted, load_file)
 from ..content.rules import DEFAULT_DISCLAIMER
@@ -36,8 +37,9 @@ from .faq_import import faq_intents
 
 LEXICON_HEADER = """\
 Synonyms and lay terms. Each group lists words or phrases patients use for one idea; the first
-entry is the canonical term. `faqbot extract` adds a group for each document's subject and its
-other names (brand names, "also known as"); it never changes a group that is already here.
+entry is the canonical term. It started as faqbot's general lay terms; `faqbot extract` adds a
+group for each document's subject and its other names (brand names, "also known as") and never
+changes a group that is already here. Edit freely.
 """
 
 
@@ -220,9 +222,9 @@ def _lexicon_names(into: Path, parsed: list[Document]) -> tuple[str, tuple[Path,
 
     path = into / "lexicon.yaml"
     wanted = [[d.subject, *d.names] for d in parsed if d.names]
-    if not wanted:
-        return "", None
     current = _current(path)
+    if not wanted and current is not None:
+        return "", None
     if current is not None:
         from ..content.lexicon import load_lexicon
 
@@ -231,9 +233,10 @@ def _lexicon_names(into: Path, parsed: list[Document]) -> tuple[str, tuple[Path,
         if data is None:
             return f"{path}: kept (not rewritten: could not be read back with its comments)", None
     else:
-        known = set()
-        data = CommentedMap()
+        # A new folder starts with the general lay terms (content/lay-terms.yaml), then names.
+        data = _round_trip(read_text(lay_terms_file()))
         data.yaml_set_start_comment(LEXICON_HEADER)
+        known = {" ".join(tokenize(str(term))) for group in data["synonyms"] for term in group}
     groups = data.get("synonyms")
     if not isinstance(groups, list):
         groups = CommentedSeq()
@@ -250,6 +253,9 @@ def _lexicon_names(into: Path, parsed: list[Document]) -> tuple[str, tuple[Path,
         groups.append(seq)
         known |= {" ".join(tokenize(n)) for n in names}
         added.append(group[0])
+    if current is None:
+        names = f", with the names of {', '.join(added)}" if added else ""
+        return f"{path}: written with faqbot's lay terms{names}; edit it freely", (path, dump_yaml(data))
     if not added:
         return "", None
     return f"{path}: names added for {', '.join(added)}", (path, dump_yaml(data))

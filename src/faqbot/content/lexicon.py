@@ -12,6 +12,13 @@ from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_
 LEXICON_KEYS = {"synonyms"}
 
 
+def lay_terms_file() -> Path:
+    """The general lay terms a new folder's lexicon starts from (data, not code)."""
+    from importlib import resources
+
+    return Path(str(resources.files("faqbot") / "content" / "lay-terms.yaml"))
+
+
 def load_lexicon(path: Path) -> Lexicon:
     """Read lexicon.yaml; a missing file means no synonyms (imported FAQs have none)."""
     if not path.exists():

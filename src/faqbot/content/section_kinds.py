@@ -74,7 +74,13 @@ class SectionKinds:
         self.by_id = {kind.id: kind for kind in kinds}
 
     def match(self, label: str, subject_words: tuple[str, ...] = (), parent: str | None = None) -> SectionKind | None:
-        """The kind of a heading or label, or None.
+        """The kind of a heading or label, or None (the first of :meth:`matches`)."""
+        found = self.matches(label, subject_words, parent)
+        return found[0] if found else None
+
+    def matches(self, label: str, subject_words: tuple[str, ...] = (), parent: str | None = None) -> list[SectionKind]:
+        """Every kind a heading or label names, best first ("Pregnancy, breastfeeding and
+        fertility": pregnancy, then breastfeeding).
 
         A kind's label matches when its words occur in the heading as a phrase; the longest match
         wins, a whole-heading match beats a partial one, and a kind that is part of the section
@@ -83,9 +89,9 @@ class SectionKinds:
         one-word label only a heading of at most two content words ("Symptoms and aura")."""
         words = label_words(label, subject_words)
         if not words or len(words) > MAX_LABEL_WORDS:
-            return None   # a sentence ("Call 999 if you have ..."), not a label
+            return []   # a sentence ("Call 999 if you have ..."), not a label
         short = _content_words(words) <= 2
-        best, best_score = None, None
+        scored: dict[str, tuple] = {}
         for kind in self.kinds:
             inside = parent is not None and parent in kind.within
             for variant in kind.labels:
@@ -96,9 +102,9 @@ class SectionKinds:
                 if not _contains(words, variant):
                     continue
                 score = (len(variant) + (100 if variant == words else 0), inside, -len(kind.within) if not inside else 0)
-                if best_score is None or score > best_score:
-                    best, best_score = kind, score
-        return best
+                if kind.id not in scored or score > scored[kind.id]:
+                    scored[kind.id] = score
+        return [self.by_id[k] for k in sorted(scored, key=lambda k: scored[k], reverse=True)]
 
 
 def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
