@@ -310,6 +310,7 @@ class _Unit:
     lead_question: str = "" # the question of a short section lead folded into this passage
     own_topic_defined: bool = False  # the overview: another section says what the subject is
     also: list[SectionKind] = field(default_factory=list)   # other kinds its heading names
+    is_faq: bool = False    # a bold question line whose answer follows as paragraphs
 
     @property
     def end(self) -> int:
@@ -392,8 +393,8 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
             if block.answer:
                 faqs.append(Pair(block.text, block.answer, section_unit.section, (block.start, block.end), "faq"))
             else:
-                current = open_unit(block.text, None, context, block.start, False, 0, section_unit.section)
-                current.label = block.text
+                current = open_unit(block.text, None, None, block.start, False, 0, section_unit.section)
+                current.is_faq = True   # "**Can I exercise?**" over its answer: an FAQ entry, kept as written
             continue
         if block.kind == "q":
             pending_q = block
@@ -445,6 +446,7 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
         for unit in units:
             unit.own_topic_defined = True
     pairs, disclaimer = _pairs_of_units(units, subject, title, names)
+    faqs += [Pair(b.text, b.answer, "FAQ (front matter)", (b.start, b.end), "faq") for b in raw.faqs]
     pairs += faqs
     covered = {u.kind.id for u in units if u.kind is not None}
     for pair in faqs:
@@ -521,8 +523,9 @@ def _item_text(item: Item, with_label: bool = True) -> str:
     text = f"{item.label}: {item.text}".strip() if item.label and with_label else item.text
     text = text.rstrip(":").strip() if not item.text else text
     if item.sub:
-        text = (text + "\n" if text else "") + "\n".join(f"  - {s.strip()}" if not s.startswith("  ") else f"    - {s.strip()}"
-                                                        for s in item.sub)
+        indent = "  " if text else ""   # an item that is only its sub-items (an FAQ's answer list)
+        subs = [f"{indent}{'  ' if s.startswith('  ') else ''}- {s.strip()}" for s in item.sub]
+        text = "\n".join(([text] if text else []) + subs)
     return text.strip()
 
 
@@ -552,7 +555,7 @@ def _pairs_of_units(units: list[_Unit], subject: str, title: str, names: list[st
         following = units[index + 1] if index + 1 < len(units) else None
         answer = _render(unit.blocks, unit.lead)
         if (unit.heading and following is not None and not following.heading and following.section == unit.section
-                and len(answer) < SHORT_INTRO_CHARS and len(unit.blocks) == 1 and unit.label):
+                and len(answer) < SHORT_INTRO_CHARS and len(unit.blocks) == 1 and unit.label and not following.is_faq):
             # A short lead under a heading ("Like all medicines, ...") opens its first passage.
             following.blocks.insert(0, unit.blocks[0])
             following.parent = following.parent or unit.kind
@@ -581,7 +584,7 @@ def _question(unit: _Unit, subject: str, title: str) -> str:
 def _passages(unit: _Unit, subject: str, title: str, names: list[str]) -> list[Pair]:
     question = _question(unit, subject, title)
     section = unit.section or title or subject
-    kind_name = "heading" if unit.heading else "section"
+    kind_name = "heading" if unit.heading else "faq" if unit.is_faq else "section"
     examples: list[str] = []
     if unit.lead_question and _key(unit.lead_question) != _key(question):
         examples.append(unit.lead_question)
