@@ -110,9 +110,14 @@ def _read_markdown(path: Path, text: str) -> RawDocument:
     raw = RawDocument([])
     index = 0
     n = len(tokens)
+    quotes = 0          # blockquotes open: their paragraphs are read like top-level ones
     while index < n:
         token = tokens[index]
         kind = token.type
+        if kind == "blockquote_open":
+            quotes += 1
+        elif kind == "blockquote_close":
+            quotes -= 1
         if kind == "front_matter":
             _front_matter(path, token, raw)
         elif kind == "heading_open":
@@ -145,9 +150,7 @@ def _read_markdown(path: Path, text: str) -> RawDocument:
             continue
         elif kind in ("fence", "code_block") and token.content.strip():
             raw.blocks.append(Block("para", " ".join(token.content.split()), token.map[0] + 1, token.map[1]))
-        elif kind == "blockquote_open":
-            pass  # its paragraphs are read as paragraphs (their level is > 0, so take them here)
-        elif kind == "paragraph_open" and _inside_blockquote(tokens, index):
+        elif kind == "paragraph_open" and quotes:
             inline = tokens[index + 1]
             raw.blocks.append(_paragraph(_lines_of(inline), token.map[0] + 1))
             index += 2
@@ -161,20 +164,6 @@ def _read_markdown(path: Path, text: str) -> RawDocument:
             while item.end > item.start and not source_lines[item.end - 1].strip():
                 item.end -= 1
     return raw
-
-
-def _inside_blockquote(tokens, index: int) -> bool:
-    depth = 0
-    for token in reversed(tokens[:index]):
-        if token.type == "blockquote_close":
-            depth -= 1
-        elif token.type == "blockquote_open":
-            depth += 1
-            if depth > 0:
-                return True
-        elif token.type in ("bullet_list_open", "ordered_list_open", "list_item_open"):
-            return False
-    return False
 
 
 def _front_matter(path: Path, token, raw: RawDocument) -> None:

@@ -72,6 +72,14 @@ class SectionKinds:
     def __init__(self, kinds: list[SectionKind]):
         self.kinds = kinds
         self.by_id = {kind.id: kind for kind in kinds}
+        # Variants by their first word: a heading is compared only with variants that can occur
+        # in it (a site of 6,000 pages has hundreds of thousands of headings).
+        self._by_first_word: dict[str, list[tuple[SectionKind, tuple[str, ...]]]] = {}
+        for kind in kinds:
+            for variant in kind.labels:
+                if variant:
+                    self._by_first_word.setdefault(variant[0], []).append((kind, variant))
+        self._cache: dict[tuple, list[SectionKind]] = {}
 
     def match(self, label: str, subject_words: tuple[str, ...] = (), parent: str | None = None) -> SectionKind | None:
         """The kind of a heading or label, or None (the first of :meth:`matches`)."""
@@ -87,23 +95,32 @@ class SectionKinds:
         we are in (``within``) beats one that is not. A kind with ``within`` matches outside its
         parent only through a label of two or more words ("common side effects"), and any
         one-word label only a heading of at most two content words ("Symptoms and aura")."""
+        key = (label, subject_words, parent)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self._matches(label, subject_words, parent)
+            if len(self._cache) > 100_000:
+                self._cache.clear()
+        return list(cached)
+
+    def _matches(self, label: str, subject_words: tuple[str, ...], parent: str | None) -> list[SectionKind]:
         words = label_words(label, subject_words)
         if not words or len(words) > MAX_LABEL_WORDS:
             return []   # a sentence ("Call 999 if you have ..."), not a label
         short = _content_words(words) <= 2
         scored: dict[str, tuple] = {}
-        for kind in self.kinds:
+        candidates = [pair for word in dict.fromkeys(words) for pair in self._by_first_word.get(word, ())]
+        for kind, variant in candidates:
             inside = parent is not None and parent in kind.within
-            for variant in kind.labels:
-                if not variant or (kind.within and not inside and len(variant) < 2):
-                    continue
-                if len(variant) == 1 and not short and not inside and variant != words:
-                    continue   # "overview" names a section only on its own, not in "Overview of research"
-                if not _contains(words, variant):
-                    continue
-                score = (len(variant) + (100 if variant == words else 0), inside, -len(kind.within) if not inside else 0)
-                if kind.id not in scored or score > scored[kind.id]:
-                    scored[kind.id] = score
+            if kind.within and not inside and len(variant) < 2:
+                continue
+            if len(variant) == 1 and not short and not inside and variant != words:
+                continue   # "overview" names a section only on its own, not in "Overview of research"
+            if not _contains(words, variant):
+                continue
+            score = (len(variant) + (100 if variant == words else 0), inside, -len(kind.within) if not inside else 0)
+            if kind.id not in scored or score > scored[kind.id]:
+                scored[kind.id] = score
         return [self.by_id[k] for k in sorted(scored, key=lambda k: scored[k], reverse=True)]
 
 
