@@ -211,3 +211,33 @@ def test_check_reports_every_error_with_file_and_line(staff, cli):
     assert lines[2] == "faqbot: error: bad/b.yaml:2: duplicate intent id 'dup' (first defined in a.yaml:10)"
     assert lines[3].startswith("faqbot: error: bad/c.yaml:2: invalid YAML")
     assert lines[4] == "faqbot: 4 errors in bad"
+
+
+def test_loading_quotes_only_a_short_escaped_excerpt_of_a_rejected_file(staff, cli):
+    """An intents folder holding a stray file (a link to a secret, a pasted document) must not
+    have that file's content printed by the error that rejects it."""
+    secret = "root:$6$hunter2hunter2hunter2hunter2hunter2:19000:0:99999:7:::\x1b[2J"
+    Path("bad").mkdir()
+    Path("bad/bot.yaml").write_text("disclaimer: Not advice.\n")
+    Path("bad/a.yaml").write_text(f"intents:\n  - id: x\n    question: Q?\n    answer: A.\n    topic: t\n    {secret!s}: 1\n"
+                                  .replace("\x1b", "\\x1b"))
+    Path("bad/c.yaml").write_text("intents:\n  - id: " + "S" * 500 + "\n    question: Q?\n    answer: A.\n    topic: t\n")
+    result = cli(["check", "bad"])
+    assert result.status == 2
+    assert "hunter2hunter2hunter2hunter2hunter2" not in result.err and "S" * 60 not in result.err
+    assert "unknown key 'root:$6$hunter2hunter2hunter2hunter2hunt...'" in result.err
+
+
+def test_ids_are_unique_across_a_folder_and_stable_across_re_extraction(staff, cli):
+    """Site scale: many pages share a subject ("abacavir" tablets and oral solution); ids come
+    from the subject and the kind, told apart by the file name, and do not move when re-run."""
+    for name in ("abacavir-tablets.md", "abacavir-solution.md"):
+        Path(f"docs/{name}").write_text("# Abacavir\n\n**Usage:** HIV.\n\n**Dosage:** Once a day.\n\n"
+                                        "**Side Effects:** Rash.\n")
+    assert cli(["extract", "docs", "--into", "intents"]).status == 0
+    folder = load_folder(Path("intents"))        # loading refuses duplicate ids
+    first = {i.id: (i.source.file, i.answer) for i in folder.intents}
+    assert {"abacavir-solution-uses", "abacavir-tablets-uses"} <= set(first)
+    assert all(answer.strip() for _, answer in first.values())
+    assert cli(["extract", "docs", "--into", "intents"]).status == 0
+    assert {i.id: (i.source.file, i.answer) for i in load_folder(Path("intents")).intents} == first

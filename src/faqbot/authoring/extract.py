@@ -23,6 +23,7 @@ related links and similar sections are dropped. Everything here is linear in the
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -117,6 +118,16 @@ def find_documents(folder: Path) -> list[Path]:
 def extract_document(path: Path) -> Document:
     """Parse one document into pairs; raises DataFileError when it yields nothing answerable."""
     path = Path(path)
+    enabled = gc.isenabled()
+    gc.disable()   # a long document makes many small objects and no cycles: collecting only costs time
+    try:
+        return _extract(path)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _extract(path: Path) -> Document:
     raw = read_document(path)
     blocks = _drop_furniture(raw.blocks)
     blocks = _labels_of_plain_lead_ins(blocks)

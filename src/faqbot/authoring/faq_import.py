@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import DataFileError
 from ..content.intents import ID_PATTERN, Intent, Source
-from ..yamlfile import LineDict, load_yaml, read_text
+from ..yamlfile import LineDict, excerpt, load_yaml, read_text
 
 ID_COLUMNS = ("id", "intent", "intent id", "intent_id")
 EXAMPLE_COLUMNS = ("alternatives", "alternative questions", "alternative_questions", "alternative question",
@@ -53,7 +53,7 @@ def _checked_id(path: Path, line, value, prefix: str = "") -> str | None:
         return None
     text = str(value).strip().lower()
     if not ID_PATTERN.match(text):
-        raise DataFileError(path, line, f"{prefix}id '{text[:40]}' must use lower-case letters, digits, '-', '_' or '.'")
+        raise DataFileError(path, line, f"{prefix}id '{excerpt(text)}' must use lower-case letters, digits, '-', '_' or '.'")
     return text
 
 

@@ -107,7 +107,8 @@ def _prefixes(documents: list[Document], into: Path) -> dict[Path, str]:
     prefixes = {}
     for document in documents:
         base = slug(document.subject) or "doc"
-        prefixes[document.path] = base if counts[base] == 1 else f"{base}-{slug(document.path.stem)}"
+        stem = slug(document.path.stem)
+        prefixes[document.path] = base if counts[base] == 1 else stem if stem.startswith(base) else f"{base}-{stem}"
     return prefixes
 
 

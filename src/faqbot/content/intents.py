@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import DataFileError
-from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
+from ..yamlfile import LineDict, LineList, excerpt, load_yaml, reject_unknown_keys, type_name
 
 RESERVED_FILES = {"bot.yaml", "lexicon.yaml", "safety.yaml", "scope.yaml"}
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -153,7 +153,7 @@ def _tuning_overrides(path: Path, data: LineDict) -> TuningOverrides:
         if not isinstance(key, str):
             raise DataFileError(path, tuning.line_of(key), f"tuning setting names must be text, got {type_name(key)}")
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise DataFileError(path, tuning.line_of(key), f"tuning '{key}' must be a number, got {type_name(value)}")
+            raise DataFileError(path, tuning.line_of(key), f"tuning '{excerpt(key)}' must be a number, got {type_name(value)}")
         values[key], lines[key] = value, tuning.line_of(key)
     return TuningOverrides(path, values, lines)
 
@@ -246,7 +246,7 @@ def _intent(path: Path, item, line: int) -> Intent:
         values[key] = value.strip()
     if not ID_PATTERN.match(values["id"]):
         raise DataFileError(path, item.line_of("id"),
-                            f"id '{values['id']}' must use lower-case letters, digits, '-', '_' or '.'")
+                            f"id '{excerpt(values['id'])}' must use lower-case letters, digits, '-', '_' or '.'")
     examples = item.get("examples", [])
     if examples is None:
         examples = []
