@@ -22,7 +22,7 @@ LAYERS: dict[str, set[str]] = {
     "errors": set(),
     "display": set(),
     "files": {"errors"},
-    "yamlfile": {"errors"},
+    "yamlfile": {"errors", "files"},     # data files are read through the file policy's limits
     "language": {"errors", "display"},
     "content": FOUNDATION | {"language"},
     "matching": FOUNDATION | {"language", "content"},
