@@ -58,20 +58,23 @@ def _resolved(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def _kind(path: Path) -> str:
-    """'new', 'regular' or 'special' for an output path; refuses a folder or a missing parent."""
+def _kind(path: Path, output: bool = True) -> str:
+    """'new', 'regular' or 'special' for a path to write; refuses a folder or a missing parent
+    (``output`` False: a file appended to, such as history, named in the messages as a file)."""
     real = _resolved(path)
     try:
         mode = os.stat(real).st_mode
     except FileNotFoundError:
         folder = real.parent
         if not folder.is_dir():
-            raise DataFileError(path, None, f"folder {folder} does not exist") from None
+            raise DataFileError(path, None, f"folder {folder} does not exist" if output
+                                else "folder does not exist") from None
         return "new"
     except OSError as exc:
-        raise DataFileError(path, None, f"cannot write: {exc.strerror or exc}") from None
+        raise DataFileError(path, None, f"cannot {'write' if output else 'open'}: {exc.strerror or exc}") from None
     if stat.S_ISDIR(mode):
-        raise DataFileError(path, None, "is a directory; give a file name for the output")
+        raise DataFileError(path, None, "is a directory; give a file name for the output" if output
+                            else "is a directory, not a file")
     return "regular" if stat.S_ISREG(mode) else "special"
 
 
@@ -80,12 +83,12 @@ def refuse_same_file(path, inputs: Iterable, role: str = "output") -> None:
     same inode, so a hard link or a symbolic link is caught too; a path not yet made is compared by
     where it resolves. Writing over an input while reading it loses it (or, appending, never ends)."""
     target = _identity(path)
-    real = str(_resolved(Path(path)))
+    real = None if isinstance(path, int) else str(_resolved(Path(path)))
     for source in inputs:
         if source is None or source == "-":
             continue
         same = (target is not None and _identity(source) == target) or (
-            not isinstance(source, int) and str(_resolved(Path(source))) == real)
+            real is not None and not isinstance(source, int) and str(_resolved(Path(source))) == real)
         if same:
             shown = f"file descriptor {source}" if isinstance(source, int) else str(source)
             raise DataFileError(path, None, f"the {role} is also an input ({shown}); "
@@ -185,7 +188,7 @@ def prepare_private_file(path, what: str, inputs: Iterable = ()) -> None:
     """
     path = Path(path)
     refuse_same_file(path, inputs, what)
-    kind = _kind(path)
+    kind = _kind(path, output=False)
     real = _resolved(path)
     if kind == "special":
         mode = os.stat(real).st_mode

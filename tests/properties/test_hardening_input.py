@@ -169,7 +169,7 @@ def expected_questions(text: str) -> list[str]:
 
 def run_batch(text: str, *options: str) -> tuple[int, str, str]:
     stdout, stderr = io.StringIO(), io.StringIO()
-    status = main(["batch", "-", *options], stdin=io.StringIO(text), stdout=stdout, stderr=stderr)
+    status = main(["batch", "-", "-q", *options], stdin=io.StringIO(text), stdout=stdout, stderr=stderr)
     return status, stdout.getvalue(), stderr.getvalue()
 
 
