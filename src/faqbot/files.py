@@ -63,7 +63,8 @@ def _kind(path: Path, output: bool = True) -> str:
     (``output`` False: a file appended to, such as history, named in the messages as a file)."""
     real = _resolved(path)
     try:
-        mode = os.stat(real).st_mode
+        # stat the path itself: /dev/stdout -> /proc/self/fd/1 -> "pipe:[...]" resolves to no name
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
         folder = real.parent
         if not folder.is_dir():
@@ -75,7 +76,25 @@ def _kind(path: Path, output: bool = True) -> str:
     if stat.S_ISDIR(mode):
         raise DataFileError(path, None, "is a directory; give a file name for the output" if output
                             else "is a directory, not a file")
-    return "regular" if stat.S_ISREG(mode) else "special"
+    if not stat.S_ISREG(mode) or _names_a_descriptor(path):
+        return "special"
+    return "regular"
+
+
+def _names_a_descriptor(path: Path) -> bool:
+    """Whether the path reaches its file through an open descriptor (/dev/stdout, /dev/fd/N,
+    /proc/self/fd/N): that is a stream someone redirected (``> report.txt``, ``>> log``), written
+    through, not replaced, or an appending redirection would lose its earlier content."""
+    current, seen = os.path.abspath(path), 0
+    while seen < 40:
+        if current.startswith(("/proc/", "/dev/fd/")):
+            return True
+        if not os.path.islink(current):
+            return False
+        target = os.readlink(current)
+        current = os.path.normpath(os.path.join(os.path.dirname(current), target))
+        seen += 1
+    return False
 
 
 def refuse_same_file(path, inputs: Iterable, role: str = "output") -> None:
@@ -83,6 +102,8 @@ def refuse_same_file(path, inputs: Iterable, role: str = "output") -> None:
     same inode, so a hard link or a symbolic link is caught too; a path not yet made is compared by
     where it resolves. Writing over an input while reading it loses it (or, appending, never ends)."""
     target = _identity(path)
+    if target is None and (isinstance(path, int) or os.path.exists(path)):
+        return          # a device or a pipe: two writers of /dev/null do not share data
     real = None if isinstance(path, int) else str(_resolved(Path(path)))
     for source in inputs:
         if source is None or source == "-":
@@ -130,7 +151,9 @@ def atomic_output(path, private: bool = True, inputs: Iterable = ()) -> Iterator
     kind = _kind(path)
     if kind == "special":
         try:
-            out = open(path, "w", encoding="utf-8", newline="")
+            # Appending, not truncating: through /dev/stdout a "w" would empty the file that a
+            # ">> report.txt" redirection points at; for a device or a FIFO both are the same.
+            out = open(path, "a", encoding="utf-8", newline="")
         except OSError as exc:
             raise DataFileError(path, None, f"cannot write: {exc.strerror or exc}") from None
         with _named_errors(path), out:

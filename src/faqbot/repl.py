@@ -29,6 +29,7 @@ from prompt_toolkit.styles import Style
 from .bot import Bot, Conversation, Reply, explain
 from .language.normalise import normalize
 from .display import one_line, printable
+from .files import prepare_private_file
 
 COMMANDS = {
     "/help": "show this help",
@@ -188,7 +189,7 @@ class PrivateFileHistory(FileHistory):
     patient typed."""
 
     def store_string(self, string: str) -> None:
-        os.close(os.open(self.filename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        prepare_private_file(self.filename, "history")    # the file policy: owner-only, devices as they are
         super().store_string(string)
 
 
