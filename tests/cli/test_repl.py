@@ -111,8 +111,8 @@ def test_ctrl_c_on_an_empty_line_says_how_to_leave(tea_bot):
 def test_help_lists_every_command(tea_bot):
     _, shown = converse(tea_bot, "/help" + ENTER)
     assert shown[1] == "\n" + help_text() + "\n\n"
-    for command, meaning in COMMANDS.items():
-        assert f"  {command:8} {meaning}\n" in shown[1]
+    for command, entry in COMMANDS.items():
+        assert f"  {command:8} {entry.help}\n" in shown[1]
 
 
 def test_topics_lists_the_questions_by_document(tea_bot):
@@ -340,3 +340,32 @@ def test_a_history_file_that_is_not_text_still_starts_the_prompt(tea_folder, tmp
                                          "how do I brew coffee" + ENTER)
     assert (status, err) == (0, "")
     assert "Pour hot water over ground coffee." in out
+
+
+# --- the command registry ---------------------------------------------------------------------
+
+
+def test_every_spelling_of_a_command_finds_it_case_ignored():
+    from faqbot.repl import find_command
+
+    assert find_command("/HELP").name == "/help"
+    assert find_command("  /Topics ").name == "/topics"
+    for spelling in ("/quit", "/exit", "/q", "/bye", "quit", "EXIT"):
+        assert find_command(spelling).name == "/quit" and find_command(spelling).leaves
+    assert find_command("/help me") is None and find_command("help") is None
+    assert [c.name for c in COMMANDS.values()] == ["/help", "/topics", "/why", "/quit"]
+
+
+def test_a_spelling_cannot_be_registered_twice():
+    from faqbot.repl import command
+
+    with pytest.raises(ValueError, match="REPL command /q is registered twice"):
+        command("/query", "never registered", aliases=("/q",))(lambda context: "")
+    assert "/query" not in COMMANDS
+
+
+def test_why_shows_the_reason(tea_bot):
+    _, shown = converse(tea_bot, "how do I brew coffee" + ENTER + "/why" + ENTER)
+    lines = shown[2].strip("\n").split("\n")
+    reason = tea_bot.reply("how do I brew coffee").reason
+    assert lines[2] == f"  reason: {reason.text}"

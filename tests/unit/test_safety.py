@@ -3,8 +3,6 @@ trigger it. General questions about seizures, overdoses or symptoms are never em
 
 import pytest
 
-from faqbot.bot import Bot
-from faqbot.cli import bundled_intents
 from faqbot.errors import DataFileError
 from faqbot.content.rules import SafetyRules
 
@@ -88,9 +86,8 @@ NEGATIVE = [
 
 
 @pytest.fixture(scope="module")
-def rules():
-    bot = Bot.from_folder(bundled_intents())
-    return bot.safety
+def rules(bundled_bot):
+    return bundled_bot.safety
 
 
 @pytest.mark.parametrize("rule_id,message", [(r, m) for r, ms in POSITIVE.items() for m in ms])
@@ -114,9 +111,9 @@ def test_invisible_characters_inside_a_word_do_not_hide_an_emergency(rules, hidd
 
 
 @pytest.mark.parametrize("message", ["my wife is having a siezure right now", "he has been convulsng for five minutes"])
-def test_a_misspelt_emergency_is_caught_after_spelling_correction(message):
+def test_a_misspelt_emergency_is_caught_after_spelling_correction(bundled_bot, message):
     """Triage reads the question as typed, then as the spelling corrector reads it."""
-    bot = Bot.from_folder(bundled_intents())
+    bot = bundled_bot
     assert bot.safety.triage(message) is None   # the rules alone miss it
     assert bot.reply(message).status == "emergency"
 
@@ -125,8 +122,8 @@ def test_every_bundled_rule_has_positive_cases(rules):
     assert {r.id for r in rules.rules} == set(POSITIVE)
 
 
-def test_emergency_reply_puts_the_instruction_first_then_the_documents():
-    bot = Bot.from_folder(bundled_intents())
+def test_emergency_reply_puts_the_instruction_first_then_the_documents(bundled_bot):
+    bot = bundled_bot
     reply = bot.reply("I have severe stomach pain and keep vomiting on valproate")
     assert reply.status == "emergency"
     assert reply.text.startswith("This may be an emergency. Call your local emergency number now")
@@ -134,10 +131,10 @@ def test_emergency_reply_puts_the_instruction_first_then_the_documents():
     assert reply.text.endswith(bot.disclaimer)
 
 
-def test_an_overdose_gets_only_the_urgent_instruction():
+def test_an_overdose_gets_only_the_urgent_instruction(bundled_bot):
     """The documents say nothing about overdoses; the missed-dose answer ("take the missed dose")
     must never follow "I took too many tablets"."""
-    bot = Bot.from_folder(bundled_intents())
+    bot = bundled_bot
     reply = bot.reply("I took too many tablets")
     assert reply.status == "emergency"
     assert reply.text == bot.safety.message + "\n\n" + bot.disclaimer
@@ -156,9 +153,9 @@ NOT_DECLINED = ["how much alcohol can i drink on valproate", "what should I do i
 
 
 @pytest.mark.parametrize("rule_id,message", [(r, m) for r, ms in DECLINED.items() for m in ms])
-def test_out_of_scope_rules_decline_prices_purchases_and_personal_doses(rule_id, message):
+def test_out_of_scope_rules_decline_prices_purchases_and_personal_doses(bundled_bot, rule_id, message):
     """They name our drug, yet no document answers them: a plain fallback, never a near miss."""
-    bot = Bot.from_folder(bundled_intents())
+    bot = bundled_bot
     reply = bot.reply(message)
     assert (reply.status, reply.rule.id if reply.rule else None) == ("fallback", rule_id)
     assert reply.text.startswith("I'm sorry, my documents don't cover that.")
@@ -166,8 +163,8 @@ def test_out_of_scope_rules_decline_prices_purchases_and_personal_doses(rule_id,
 
 
 @pytest.mark.parametrize("message", NOT_DECLINED)
-def test_out_of_scope_rules_leave_real_questions_alone(message):
-    bot = Bot.from_folder(bundled_intents())
+def test_out_of_scope_rules_leave_real_questions_alone(bundled_bot, message):
+    bot = bundled_bot
     assert bot.scope.triage(message) is None
 
 

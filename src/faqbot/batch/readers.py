@@ -35,7 +35,7 @@ from ..errors import DataFileError
 from ..yamlfile import load_yaml, parse_json
 
 INPUT_FORMATS = ("txt", "csv", "tsv", "jsonl", "yaml")
-RESERVED_FIELDS = ("n", "question", "status", "intent", "score", "answer", "source", "suggestions", "error")
+RESERVED_FIELDS = ("n", "question", "status", "intent", "score", "answer", "source", "suggestions", "reason", "error")
 
 
 @dataclass

@@ -24,12 +24,12 @@ from typing import IO, Iterator
 from ..display import json_printable, printable
 from ..errors import FaqbotError
 from .answerer import Outcome
+from .readers import RESERVED_FIELDS
 
 OUTPUT_FORMATS = ("jsonl", "csv", "markdown", "text")
 # The output format an -o file name implies (unless --format says otherwise).
 FORMAT_OF_SUFFIX = {".jsonl": "jsonl", ".json": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
                     ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text"}
-RECORD_FIELDS = ("n", "question", "status", "intent", "score", "answer", "source", "suggestions", "error")
 MARKDOWN_COLUMNS = ("n", "question", "status", "intent", "score", "answer", "source")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Escaped with a backslash in markdown cells: what makes a link or an image (brackets), a code span,
@@ -161,9 +161,8 @@ class Writer:
         return writer
 
     def _write_spooled(self) -> None:
-        carried = [key for key in self._seen if key not in RECORD_FIELDS]
-        known = [key for key in RECORD_FIELDS[1:] if key in self._seen or key != "error"]
-        writer = self._start_csv(["n", *carried, *known, *([] if "error" in known else ["error"])])
+        carried = [key for key in self._seen if key not in RESERVED_FIELDS]
+        writer = self._start_csv(["n", *carried, *RESERVED_FIELDS[1:]])
         self._spool.seek(0)
         for line in self._spool:
             writer.writerow(json.loads(line))

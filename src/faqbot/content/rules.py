@@ -46,9 +46,12 @@ class SafetyRules:
         """The first emergency rule the question meets, or None."""
         if not self.rules:
             return None
-        text = normalize(question)
+        return self.triage_normalised(normalize(question))
+
+    def triage_normalised(self, normalised: str) -> Rule | None:
+        """``triage`` of text already normalised (a Query's, or its corrected text)."""
         for rule in self.rules:
-            if rule.matches(text):
+            if rule.matches(normalised):
                 return rule
         return None
 

@@ -27,7 +27,8 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-from .coverage import CaseResult, LabelStats, Report
+from .report import LabelStats, Report
+from .runs import CaseResult
 from ..display import json_printable, one_line, printable
 
 FORMAT_VERSION = 1
