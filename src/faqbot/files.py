@@ -348,10 +348,13 @@ def nul_problem(head: bytes, any_nul: bool = True) -> str | None:
     if len(sample) >= 8:
         quarter = len(sample) // 4
         zeros = [sample[offset::4].count(0) for offset in range(4)]
-        if sum(1 for count in zeros if count >= 0.9 * quarter) == 3:
+        mostly = [count >= 0.9 * quarter for count in zeros]
+        rarely = [count <= 0.1 * quarter for count in zeros]
+        if sum(mostly) == 3 and sum(rarely) == 1:
             return ("looks like UTF-32 text without a byte-order mark; save it as UTF-8 "
                     "(or UTF-32 with a byte-order mark)")
-        if min(zeros[0], zeros[2]) >= 0.6 * quarter or min(zeros[1], zeros[3]) >= 0.6 * quarter:
+        even, odd = zeros[0] + zeros[2], zeros[1] + zeros[3]
+        if (even >= 1.2 * quarter and odd <= 0.4 * quarter) or (odd >= 1.2 * quarter and even <= 0.4 * quarter):
             return ("looks like UTF-16 text without a byte-order mark; save it as UTF-8 "
                     "(or UTF-16 with a byte-order mark)")
     if any_nul or (len(head) >= 16 and nuls * 10 >= len(head)):
@@ -470,15 +473,17 @@ def stream_lines(raw, name: str, line_limit: int = MAX_LINE_BYTES,
             pending = lines.pop()         # unfinished (a CR may be the first half of a CRLF)
         for line in lines:
             number += 1
-            yield number, (None if len(line) > line_limit + 2 else _without_break(line))
-        if len(pending) > line_limit + 1:
+            content = _without_break(line)
+            yield number, (None if len(content) > line_limit else content)
+        if len(_without_break(pending)) > line_limit:
             number += 1
             yield number, None
             skipping, drop_lf = not pending.endswith(b"\r"), pending.endswith(b"\r")
             pending = b""
     if pending:
         number += 1
-        yield number, _without_break(pending)
+        content = _without_break(pending)
+        yield number, (None if len(content) > line_limit else content)
 
 
 def _chunks(raw) -> Iterator[bytes]:

@@ -155,8 +155,12 @@ class Writer:
         self._spool.write(json.dumps(row, ensure_ascii=False) + "\n")
 
     def _start_csv(self, fields: list[str]):
+        # Rows end with CRLF, as RFC 4180 says: Python's csv quotes a cell only for the characters
+        # of its line terminator, so with a bare LF a cell holding a CR went out unquoted and split
+        # its row in two for every reader. On a terminal, where cells are printable (no CR left),
+        # a bare LF, so that nothing raw reaches the screen.
         writer = csv.DictWriter(self.out, fieldnames=fields, extrasaction="ignore", restval="",
-                                lineterminator="\n")
+                                lineterminator="\n" if self._tty else "\r\n")
         writer.writeheader()
         return writer
 
