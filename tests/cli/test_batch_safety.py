@@ -14,11 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from faqbot.batch.writers import FORMULA_PREFIXES, format_for, spreadsheet_safe
 
 STATUS_LINE = re.compile(r"^\((answered|clarify|fallback|smalltalk|emergency), score [0-9.]+\)$", re.M)
 QUESTION_LINE = re.compile(r"^\[\d+\] Q: ", re.M)
-PROPERTY = settings(max_examples=40, deadline=None,
+PROPERTY = settings(max_examples=examples(40), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 

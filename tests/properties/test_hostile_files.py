@@ -21,11 +21,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from faqbot.errors import DataFileError
-from faqbot.files import MAX_LINE_BYTES, read_text, stream_lines
+from conftest import examples
+from faqbot.files import read_text, stream_lines
 
 EXAMPLES = int(os.environ.get("FAQBOT_FUZZ_EXAMPLES", "0")) or None
-FUZZ = settings(max_examples=EXAMPLES or 150, deadline=None,
+FUZZ = settings(max_examples=EXAMPLES or examples(150), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+# Each example of the CLI-level property starts two batch runs: a fifth of the budget, as the cost says.
+FUZZ_CLI = settings(FUZZ, max_examples=EXAMPLES // 5 if EXAMPLES else examples(60))
 
 
 def reference_lines(data: bytes) -> list[bytes]:
@@ -236,7 +239,7 @@ def test_a_fifo_as_a_question_file_is_read(cli, tea_folder, tmp_path):
 # --- any bytes in: one record per line, or one line naming the file; never a traceback -------
 
 
-@FUZZ
+@FUZZ_CLI
 @given(st.binary(max_size=300), st.sampled_from(["txt", "jsonl", "csv", "tsv", "yaml"]))
 def test_property_any_bytes_give_records_or_one_line_never_a_traceback(cli, tea_folder, tmp_path, data, fmt):
     path = tmp_path / f"q.{fmt}"
