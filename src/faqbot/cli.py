@@ -130,7 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Measured on the 2-core machine (README, "Batch answering"): see DEFAULT_JOBS's commit.
+# One process by default: two workers pay only on long batches on an idle machine, are slower at
+# 10,000 questions and a coin flip on a busy one, at 3.5 times the memory (benchmarks/RESULTS.md,
+# "The default -j on two cores").
 DEFAULT_JOBS = 1
 
 LOG_UNANSWERED_HELP = ("append questions that ended in fallback or clarify to FILE, owner-only "
