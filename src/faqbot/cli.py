@@ -372,6 +372,8 @@ def _cmd_batch(args, stdin, stdout, stderr) -> int:
     from .files import atomic_output
 
     fmt = format_for(args.output, args.format)
+    if getattr(args, "fields", None) and fmt != "csv":
+        raise UsageError(f"--fields chooses CSV columns; the output format is {fmt} (see 'faqbot batch --help')")
     bot = load_bot(args)
     inputs = _batch_inputs(args, stdin, stdout)
     stdin_bytes = getattr(stdin, "buffer", None)

@@ -129,6 +129,12 @@ def test_csv_fields_option_picks_and_orders_the_columns(batch):
     assert read_csv(out)[0]["ref"] == "x1"
 
 
+def test_fields_with_another_format_is_a_usage_error(batch):
+    status, out, err = batch("-", "--fields", "question", stdin_text="tea?\n")
+    assert (status, out) == (2, "")
+    assert err == "faqbot: error: --fields chooses CSV columns; the output format is jsonl (see 'faqbot batch --help')\n"
+
+
 def test_interrupted_csv_to_standard_output_writes_no_partial_table(cli, tea_folder, monkeypatch):
     from faqbot.bot import Bot
 
