@@ -159,10 +159,20 @@ def intents_folder(args) -> Path:
     return Path(given) if given else bundled_intents()
 
 
-def load_bot(args):
+def load_bot(args, stderr=None):
+    """The Bot of the chosen intents folder; a slow rebuild of its compiled index is announced on
+    ``stderr`` (one line, prefixed like every faqbot message)."""
     from .bot import Bot
 
-    return Bot.from_folder(intents_folder(args))
+    return Bot.from_folder(intents_folder(args), notify=_notifier(stderr))
+
+
+def _notifier(stderr):
+    if stderr is None:
+        return None
+    from .display import one_line
+
+    return lambda message: stderr.write(f"faqbot: {one_line(message, 400)}\n")
 
 
 class Stopped(KeyboardInterrupt):
@@ -301,7 +311,7 @@ def _dispatch(args, stdin, stdout, stderr) -> int:
 
 
 def _cmd_chat(args, stdin, stdout, stderr) -> int:
-    bot = load_bot(args)
+    bot = load_bot(args, stderr)
     if not stdin.isatty():
         args.files, args.format, args.output, args.conversation = ["-"], "text", None, True
         args.input_format, args.column, args.summary = None, "question", False
@@ -341,7 +351,7 @@ def _cmd_ask(args, stdin, stdout, stderr) -> int:
     from .explain import explain
     from .display import printable
 
-    bot = load_bot(args)
+    bot = load_bot(args, stderr)
     reply = bot.reply(" ".join(args.question))
     stdout.write(printable(reply.text) + "\n")
     if args.explain:
@@ -374,7 +384,7 @@ def _cmd_batch(args, stdin, stdout, stderr) -> int:
     fmt = format_for(args.output, args.format)
     if getattr(args, "fields", None) and fmt != "csv":
         raise UsageError(f"--fields chooses CSV columns; the output format is {fmt} (see 'faqbot batch --help')")
-    bot = load_bot(args)
+    bot = load_bot(args, stderr)
     inputs = _batch_inputs(args, stdin, stdout)
     stdin_bytes = getattr(stdin, "buffer", None)
     if stdin_bytes is None and "-" in args.files:
@@ -534,7 +544,7 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
     from .display import printable
 
     folder = Path(args.folder) if args.folder else intents_folder(args)
-    bot = Bot.from_folder(folder)
+    bot = Bot.from_folder(folder, notify=_notifier(stderr))
     intents = bot.intent_set.intents
     thin = [i.id for i in intents if len(i.examples) < 5]
     stdout.write(f"{printable(str(folder))}: valid, {len(intents)} intents in {len(bot.intent_set.topics())} "
@@ -571,7 +581,7 @@ def _cmd_coverage(args, stdin, stdout, stderr) -> int:
     from .display import printable
 
     folder = _shown(intents_folder(args))      # so the report names files as staff type them
-    bot = Bot.from_folder(folder)
+    bot = Bot.from_folder(folder, notify=_notifier(stderr))
     if args.self_check:
         if args.files:
             raise UsageError("--self-check takes no test files (it tests the intents' own examples)")
@@ -616,7 +626,7 @@ def _cmd_review(args, stdin, stdout, stderr) -> int:
     from .evaluation.review import read_questions, render_review, review_questions
     from .display import printable
 
-    bot = load_bot(args)
+    bot = load_bot(args, stderr)
     path = Path(args.file)
     result = review_questions(bot, read_questions(path), str(path))
     for group in result.groups:
