@@ -7,7 +7,7 @@ intents, as a user runs it, next to simple baselines.
 Questions are patient-style phrasings of the bundled intents and the dev set with typical damage
 (typos, capitals, filler words), deterministic for a seed; most are distinct, as in a real export.
 Rows:
-- `faqbot batch -j 1` and the default (one worker per CPU), wall time from a cold process;
+- `faqbot batch -j 1` (the default) and `-j 2` (a worker per CPU here), wall time from a cold process;
 - baseline "Bot.reply loop": the same questions answered one by one in one process with no I/O,
   no cache, no workers: what a home-made script would get;
 - baseline "read + write only": reading the file and writing a fixed JSON record per line, the
@@ -74,9 +74,8 @@ def main() -> None:
             path = work / f"questions-{size}.txt"
             path.write_text("\n".join(questions) + "\n", encoding="utf-8")
             distinct = len(set(questions))
-            for jobs in (["1", "default"] if size <= 100_000 else ["default"]):
-                argv = [FAQBOT, "batch", str(path), "-o", str(work / "out.jsonl")]
-                argv += ["-j", "1"] if jobs == "1" else []
+            for jobs in (["1", "2"] if size <= 100_000 else ["2"]):
+                argv = [FAQBOT, "batch", str(path), "-q", "-o", str(work / "out.jsonl"), "-j", jobs]
                 wall, peak, _ = run_measured(argv)
                 lines = sum(1 for _ in open(work / "out.jsonl", encoding="utf-8"))
                 assert lines == size, (lines, size)

@@ -1,22 +1,27 @@
 """Command line: the only place that prints errors and chooses exit codes.
 
 Exit codes: 0 ok; 1 some records failed (batch), answers drifted from their documents (check)
-or a gate failed (coverage); 2 usage or data error.
+or a gate failed (coverage); 2 usage or data error; 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import os
+import signal
 import sys
 from pathlib import Path
 
 from . import __version__
 from .content.intents import bundled_intents
+from .display import printable
 from .errors import FaqbotError
 
 EXIT_OK, EXIT_RECORDS_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+# Signals that end a run like Ctrl-C (a container stop, a closed ssh session): exit 128 + number.
+STOP_SIGNALS = {signal.SIGTERM: "SIGTERM", signal.SIGHUP: "SIGHUP"}
 
 EPILOG = """\
 commands:
@@ -37,8 +42,14 @@ bundled one (read-only once installed: 'faqbot init DIR' makes a copy you can ed
 exit status: 0 ok, 1 some records failed, 2 usage or data error
   1: batch questions that could not be read; check found answers that no longer match their
      documents (drift); coverage fell below --min-accuracy or --min-recall
-  2: bad command line, or a file that is missing, unreadable or invalid (nothing is answered)
-  130: interrupted by Ctrl-C (batch says how many questions were answered; -o writes nothing)
+  2: bad command line, or a file that is missing, unreadable or invalid (nothing is answered);
+     an output that is also an input, a folder, or a FIFO where a file is needed
+  130, 143, 129: stopped by Ctrl-C, SIGTERM or SIGHUP (batch says how many questions were
+     answered; an -o file is left as it was, no temporary file stays, no worker survives)
+
+batch output: -o names the file (its extension picks the format: .jsonl .csv .md .txt, unless
+--format); it appears complete or not at all; a device or FIFO (-o /dev/stdout) is written
+through, never replaced. A one-line summary of the statuses ends the run on stderr (not with -q).
 """
 
 
@@ -72,17 +83,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     batch = commands.add_parser("batch", parents=[common], help="answer question files")
     batch.add_argument("files", nargs="+", metavar="FILE", help="question files, or - for standard input")
-    batch.add_argument("--format", default="jsonl", choices=("jsonl", "csv", "markdown", "text"),
-                       help="output format (default jsonl)")
+    batch.add_argument("--format", choices=("jsonl", "csv", "markdown", "text"),
+                       help="output format (default: from the -o extension, else jsonl)")
+    batch.add_argument("--fields", type=_field_list, metavar="A,B,...",
+                       help="CSV columns, in this order (default: every field of every record)")
     batch.add_argument("--input-format", choices=("txt", "csv", "tsv", "jsonl", "yaml"),
                        help="read every input in this format instead of guessing from the file name")
     batch.add_argument("--column", default="question", help="CSV/TSV column or JSONL field holding the question")
     batch.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of standard output")
     batch.add_argument("--conversation", action="store_true",
                        help="treat the questions as one conversation (follow-ups use earlier turns)")
-    batch.add_argument("-q", "--quiet", action="store_true", help="no progress bar (it is shown only on a terminal)")
-    batch.add_argument("-j", "--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
-                       help="worker processes for long batches (default: one per CPU; 1 answers in this process)")
+    batch.add_argument("-q", "--quiet", action="store_true",
+                       help="no progress bar (shown only on a terminal) and no summary line")
+    batch.add_argument("-j", "--jobs", type=_jobs, default=DEFAULT_JOBS, metavar="N",
+                       help=f"worker processes for long batches (default {DEFAULT_JOBS}; 1 answers in this "
+                            "process; at most one per CPU unless --force-jobs)")
+    batch.add_argument("--force-jobs", action="store_true", help="allow -j above the number of CPUs")
     batch.add_argument("--log-unanswered", metavar="FILE", help=LOG_UNANSWERED_HELP)
 
     init = commands.add_parser("init", parents=[common], help="create an editable intents folder")
@@ -130,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# One process by default: two workers pay only on long batches on an idle machine, are slower at
+# 10,000 questions and a coin flip on a busy one, at 3.5 times the memory (benchmarks/RESULTS.md,
+# "The default -j on two cores").
+DEFAULT_JOBS = 1
+
 LOG_UNANSWERED_HELP = ("append questions that ended in fallback or clarify to FILE, owner-only "
                        "(off by default); read them with 'faqbot review FILE'")
 
@@ -165,29 +186,107 @@ def _notifier(stderr):
     return lambda message: stderr.write(f"faqbot: {one_line(message, 400)}\n")
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is, so it ends as Ctrl-C does: files complete
+    or untouched, temporary files removed, workers stopped, one line said."""
+
+    def __init__(self, signum: int):
+        super().__init__(STOP_SIGNALS.get(signum, str(signum)))
+        self.signum = signum
+
+
+def _raise_stopped(signum, frame):
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def _stop_signals_as_interrupts():
+    """SIGTERM and SIGHUP raise Stopped while the command runs (only possible in the main thread)."""
+    try:
+        previous = {number: signal.signal(number, _raise_stopped) for number in STOP_SIGNALS}
+    except ValueError:          # not the main thread (an embedding application): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def interrupted_status(exc: KeyboardInterrupt) -> int:
+    """130 for Ctrl-C; 128 + the signal's number for SIGTERM (143) and SIGHUP (129)."""
+    return 128 + exc.signum if isinstance(exc, Stopped) else EXIT_INTERRUPTED
+
+
+def interruption(exc: KeyboardInterrupt) -> str:
+    return f"stopped by {exc.args[0]}" if isinstance(exc, Stopped) else "interrupted"
+
+
+class _ClosedStream:
+    """Stands for a standard stream the process was started without (``>&-``, ``<&-``): using it
+    is a one-line error, not an AttributeError on None."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.encoding = "utf-8"
+
+    def _closed(self, *args, **kwargs):
+        raise FaqbotError(f"standard {self.name} is closed; run faqbot with a standard {self.name} "
+                          f"(or give {'-o FILE' if self.name == 'output' else 'a file'})")
+
+    write = read = readline = fileno = __iter__ = _closed
+
+    def isatty(self) -> bool:
+        return False
+
+    def flush(self) -> None:
+        return None
+
+
+def _standard_streams(stdin, stdout, stderr):
+    """The streams to use: the given ones, else the process's own, with closed ones stood in for.
+    An output stream that is not UTF-8 (PYTHONIOENCODING=ascii, a C locale) writes what it cannot
+    encode as escapes, and says so once, instead of a UnicodeEncodeError in mid-answer."""
+    own = stdout is None
+    stdin = stdin if stdin is not None else (sys.stdin or _ClosedStream("input"))
+    stdout = stdout if stdout is not None else (sys.stdout or _ClosedStream("output"))
+    stderr = stderr if stderr is not None else (sys.stderr or open(os.devnull, "w", encoding="utf-8"))
+    encoding = getattr(stdout, "encoding", None)
+    if own and encoding and hasattr(stdout, "reconfigure"):
+        try:
+            utf8 = codecs.lookup(encoding).name == "utf-8"
+        except LookupError:
+            utf8 = False
+        if not utf8:
+            stdout.reconfigure(errors="backslashreplace")
+            stderr.write(f"faqbot: note: standard output is {encoding}, not UTF-8: characters it cannot show "
+                         "are written as escapes (set PYTHONIOENCODING=utf-8 to keep them)\n")
+    return stdin, stdout, stderr
+
+
 def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) -> int:
     """Run the CLI; returns the exit status. Streams default to the process's own."""
-    stdin = stdin if stdin is not None else sys.stdin
-    stdout = stdout if stdout is not None else sys.stdout
-    stderr = stderr if stderr is not None else sys.stderr
+    stdin, stdout, stderr = _standard_streams(stdin, stdout, stderr)
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        try:
-            with contextlib.redirect_stdout(stdout):
-                args = build_parser().parse_args(argv)
-        except SystemExit as done:  # --help and --version print to the given stdout, then stop
-            return done.code if isinstance(done.code, int) else EXIT_OK
-        status = _dispatch(args, stdin, stdout, stderr)
-        stdout.flush()  # a failed write (full disk, closed pipe) shows here, not silently at exit
-        return status
+        with _stop_signals_as_interrupts():
+            try:
+                with contextlib.redirect_stdout(stdout):
+                    args = build_parser().parse_args(argv)
+            except SystemExit as done:  # --help and --version print to the given stdout, then stop
+                return done.code if isinstance(done.code, int) else EXIT_OK
+            status = _dispatch(args, stdin, stdout, stderr)
+            stdout.flush()  # a failed write (full disk, closed pipe) shows here, not silently at exit
+            return status
     except FaqbotError as exc:
         from .display import one_line
 
         stderr.write(f"faqbot: error: {one_line(str(exc), 400)}\n")
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        stderr.write("faqbot: interrupted\n")
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        stderr.write(f"faqbot: {interruption(exc)}\n")
+        return interrupted_status(exc)
     except BrokenPipeError:
         _silence_broken_pipe(stdout)
         return EXIT_OK
@@ -217,7 +316,7 @@ def _dispatch(args, stdin, stdout, stderr) -> int:
             args.history = None
         else:
             args.files, args.format, args.output, args.conversation = ["-"], "text", None, False
-            args.input_format, args.column = None, "question"
+            args.input_format, args.column, args.summary = None, "question", False
             command = "batch"
     return HANDLERS[command](args, stdin, stdout, stderr)
 
@@ -226,14 +325,17 @@ def _cmd_chat(args, stdin, stdout, stderr) -> int:
     bot = load_bot(args, stderr)
     if not stdin.isatty():
         args.files, args.format, args.output, args.conversation = ["-"], "text", None, True
-        args.input_format, args.column = None, "question"
+        args.input_format, args.column, args.summary = None, "question", False
         return _cmd_batch(args, stdin, stdout, stderr)
     from .repl import run_repl
 
     history = Path(args.history) if args.history else None
+    log_path = getattr(args, "log_unanswered", None)
     if history is not None:
-        _private_file(history)
-    log = _unanswered_log(args)
+        from .files import prepare_private_file
+
+        prepare_private_file(history, "history", [log_path] + [str(p) for p in _intent_files_of(args)])
+    log = _unanswered_log(args, [str(p) for p in _intent_files_of(args)])
     on_reply = (lambda reply: log(reply.record())) if log else None
 
     def show(text: str) -> None:
@@ -243,35 +345,17 @@ def _cmd_chat(args, stdin, stdout, stderr) -> int:
     return run_repl(bot, history_file=history, write=show, on_reply=on_reply)
 
 
-def _unanswered_log(args):
-    """The --log-unanswered writer, its file created owner-only now; None without the option."""
+def _unanswered_log(args, inputs=()):
+    """The --log-unanswered writer, its file made ready by the file policy (owner-only; never the
+    output or an input; a device is written through, a FIFO refused); None without the option."""
     path = getattr(args, "log_unanswered", None)
     if not path:
         return None
     from .evaluation.review import UnansweredLog
+    from .files import prepare_private_file
 
-    _private_file(Path(path))
+    prepare_private_file(Path(path), "unanswered log", [i for i in inputs if i is not None])
     return UnansweredLog(Path(path))
-
-
-def _private_file(path: Path) -> None:
-    """Create a file only its owner can read (history and logs hold what patients typed).
-
-    Opened for reading and writing, so a file the bot could not read back (history) fails here,
-    with one line, rather than later inside the prompt.
-    """
-    try:
-        if path.is_dir():
-            raise FaqbotError(f"{path}: is a directory, not a file")
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
-        os.close(fd)
-        os.chmod(path, 0o600)
-    except PermissionError:
-        raise FaqbotError(f"{path}: permission denied") from None
-    except FileNotFoundError:
-        raise FaqbotError(f"{path}: folder does not exist") from None
-    except OSError as exc:
-        raise FaqbotError(f"{path}: cannot open: {exc.strerror or exc}") from None
 
 
 def _cmd_ask(args, stdin, stdout, stderr) -> int:
@@ -292,56 +376,130 @@ def _jobs(value: str) -> int:
     return int(value)
 
 
-def _cmd_batch(args, stdin, stdout, stderr) -> int:
-    """Answer every input as one stream; exit 1 if some records could not be read, 130 on Ctrl-C
-    (after saying how many were answered; with -o nothing is written)."""
-    from .batch.writers import Writer, text_lines_as_bytes
-    from .batch.answering import answer_items
-    from .files import atomic_output
-    from .batch.readers import read_items
+def _field_list(value: str) -> list[str]:
+    fields = [name.strip() for name in value.split(",") if name.strip()]
+    if not fields:
+        raise argparse.ArgumentTypeError("expected field names separated by commas")
+    return fields
 
+
+def _cmd_batch(args, stdin, stdout, stderr) -> int:
+    """Answer every input as one stream; exit 1 if some records could not be read, 130/143/129
+    when stopped by Ctrl-C/SIGTERM/SIGHUP (after saying how many were answered; an -o file is left
+    as it was)."""
+    from .batch.answering import answer_items
+    from .batch.readers import read_items
+    from .batch.writers import Writer, format_for, text_lines_as_bytes
+    from .files import atomic_output
+
+    fmt = format_for(args.output, args.format)
+    if getattr(args, "fields", None) and fmt != "csv":
+        raise UsageError(f"--fields chooses CSV columns; the output format is {fmt} (see 'faqbot batch --help')")
     bot = load_bot(args, stderr)
+    inputs = _batch_inputs(args, stdin, stdout)
     stdin_bytes = getattr(stdin, "buffer", None)
     if stdin_bytes is None and "-" in args.files:
         stdin_bytes = text_lines_as_bytes(stdin)
-    for name in args.files:
-        if name != "-" and not Path(name).exists():
-            raise FaqbotError(f"{name}: no such file")
-        if name != "-" and Path(name).is_dir():
-            raise FaqbotError(f"{name}: is a directory, not a question file")
 
     def items():
         for name in args.files:
             yield from read_items(name, args.input_format, args.column, stdin_bytes)
 
+    log = _unanswered_log(args, inputs + [args.output])
+    output = atomic_output(args.output, inputs=inputs) if args.output else contextlib.nullcontext(stdout)
     progress = _batch_progress(args, stderr, stdout)
-    log = _unanswered_log(args)
-    output = atomic_output(args.output) if args.output else contextlib.nullcontext(stdout)
-    outcomes = answer_items(bot, items(), conversation=args.conversation, jobs=getattr(args, "jobs", 1))
+    outcomes = answer_items(bot, items(), conversation=args.conversation, jobs=_capped_jobs(args))
     failed = 0
     writer = None
     try:
         with output as out, progress:
-            writer = Writer(out, args.format)
-            for outcome in outcomes:
-                writer.write(outcome)
-                failed += outcome.answer is None
-                if log and outcome.answer is not None:
-                    log(outcome.answer)
-                progress.update(writer.count)
-            progress.finish(writer.count)
-            writer.close()
-    except KeyboardInterrupt:
+            writer = Writer(out, fmt, getattr(args, "fields", None))
+            try:
+                for outcome in outcomes:
+                    writer.write(outcome)
+                    failed += outcome.answer is None
+                    if log and outcome.answer is not None:
+                        log(outcome.answer)
+                    progress.update(writer.count)
+                progress.finish(writer.count)
+                writer.close()
+            except BaseException:
+                writer.discard()
+                raise
+    except KeyboardInterrupt as exc:
         done = writer.count if writer is not None else 0
-        where = f"; {args.output} was not written" if args.output else ""
-        stderr.write(f"faqbot: interrupted: {done} question(s) answered{where}\n")
-        return EXIT_INTERRUPTED
+        where = f"; {printable(args.output)} was not written" if args.output else ""
+        stderr.write(f"faqbot: {interruption(exc)}: {done} question(s) answered{where}\n")
+        return interrupted_status(exc)
     finally:
         outcomes.close()
+    if getattr(args, "summary", True) and not getattr(args, "quiet", False):
+        stderr.write(f"faqbot: {status_summary(writer.count, writer.statuses)}\n")
     if failed:
         stderr.write(f"faqbot: {failed} record(s) could not be read; see their 'error' field\n")
         return EXIT_RECORDS_FAILED
     return EXIT_OK
+
+
+SUMMARY_STATUSES = ("answered", "clarify", "fallback", "smalltalk", "emergency", "error")
+
+
+def status_summary(total: int, statuses: dict[str, int]) -> str:
+    """'12 questions: 8 answered, 2 clarify, 1 fallback, 0 smalltalk, 1 emergency, 0 error'."""
+    counts = ", ".join(f"{statuses.get(name, 0)} {name}" for name in SUMMARY_STATUSES)
+    return f"{total} question{'' if total == 1 else 's'}: {counts}"
+
+
+def _batch_inputs(args, stdin, stdout) -> list:
+    """The files a batch reads (standard input as its descriptor), after refusing a standard output
+    that is one of them (``>> questions.txt`` would grow without end; ``>`` has emptied it)."""
+    from .files import refuse_same_file
+
+    for name in args.files:
+        if name != "-" and not os.path.lexists(name):
+            raise FaqbotError(f"{printable(name)}: no such file")
+        if name != "-" and Path(name).is_dir():
+            raise FaqbotError(f"{printable(name)}: is a directory, not a question file")
+    inputs: list = [name for name in args.files if name != "-"]
+    if "-" in args.files:
+        inputs.append(_descriptor(stdin))
+    inputs += [str(path) for path in _intent_files_of(args)]
+    if not args.output:
+        out = _descriptor(stdout)
+        if out is not None:
+            try:
+                refuse_same_file(out, inputs, "standard output")
+            except FaqbotError:
+                raise FaqbotError("standard output is also an input file; write the answers to another "
+                                  "file (-o OUT)") from None
+    return inputs
+
+
+def _descriptor(stream) -> int | None:
+    try:
+        return stream.fileno()
+    except (AttributeError, OSError, ValueError, FaqbotError):   # io.UnsupportedOperation is both
+        return None
+
+
+def _intent_files_of(args) -> list[Path]:
+    """The intents folder's files, which no output may overwrite."""
+    from .content.intents import intent_files
+
+    folder = intents_folder(args)
+    try:
+        return intent_files(folder) + [folder / "bot.yaml"]
+    except OSError:
+        return []
+
+
+def _capped_jobs(args) -> int:
+    """-j, at most one worker per CPU unless --force-jobs: more processes than cores only add
+    start-up time and memory (each worker holds a copy of the Bot)."""
+    jobs = getattr(args, "jobs", 1)
+    if getattr(args, "force_jobs", False):
+        return jobs
+    return max(1, min(jobs, os.cpu_count() or 1))
 
 
 def _batch_progress(args, stderr, stdout):
@@ -490,10 +648,10 @@ def _cmd_coverage(args, stdin, stdout, stderr) -> int:
     if args.output:
         from .files import write_atomic
 
-        try:
-            write_atomic(Path(args.output), render(report, args.format))
-        except OSError as exc:
-            raise FaqbotError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+        # The report replaces a file only as the file policy allows (never a device, never an input).
+        inputs = [str(p) for p in files] if not args.self_check else []
+        write_atomic(Path(args.output), render(report, args.format), private=False,
+                     inputs=inputs + [str(p) for p in _intent_files_of(args)])
         stdout.write(f"{printable(args.output)}: {summary_line(report)}\n")
     else:  # the renderers make every text from files safe to print
         colour = args.format == "text" and _is_terminal(stdout) and "NO_COLOR" not in os.environ
@@ -541,7 +699,9 @@ def _cmd_serve(args, stdin, stdout, stderr) -> int:
     except ImportError:
         raise FaqbotError("'faqbot serve' needs the web extra: pip install 'faqbot[web]'") from None
     if config.unanswered_log is not None:
-        _private_file(config.unanswered_log)
+        from .files import prepare_private_file
+
+        prepare_private_file(config.unanswered_log, "unanswered log", [str(p) for p in _intent_files_of(args)])
     try:
         serve(intents_folder(args), config, args.host, args.port, args.workers, args.forwarded_allow_ips,
               write=stderr.write)

@@ -83,5 +83,13 @@ class Progress:
         if self._counter is not None:
             self._set(done)
 
+    # After the bar closes the cursor is on the line below it: up one line, and erase that line.
+    CLEAR_BAR = "\x1b[A\x1b[2K\r"
+
     def __exit__(self, *exc) -> None:
         self._resources.__exit__(*exc)
+        if exc[0] is not None:
+            # Stopped (Ctrl-C, SIGTERM) or failed: the message that follows replaces the bar, so
+            # a half-way bar is not left looking like the final count.
+            self.stream.write(self.CLEAR_BAR)
+            self.stream.flush()

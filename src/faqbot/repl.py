@@ -36,6 +36,7 @@ from .bot import Bot, Conversation, Reply
 from .explain import explain
 from .language.normalise import normalize
 from .display import one_line, printable
+from .files import prepare_private_file
 
 MAX_WIDTH = 100     # wider lines are hard to read, whatever the terminal
 MIN_QUESTION_CHARS = 2
@@ -253,7 +254,7 @@ class PrivateFileHistory(FileHistory):
     patient typed."""
 
     def store_string(self, string: str) -> None:
-        os.close(os.open(self.filename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        prepare_private_file(self.filename, "history")    # the file policy: owner-only, devices as they are
         super().store_string(string)
 
 

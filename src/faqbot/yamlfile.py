@@ -12,15 +12,18 @@ pure loader gives, and a file the two parsers would judge differently is judged 
 from __future__ import annotations
 
 import gc
+import json
+import re
 from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
+from . import files
 from .errors import DataFileError
+from .files import unreadable  # noqa: F401 - the one mapping of OS errors, re-exported for readers
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-DEEP_NESTING = 100        # nesting reported as too deep starts at this level (real intents use 4)
+DEEP_NESTING = files.MAX_NESTING    # nesting reported as too deep starts at this level (real intents use 4)
 _FAST_COMPOSER = getattr(yaml, "CSafeLoader", None)   # None when PyYAML was built without libyaml
 
 
@@ -70,35 +73,84 @@ def excerpt(value, limit: int = EXCERPT_CHARS) -> str:
     return escaped + ("..." if len(text) > limit else "")
 
 
-def unreadable(path, exc: OSError) -> DataFileError:
-    """The one-line error for a file the system would not let us read."""
-    if isinstance(exc, FileNotFoundError):
-        return DataFileError(path, None, "no such file")
-    if isinstance(exc, PermissionError):
-        return DataFileError(path, None, "permission denied")
-    if isinstance(exc, IsADirectoryError):
-        return DataFileError(path, None, "is a directory, not a file")
-    return DataFileError(path, None, f"cannot read: {exc.strerror or exc}")
+def read_text(path: Path, streams: bool = False) -> str:
+    """A UTF-8 text file (BOM allowed; UTF-16/32 with a byte-order mark decoded) read whole within
+    files.MAX_TEXT_BYTES, or a DataFileError naming it. Only a regular file unless ``streams``
+    (a FIFO in an intents folder would hang the bot; /dev/zero would fill memory)."""
+    return files.read_text(path, streams=streams)
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 text file (BOM allowed) or raise a DataFileError naming it."""
+def parse_json(text: str, path, line: int | None = None):
+    """One JSON value, with every way a hostile text can fail as a DataFileError naming ``path``
+    and the line (``line`` for a one-line record, else the line inside ``text``): bad syntax, an
+    integer over Python's 4,300 digits, a number too large for a float (never written back as
+    ``Infinity``), NaN, and nesting deeper than files.MAX_NESTING."""
+    def where(position: int | None) -> int | None:
+        if line is not None or position is None:
+            return line
+        return files.line_at(text, position)
+
+    def refuse_constant(name: str):
+        raise ValueError(f"{name} is not a JSON number")
+
+    def finite(number: str) -> float:
+        value = float(number)
+        if value in (float("inf"), float("-inf")):
+            raise ValueError(f"the number {number[:20]} is too large")
+        return value
+
+    too_deep = f"invalid JSON: nested more than {files.MAX_NESTING} levels deep"
     try:
-        if path.is_dir():
-            raise DataFileError(path, None, "is a directory, not a file")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise DataFileError(path, None, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise unreadable(path, exc) from None
-    if b"\x00" in data:
-        raise DataFileError(path, None, "binary file (contains NUL bytes), expected UTF-8 text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise DataFileError(path, line, "invalid UTF-8 text") from None
-    return text
+        value = json.loads(text, parse_constant=refuse_constant, parse_float=finite)
+    except json.JSONDecodeError as exc:
+        raise DataFileError(path, where(exc.pos), f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise DataFileError(path, where(_nesting_position(text)), too_deep) from None
+    except ValueError as exc:
+        if "digits" in str(exc):
+            found = re.search(r"\d{4301}", text)
+            raise DataFileError(path, where(found.start() if found else None),
+                                "invalid JSON: an integer with more than 4,300 digits") from None
+        raise DataFileError(path, where(None), f"invalid JSON: {exc}") from None
+    if _depth(value) > files.MAX_NESTING:
+        raise DataFileError(path, where(_nesting_position(text)), too_deep)
+    return value
+
+
+def _nesting_position(text: str) -> int | None:
+    """Where brackets first nest deeper than files.MAX_NESTING, strings skipped (error path only)."""
+    depth, inside, escaped = 0, False, False
+    for position, char in enumerate(text):
+        if inside:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                inside = False
+        elif char == '"':
+            inside = True
+        elif char in "[{":
+            depth += 1
+            if depth > files.MAX_NESTING:
+                return position
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+def _depth(value) -> int:
+    """How deeply lists and objects nest in a parsed JSON value, without recursion."""
+    deepest = 0
+    stack = [(value, 1)] if isinstance(value, (list, dict)) else []
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > files.MAX_NESTING:
+            break
+        children = current.values() if isinstance(current, dict) else current
+        stack += [(child, depth + 1) for child in children if isinstance(child, (list, dict))]
+    return deepest
 
 
 def load_yaml(path: Path, text: str | None = None):

@@ -21,9 +21,10 @@ def records(out: str) -> list[dict]:
 
 @pytest.fixture
 def batch(cli, tea_folder):
-    """Run `faqbot batch` on the tea intents, in one process (-j 1)."""
+    """Run `faqbot batch` on the tea intents, in one process (-j 1), without the summary line
+    (-q; tests/cli/test_batch_safety.py tests it) so that stderr holds only what a test is about."""
     def call(*argv, stdin_text: str = "", stdin_bytes: bytes | None = None):
-        return cli(["batch", "--intents", str(tea_folder), "-j", "1", *argv], stdin_text, stdin_bytes=stdin_bytes)
+        return cli(["batch", "--intents", str(tea_folder), "-j", "1", "-q", *argv], stdin_text, stdin_bytes=stdin_bytes)
     return call
 
 

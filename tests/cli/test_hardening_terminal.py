@@ -118,7 +118,8 @@ def test_jsonl_stays_exact_data_while_inert(terminal_cli, evil_folder):
     status, out, _ = terminal_cli(["batch", "-", "--intents", str(evil_folder), "-j", "1"], stdin="\n".join(QUESTIONS) + "\n")
     records = [json.loads(line) for line in out.splitlines()]
     assert records[0]["answer"].startswith("Yes " + EVIL)
-    assert records[-1]["question"] == QUESTIONS[-1].strip()
+    # A CR ends a line (issue 15): the last record is what follows the last line break.
+    assert records[-1]["question"] == re.split(r"\r\n|\r|\n", QUESTIONS[-1])[-1].strip()
 
 
 def test_csv_to_a_file_keeps_the_data_exact(terminal_cli, evil_folder, tmp_path):
@@ -249,7 +250,9 @@ def test_a_file_name_that_is_not_utf8_is_written_in_every_format(evil_folder, un
     status, out, err = run_strict(["batch", undecodable_name, "--intents", str(evil_folder), "--format", fmt, "-j", "1"])
     assert status == 1
     shown = json.loads(out.splitlines()[1])["error"] if fmt == "jsonl" else out
-    assert "bad\\udcff.txt:2: line is not valid UTF-8" in shown
+    expected = "bad\\udcff.txt:2: line is not valid UTF-8"
+    # markdown cells escape backslashes, so the table renders the escape as written
+    assert (expected.replace("\\", "\\\\") if fmt == "markdown" else expected) in shown
     status, _, _ = run_strict(["batch", undecodable_name, "--intents", str(evil_folder), "--format", fmt, "-j", "1",
                                "-o", str(tmp_path / f"out.{fmt}")])
     assert status == 1
@@ -275,7 +278,7 @@ def test_a_lone_surrogate_escaped_in_json_input_is_written_in_every_format(evil_
     status, out, _ = run_strict(["batch", str(questions), "--intents", str(evil_folder), "--format", fmt, "-j", "1",
                                  "--log-unanswered", str(log)])
     assert status == 0
-    assert "zzz \\udcff qqq" in out
+    assert ("zzz \\\\udcff qqq" if fmt == "markdown" else "zzz \\udcff qqq") in out
     assert json.loads(log.read_text(encoding="utf-8"))["question"] == "zzz \udcff qqq"
     status, _, _ = run_strict(["batch", str(questions), "--intents", str(evil_folder), "--format", fmt, "-j", "1",
                                "-o", str(tmp_path / f"out.{fmt}")])
@@ -289,7 +292,7 @@ def test_a_question_file_whose_name_holds_escapes_is_read_and_named_inert(termin
             ".jsonl": '{"question": "does green tea contain caffeine"}\n',
             ".csv": "question\ndoes green tea contain caffeine\n"}[suffix]
     path.write_text(body, encoding="utf-8")
-    status, out, err = terminal_cli(["batch", str(path), "--intents", str(evil_folder), "--format", "text", "-j", "1"])
+    status, out, err = terminal_cli(["batch", str(path), "--intents", str(evil_folder), "--format", "text", "-j", "1", "-q"])
     assert (status, err) == (0, "")
     assert "(answered" in out
     # A bad record (or, for YAML, a bad file): the name in the message is shown inert.

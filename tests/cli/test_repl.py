@@ -320,11 +320,15 @@ def test_an_unusable_history_file_is_a_one_line_error(tea_folder, tmp_path, make
 
 def test_a_history_file_the_bot_may_not_open_is_a_one_line_error(tea_folder, tmp_path, monkeypatch):
     """As root every file is readable, so the refusal is simulated where the file is opened."""
-    def refuse(*args, **kwargs):
-        raise PermissionError(13, "Permission denied")
-
-    monkeypatch.setattr("faqbot.cli.os.open", refuse)
     history = tmp_path / "history.txt"
+    real_open = os.open
+
+    def refuse(path, *args, **kwargs):
+        if str(path) == str(history):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("faqbot.files.os.open", refuse)
     status, out, err = chat_through_main(["chat", "--intents", str(tea_folder), "--history", str(history)], "")
     assert (status, out, err) == (2, "", f"faqbot: error: {history}: permission denied\n")
 

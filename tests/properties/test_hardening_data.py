@@ -81,7 +81,12 @@ CASES = {
     "png file": ({"tea.yaml": b"\x89PNG\r\n\x1a\n\xff\xd8\xff"}, "tea.yaml:1: invalid UTF-8 text"),
     "invalid utf-8 on line 3": ({"tea.yaml": GOOD.encode()[:40] + b"\xff\xfe" + GOOD.encode()[40:]},
                                 "tea.yaml:3: invalid UTF-8 text"),
-    "utf-16 file": ({"tea.yaml": GOOD.encode("utf-16")}, "tea.yaml: binary file (contains NUL bytes)"),
+    # With a byte-order mark UTF-16 is decoded (tests/properties/test_hostile_files.py); without one
+    # it is named as what it looks like.
+    "utf-16 file without a byte-order mark": ({"tea.yaml": GOOD.encode("utf-16-le")},
+                                              "tea.yaml: looks like UTF-16 text without a byte-order mark"),
+    "utf-32 file without a byte-order mark": ({"tea.yaml": GOOD.encode("utf-32-be")},
+                                              "tea.yaml: looks like UTF-32 text without a byte-order mark"),
     "intent file is a folder": ({"tea.yaml": None, "folder.yaml": "DIR"}, "folder.yaml: is a directory, not a file"),
     "bot.yaml is a folder": ({"bot.yaml": "DIR"}, "bot.yaml: is a directory, not a file"),
     "raw escape character": ({"tea.yaml": GOOD.replace("Yes, some.", "\x1b[2JYes")},

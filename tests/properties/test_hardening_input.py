@@ -155,16 +155,17 @@ def test_property_the_repl_always_ends_cleanly_and_shows_nothing_raw(bundled_bot
 
 
 def expected_questions(text: str) -> list[str]:
-    """The txt contract: one question per line, a blank line an empty one; '#' comments skipped."""
-    lines = [line.rstrip("\r") for line in text.split("\n")]
-    if text.endswith("\n") or not text:
+    """The txt contract: one question per line, a blank line an empty one; '#' comments skipped.
+    Lines end with LF, CRLF or a lone CR (issue 15: CR-only exports are lines, not one question)."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    if text.endswith(("\n", "\r")) or not text:
         lines.pop()  # a final newline ends the last line; it does not start another
     return [line.strip() for line in lines if not line.strip().startswith("#")]
 
 
 def run_batch(text: str, *options: str) -> tuple[int, str, str]:
     stdout, stderr = io.StringIO(), io.StringIO()
-    status = main(["batch", "-", *options], stdin=io.StringIO(text), stdout=stdout, stderr=stderr)
+    status = main(["batch", "-", "-q", *options], stdin=io.StringIO(text), stdout=stdout, stderr=stderr)
     return status, stdout.getvalue(), stderr.getvalue()
 
 

@@ -35,6 +35,8 @@ def answer_partition(lines: Iterable[str | bytes], bot: Bot) -> list[dict]:
     A plain function of picklable arguments, so an existing engine can map it over the partitions
     of a huge input: with Dask, ``bag.map_partitions(answer_partition, bot)`` (see the README).
     """
-    raw = (line if isinstance(line, bytes) else line.encode("utf-8", "surrogateescape") for line in lines)
-    items = _read_txt(_decoded_lines(raw), "partition")
+    encoded = (line if isinstance(line, bytes) else line.encode("utf-8", "surrogateescape") for line in lines)
+    # Each element is one line, with its line break or without (dask strips none, plain lists may).
+    raw = (line if line.endswith((b"\n", b"\r")) else line + b"\n" for line in encoded)
+    items = _read_txt(_decoded_lines(raw, "partition"), "partition")
     return [outcome.record() for outcome in answer_items(bot, items)]

@@ -5,7 +5,13 @@ column, or the one named by ``column``; other columns carried through), .jsonl (
 ``question`` field, or plain JSON strings; other fields carried through), .yaml/.yml (a list of
 questions or of mappings with ``question``; read whole, as YAML cannot be parsed record by record),
 and ``-`` for standard input (read as .txt unless a format is given). UTF-8 with or without a BOM,
-LF or CRLF line ends.
+or UTF-16/UTF-32 with a byte-order mark; LF, CRLF or CR line ends.
+
+Bounded whatever the input (a file, a pipe, a device): a line over files.MAX_LINE_BYTES is one
+error record and its bytes are skipped; an input over files.MAX_STREAM_BYTES, NUL bytes at the
+start (binary data, or UTF-16/32 without a mark) stop the run with one line naming the file.
+JSON integers over 4,300 digits, numbers beyond a float, and nesting over files.MAX_NESTING are
+error records naming file:line.
 
 Nothing is silently lost: a record that cannot be read (invalid UTF-8, bad JSON, a missing or
 non-text question) still yields an Item, with a one-line error, and so an output record. Only a
@@ -17,17 +23,16 @@ per question is a bounded cache of recent replies (exports repeat questions a lo
 
 from __future__ import annotations
 
-import codecs
 import csv
-import json
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
+from .. import files
 from ..display import printable
 from ..errors import DataFileError
-from ..yamlfile import load_yaml, unreadable
+from ..yamlfile import load_yaml, parse_json
 
 INPUT_FORMATS = ("txt", "csv", "tsv", "jsonl", "yaml")
 RESERVED_FIELDS = ("n", "question", "status", "intent", "score", "answer", "source", "suggestions", "reason", "error")
@@ -68,7 +73,7 @@ def read_items(path: str, fmt: str | None = None, column: str = "question", stdi
         if fmt == "yaml":
             yield from _read_yaml(raw, path, name, column)
             return
-        lines = _decoded_lines(raw)
+        lines = _decoded_lines(raw, name)
         if fmt == "txt":
             yield from _read_txt(lines, name)
         elif fmt in ("csv", "tsv"):
@@ -84,33 +89,32 @@ def read_items(path: str, fmt: str | None = None, column: str = "question", stdi
 
 
 def _open(path: str) -> IO[bytes]:
-    file_path = Path(path)
-    if file_path.is_dir():
-        raise DataFileError(path, None, "is a directory, not a question file")
-    try:
-        return open(file_path, "rb")
-    except OSError as exc:
-        raise unreadable(path, exc) from None
+    # FIFOs and devices are inputs too (/dev/stdin, a process substitution); the limits hold for them.
+    return files.open_for_reading(path, streams=True)
 
 
-def _decoded_lines(raw: Iterable[bytes]) -> Iterator[tuple[int, str, bool]]:
-    """(line number, text, valid) for each line; BOM and CRLF removed. Invalid UTF-8 is decoded
-    with replacement characters and flagged, so a CSV row can still carry its other columns."""
-    for number, chunk in enumerate(raw, 1):
-        if number == 1 and chunk.startswith(codecs.BOM_UTF8):
-            chunk = chunk[len(codecs.BOM_UTF8):]
-        chunk = chunk.rstrip(b"\r\n")
+def _decoded_lines(raw, name: str = "<input>") -> Iterator[tuple[int, str, str | None]]:
+    """(line number, text, problem) for each line: problem None, or why the line cannot be a
+    question (not UTF-8, too long). Invalid UTF-8 is decoded with replacement
+    characters, so a CSV row can still carry its other columns."""
+    too_long = f"line is longer than {files.size_text(files.MAX_LINE_BYTES)}; skipped"
+    for number, chunk in files.stream_lines(raw, name):
+        if chunk is None:
+            yield number, "", too_long
+            continue
         try:
-            yield number, chunk.decode("utf-8"), True
+            text = chunk.decode("utf-8")
         except UnicodeDecodeError:
-            yield number, chunk.decode("utf-8", "replace"), False
+            yield number, chunk.decode("utf-8", "replace"), "line is not valid UTF-8"
+            continue
+        yield number, text, None
 
 
 def _read_txt(lines, name: str) -> Iterator[Item]:
-    for number, text, valid in lines:
+    for number, text, problem in lines:
         where = f"{name}:{number}"
-        if not valid:
-            yield Item(None, where, error="line is not valid UTF-8")
+        if problem:
+            yield Item(None, where, error=problem)
             continue
         stripped = text.strip()
         if not stripped.startswith("#"):
@@ -159,8 +163,9 @@ def _read_csv(lines, name: str, delimiter: str, column: str) -> Iterator[Item]:
         return
     except csv.Error as exc:
         raise DataFileError(name, 1, f"cannot read the CSV header: {exc}") from None
-    if not all(valid for _, _, valid in source.row):
-        raise DataFileError(name, 1, "the header is not valid UTF-8")
+    problem = next((problem for _, _, problem in source.row if problem), None)
+    if problem:
+        raise DataFileError(name, 1, f"cannot read the CSV header: {problem.replace('line', 'the header', 1)}")
     names = [h.strip() for h in header]
     lowered = [h.lower() for h in names]
     if column.lower() not in lowered:
@@ -188,8 +193,9 @@ def _read_csv(lines, name: str, delimiter: str, column: str) -> Iterator[Item]:
             continue
         extra = {n: (row[i] if i < len(row) else "") for i, n in carried}
         question = row[index].strip() if index < len(row) else ""
-        if not all(valid for _, _, valid in source.row):
-            yield Item(None, where, extra, "row is not valid UTF-8")
+        problem = next((problem for _, _, problem in source.row if problem), None)
+        if problem:
+            yield Item(None, where, extra, problem.replace("line", "row", 1))
         elif not question:
             yield Item(None, where, extra, f"missing value in column '{names[index]}'")
         else:
@@ -197,20 +203,17 @@ def _read_csv(lines, name: str, delimiter: str, column: str) -> Iterator[Item]:
 
 
 def _read_jsonl(lines, name: str, column: str) -> Iterator[Item]:
-    for number, text, valid in lines:
+    for number, text, problem in lines:
         where = f"{name}:{number}"
-        if not valid:
-            yield Item(None, where, error="line is not valid UTF-8")
+        if problem:
+            yield Item(None, where, error=problem)
             continue
         if not text.strip():
             continue
         try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield Item(None, where, error=f"invalid JSON: {exc.msg} at column {exc.colno}")
-            continue
-        except RecursionError:
-            yield Item(None, where, error="invalid JSON: nested too deeply")
+            value = parse_json(text, name, number)
+        except DataFileError as exc:
+            yield Item(None, where, error=exc.message)
             continue
         yield _record_item(value, where, column, "an object")
 
@@ -218,7 +221,8 @@ def _read_jsonl(lines, name: str, column: str) -> Iterator[Item]:
 def _read_yaml(raw: IO[bytes], path: str, name: str, column: str) -> Iterator[Item]:
     """YAML is read whole (a list cannot be parsed record by record); ``name`` is the printable
     name for messages, ``path`` the file itself."""
-    data = load_yaml(Path(path)) if path != "-" else load_yaml(Path(name), _stdin_text(raw))
+    text = files.read_text(path, streams=True) if path != "-" else _stdin_text(raw)
+    data = load_yaml(Path(name), text)
     if data is None:
         return
     if not isinstance(data, list):
@@ -228,11 +232,19 @@ def _read_yaml(raw: IO[bytes], path: str, name: str, column: str) -> Iterator[It
 
 
 def _stdin_text(raw) -> str:
-    data = raw.read() if hasattr(raw, "read") else b"".join(raw)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataFileError("<stdin>", data[: exc.start].count(b"\n") + 1, "invalid UTF-8 text") from None
+    """Standard input read whole (for YAML), within the same limit as a file."""
+    limit = files.MAX_TEXT_BYTES
+    if hasattr(raw, "read"):
+        data = raw.read(limit + 1)
+    else:
+        data = b""
+        for chunk in raw:
+            data += chunk
+            if len(data) > limit:
+                break
+    if len(data) > limit:
+        raise DataFileError("<stdin>", None, f"input is larger than {files.size_text(limit)}")
+    return files.decode_text(data, "<stdin>")
 
 
 def _record_item(value, where: str, column: str, kind: str) -> Item:
@@ -257,8 +269,8 @@ def estimate_questions(path: str, fmt: str | None = None) -> int | None:
     header), for a progress bar's time
     left; None for standard input and YAML. A quick byte scan: no decoding, no parsing."""
     fmt = input_format(path, fmt)
-    if path == "-" or fmt == "yaml":
-        return None
+    if path == "-" or fmt == "yaml" or not Path(path).is_file():
+        return None          # a FIFO or a device cannot be read twice
     try:
         with open(path, "rb") as handle:
             if fmt == "txt":

@@ -4,14 +4,13 @@ With ``--log-unanswered FILE`` (opt-in) chat and batch append every question tha
 ``fallback`` or ``clarify`` as one JSON line. ``faqbot review FILE`` groups similar questions
 (rapidfuzz), proposes for each group the nearest intent with its score, and renders YAML that
 staff paste under that intent's ``examples``, or marks the group as a new topic the documents do
-not cover. Nothing here prints or exits; the log file is created owner-only by cli.py, because it
-holds what patients typed.
+not cover. Nothing here prints or exits; the log is written by the file policy (files.py):
+owner-only, because it holds what patients typed, one whole line at a time.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -25,7 +24,9 @@ from ..language.analyzer import stem
 from ..bot import Bot, Conversation
 from .runs import label_of
 from ..display import json_printable
-from ..yamlfile import read_text
+from ..errors import DataFileError
+from ..files import append_private_line
+from ..yamlfile import parse_json, read_text
 
 LOGGED_STATUSES = ("fallback", "clarify")
 EXAMPLE_INDENT = 6        # how deep intent files indent their examples, so a block pastes as it is
@@ -35,7 +36,8 @@ class UnansweredLog:
     """Appends the records of unanswered questions to a JSON-lines file; call it with a reply record.
 
     The file is opened for each line and closed again, so a crash loses nothing and the REPL
-    holds no file open. ``clock`` is there for tests.
+    holds no file open; a line that cannot be written whole (a full disk) is taken back and raises
+    a DataFileError naming the log. ``clock`` is there for tests.
     """
 
     def __init__(self, path: Path, clock: Callable[[], datetime] | None = None):
@@ -48,25 +50,26 @@ class UnansweredLog:
         entry = {"time": self.clock().isoformat(timespec="seconds"), "status": record["status"],
                  "question": record["question"], "score": record.get("score"),
                  "suggestions": list(record.get("suggestions") or [])}
-        # Created owner-only here too, in case the file was removed since cli.py created it.
-        handle = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        with open(handle, "a", encoding="utf-8") as out:
-            # json_printable: escapes, not raw control characters or lone surrogates, so the log
-            # can be shown on a terminal and written as UTF-8 whatever the question held.
-            out.write(json_printable(json.dumps(entry, ensure_ascii=False)) + "\n")
+        # json_printable: escapes, not raw control characters or lone surrogates, so the log can be
+        # shown on a terminal and written as UTF-8 whatever the question held. U+2028/U+2029 are
+        # escaped so that one entry is one line for every reader.
+        line = json_printable(json.dumps(entry, ensure_ascii=False))
+        append_private_line(self.path, line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n")
 
 
 def read_questions(path: Path) -> list[str]:
     """The questions of a log: JSON lines with a ``question``; any other non-blank, non-# line is
-    taken as a question itself, so a plain list of questions can be reviewed too."""
+    taken as a question itself, so a plain list of questions can be reviewed too; so is a line
+    that is not JSON within the limits (a huge integer, deep nesting: never a crash). The file is
+    read whole within files.MAX_TEXT_BYTES, a FIFO or /dev/stdin included."""
     questions = []
-    for line in read_text(Path(path)).splitlines():
+    for number, line in enumerate(read_text(Path(path), streams=True).splitlines(), 1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
         try:
-            value = json.loads(stripped)
-        except json.JSONDecodeError:
+            value = parse_json(stripped, path, number)
+        except DataFileError:
             value = stripped
         if isinstance(value, dict):
             value = value.get("question")

@@ -46,12 +46,14 @@ class Dialogue:
 
 
 def suite_files(folder: Path) -> list[Path]:
-    """The bundled coverage tests of an intents folder: ``tests/*.yaml`` (and ``*.yml``)."""
+    """The bundled coverage tests of an intents folder: ``tests/*.yaml`` (and ``*.yml``). A FIFO or
+    a device with such a name is listed too, so that loading refuses it with one line instead of
+    skipping it silently (or hanging on it)."""
     tests = Path(folder) / "tests"
     if not tests.is_dir():
         return []
     return sorted(p for p in tests.iterdir()
-                  if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and p.is_file())
+                  if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and not p.is_dir())
 
 
 def load_tests(path: Path) -> list[Dialogue]:
