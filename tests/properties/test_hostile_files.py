@@ -177,8 +177,6 @@ def test_jsonl_integer_nesting_and_overflow_limits_are_error_records(cli, tea_fo
         None]
 
 
-@pytest.mark.xfail(strict=True, reason="authoring/faq_import.py (issue 13's) still calls json.loads; calling "
-                                       "yamlfile.parse_json(text, path) there makes this pass")
 @pytest.mark.parametrize("body, expected", [
     ('[{"question": "q", "answer": ' + "1" * 5000 + "}]", ":1: invalid JSON: an integer with more than 4,300 digits"),
     ("\n" + "[" * 100_000 + "]" * 100_000, ":2: invalid JSON: nested more than 100 levels deep"),

@@ -479,7 +479,7 @@ def test_import_with_a_topic_and_again_over_curated_intents(cli, tmp_path, monke
     ("a.csv", "question,answer\n", "a.csv: no question-answer rows"),
     ("a.json", '{"question": "x"}', "a.json:1: expected a list of {question, answer} objects"),
     ("a.json", "[1]", "a.json: entry 1: expected an object with 'question' and 'answer'"),
-    ("a.json", '[{"question": "x",\n', "a.json:2: invalid JSON: Expecting property name enclosed in double quotes"),
+    ("a.json", '[{"question": "x",\n', "a.json:2: invalid JSON: Expecting property name enclosed in double quotes at column 1"),
     ("a.yaml", "question: x\n", "a.yaml:1: expected a list of {question, answer} mappings"),
     ("a.yaml", "- question: x\n  answer: y\n- just text\n", "a.yaml:3: expected a mapping with 'question' and 'answer'"),
 ])

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from pathlib import Path
 
 from ..errors import DataFileError
 from ..content.intents import ID_PATTERN, Intent, Source
-from ..yamlfile import LineDict, excerpt, load_yaml, read_text
+from ..yamlfile import LineDict, excerpt, load_yaml, parse_json, read_text
 
 ID_COLUMNS = ("id", "intent", "intent id", "intent_id")
 EXAMPLE_COLUMNS = ("alternatives", "alternative questions", "alternative_questions", "alternative question",
@@ -102,10 +101,7 @@ def _rows_from_csv(path: Path, text: str, delimiter: str) -> list[tuple[str, str
 
 
 def _rows_from_json(path: Path, text: str) -> list[tuple[str, str, int]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataFileError(path, exc.lineno, f"invalid JSON: {exc.msg}") from None
+    data = parse_json(text, path)
     if not isinstance(data, list):
         raise DataFileError(path, 1, "expected a list of {question, answer} objects")
     rows = []
