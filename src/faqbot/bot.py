@@ -17,6 +17,7 @@ from .content.intents import Intent, IntentSet, load_folder
 from .matching.matcher import Candidate, MatchResult, Matcher
 from .content.rules import Rule, SafetyRules
 from .language.normalise import normalize, tokenize
+from .safety import Assessment, Finding, SafetyMemory, Triage
 
 ANSWER_THRESHOLD = 42.0    # below this the best candidate is not trusted
 TOPIC_CLARIFY_MARGIN = 20.0  # a question naming no topic fits two topics this closely: ask which
@@ -54,7 +55,8 @@ class Reply:
     suggestions: list[str] = field(default_factory=list)
     options: list[Intent] = field(default_factory=list)
     match: MatchResult | None = None
-    rule: Rule | None = None
+    rule: Rule | Finding | None = None          # the emergency or out-of-scope rule that decided
+    triage: Assessment | None = None            # what triage found, near misses included
 
     @property
     def source(self) -> str | None:
@@ -76,6 +78,7 @@ class Conversation:
     topic: str | None = None
     options: list[Intent] = field(default_factory=list)
     last: Reply | None = None
+    safety: SafetyMemory = field(default_factory=SafetyMemory)   # episodes of the last turns
 
 
 def index_texts(intent_set: IntentSet) -> list[str]:
@@ -98,6 +101,8 @@ class Bot:
         self.safety = safety or SafetyRules()
         self.scope = scope or SafetyRules()
         self.analyzer = analyzer or Analyzer(self.lexicon, index_texts(intent_set))
+        # The built-in emergency layer always, then the folder's own red flags.
+        self.triage = Triage(self.safety, self.analyzer.vocabulary)
         self.matcher = Matcher(intent_set, self.analyzer)
         self._by_id = intent_set.by_id()
         # Grouping 50,000 intents by topic took 40 ms; the matcher has done it once already.
@@ -110,7 +115,7 @@ class Bot:
         folder = Path(folder)
         intent_set = load_folder(folder)
         lexicon = load_lexicon(folder / "lexicon.yaml")
-        safety = SafetyRules.load(folder / "safety.yaml", set(intent_set.by_id()))
+        safety = SafetyRules.load(folder / "safety.yaml", set(intent_set.by_id()), message_required=False)
         scope = SafetyRules.load(folder / "scope.yaml", set(intent_set.by_id()))
         return cls(intent_set, lexicon, safety, scope=scope)
 
@@ -130,8 +135,15 @@ class Bot:
         conversation = conversation if conversation is not None else Conversation()
         question = question if isinstance(question, str) else str(question)
         text = question.strip()[:MAX_QUESTION_CHARS]
-        reply = self._decide(question, text, conversation)
+        # Triage reads the whole message, however long, as typed and as spelling-corrected.
+        assessment = self.triage.assess(question, self.analyzer.corrected_text(question), conversation.safety)
+        reply = self._decide(question, text, conversation, assessment)
+        reply.triage = assessment
+        if assessment.crisis and reply.status != "emergency":
+            reply.text = self.triage.crisis_line + "\n\n" + reply.text
         reply = self._finish(reply)
+        answer = reply.text if reply.status == "answered" else ""
+        conversation.safety.remember(self.triage.episodes_in(question) | self.triage.episodes_in(answer))
         conversation.last = reply
         if reply.status == "answered" and reply.intent is not None:
             conversation.topic = reply.intent.topic
@@ -141,17 +153,9 @@ class Bot:
             conversation.options = []
         return reply
 
-    def _decide(self, question: str, text: str, conversation: Conversation) -> Reply:
-        rule = self.safety.triage(text)
-        if rule is None and len(question) > len(text):
-            # A long paste may end with the emergency ("...and now she is fitting"), or start with
-            # junk: its end is triaged too. Two windows keep the time bounded whatever the length.
-            rule = self.safety.triage(question[-MAX_QUESTION_CHARS:])
-        if rule is None:
-            corrected = self.analyzer.corrected_text(text)   # "she is having a sezure"
-            rule = self.safety.triage(corrected) if corrected else None
-        if rule is not None:
-            return self._emergency(question, rule)
+    def _decide(self, question: str, text: str, conversation: Conversation, assessment: Assessment) -> Reply:
+        if assessment.urgent is not None:
+            return self._emergency(question, assessment)
         normalised = normalize(text)
         if not tokenize(normalised):
             return Reply(question, "fallback", "Please type a question about " + self.topics_sentence() + ".")
@@ -244,15 +248,21 @@ class Bot:
                  "I can only answer questions about " + self.topics_sentence() + " from my documents."]
         return Reply(question, "fallback", "\n".join(p for p in parts if p), rule=rule)
 
-    def _emergency(self, question: str, rule: Rule) -> Reply:
-        parts = [self.safety.message]
-        if rule.advice:
-            parts.append(rule.advice)
-        related = [self._by_id[i] for i in rule.see if i in self._by_id]
+    def _emergency(self, question: str, assessment: Assessment) -> Reply:
+        """The urgent instruction first (and the crisis line for self-harm), then the advice of the
+        rules met, then only the document text the folder's red flags point to."""
+        parts = [self.triage.message]
+        if assessment.crisis:
+            parts.append(self.triage.crisis_line)
+        related: list[Intent] = []
+        for finding in assessment.findings:
+            if finding.advice and finding.advice not in parts:
+                parts.append(finding.advice)
+            related += [self._by_id[i] for i in finding.see if i in self._by_id and self._by_id[i] not in related]
         for intent in related:
             parts.append(f"What the documents say ({intent.question}):\n{intent.answer}")
         intent = related[0] if related else None
-        return Reply(question, "emergency", "\n\n".join(parts), intent, 100.0, rule=rule)
+        return Reply(question, "emergency", "\n\n".join(parts), intent, 100.0, rule=assessment.urgent)
 
     def _chosen_option(self, normalised: str, conversation: Conversation) -> Intent | None:
         """'1', 'the first one', 'number 2' pick from the options offered in the previous turn."""
@@ -300,8 +310,12 @@ def explain(reply: Reply, limit: int = 5) -> list[str]:
     """Lines that show staff why the bot answered as it did: corrections, synonyms, candidates."""
     lines = [f"status: {reply.status}  score: {reply.score:.1f}  (answer threshold {ANSWER_THRESHOLD:.0f})"]
     if reply.rule is not None:
-        kind = "emergency rule" if reply.status == "emergency" else "out-of-scope rule"
-        lines.append(f"{kind}: {reply.rule.id} ({reply.rule.when})")
+        if isinstance(reply.rule, Finding):
+            lines.append(f"emergency rule: {reply.rule.id} ({reply.rule.when}; {reply.rule.layer})")
+        else:
+            lines.append(f"out-of-scope rule: {reply.rule.id} ({reply.rule.when})")
+    elif reply.triage is not None and reply.triage.crisis:
+        lines.append("crisis line added: " + ", ".join(f.id for f in reply.triage.findings if f.crisis))
     result = reply.match
     if result is None:
         if reply.status == "answered":
