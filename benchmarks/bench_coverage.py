@@ -22,7 +22,9 @@ from pathlib import Path
 import yaml
 
 from faqbot.bot import Bot
-from faqbot.evaluation.coverage import Report, load_suite, load_tests, run_dialogues, suite_files
+from faqbot.evaluation.report import Report
+from faqbot.evaluation.runs import run_dialogues
+from faqbot.evaluation.suite import load_suite, load_tests, suite_files
 from faqbot.evaluation.renderers import render_text
 
 REPO = Path(__file__).resolve().parent.parent

@@ -1,31 +1,77 @@
 """The Bot decides what to say: triage, small talk, follow-ups, matching, thresholds.
 
 ``Bot.reply`` returns a Reply whose text always ends with the disclaimer: it is appended in one
-place (``_finish``), so no front end can forget it. The Bot never prints and never exits.
+place (``_finish``), so no front end can forget it. Every Reply has a ``Status`` and a ``Reason``
+(why that status: the rule, the score against the threshold, the unexplained word...), which
+``/why``, ``ask --explain`` and the batch record show. The words patients read come from
+``messages``; the staff explanation is built by ``explain``. The Bot never prints and never exits.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
+from typing import Any
+
+from . import messages
 
 from .language.analyzer import Analyzer
 from .content.lexicon import load_lexicon
 from .language.lexicon import Lexicon
 from .content.intents import Intent, IntentSet, load_folder
 from .matching.matcher import Candidate, MatchResult, Matcher
+from .matching.tuning import DEFAULT, Tuning
 from .content.rules import Rule, SafetyRules
-from .language.normalise import normalize, tokenize
+from .language.query import Query
 from .safety import Assessment, Finding, SafetyMemory, Triage
 
-ANSWER_THRESHOLD = 42.0    # below this the best candidate is not trusted
-TOPIC_CLARIFY_MARGIN = 20.0  # a question naming no topic fits two topics this closely: ask which
-SUGGESTION_FLOOR = 8.0     # candidates worth offering as "closest questions"
-MAX_SUGGESTIONS = 3
 MAX_QUESTION_CHARS = 2000  # longer input is truncated for matching, never rejected
 
-STATUSES = ("answered", "clarify", "fallback", "smalltalk", "emergency")
+
+
+class Status(str, Enum):
+    """What kind of reply this is. A ``str``, so ``reply.status == "answered"`` and JSON keep working;
+    batch records carry the plain value. ``error`` is a batch record whose input could not be read."""
+
+    ANSWERED = "answered"
+    CLARIFY = "clarify"
+    FALLBACK = "fallback"
+    SMALLTALK = "smalltalk"
+    EMERGENCY = "emergency"
+    ERROR = "error"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+STATUSES = tuple(Status)   # every status a batch record can carry, "error" included
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a reply has its status: ``kind`` for programs, ``text`` for people, ``details`` for both
+    (the rule id, the score and threshold, the word left unexplained, the topics...).
+
+    Kinds: ``emergency-rule``, ``out-of-scope-rule``, ``empty``, ``chosen-option``, ``smalltalk``,
+    ``two-topics``, ``no-candidate``, ``below-threshold``, ``unknown-word``, ``matched``,
+    ``unreadable`` (a batch record that could not be read).
+    """
+
+    kind: str
+    text: str
+    details: tuple[tuple[str, Any], ...] = ()
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return dict(self.details).get(key, default)
+
+    @classmethod
+    def of(cls, kind: str, text: str, **details: Any) -> "Reason":
+        return cls(kind, text, tuple(details.items()))
 
 # Small talk: whole messages made only of greeting, thanks, identity or help words.
 _SMALLTALK = [
@@ -48,7 +94,7 @@ class Reply:
     """Everything a front end needs to show, log or explain one answer."""
 
     question: str
-    status: str
+    status: Status
     text: str                                   # what the user sees, disclaimer included
     intent: Intent | None = None
     score: float = 0.0
@@ -56,6 +102,8 @@ class Reply:
     options: list[Intent] = field(default_factory=list)
     match: MatchResult | None = None
     rule: Rule | Finding | None = None          # the emergency or out-of-scope rule that decided
+    threshold: float | None = None              # the answer threshold it was judged by (explanations)
+    reason: Reason | None = None                # always set by Bot.reply
     triage: Assessment | None = None            # what triage found, near misses included
 
     @property
@@ -66,9 +114,10 @@ class Reply:
 
     def record(self) -> dict:
         """The batch contract of DESIGN.md: one JSON-ready record."""
-        return {"question": self.question, "status": self.status,
+        return {"question": self.question, "status": self.status.value,
                 "intent": self.intent.id if self.intent else None, "score": round(self.score, 1),
-                "answer": self.text, "source": self.source, "suggestions": list(self.suggestions)}
+                "answer": self.text, "source": self.source, "suggestions": list(self.suggestions),
+                "reason": self.reason.text if self.reason is not None else None}
 
 
 @dataclass
@@ -91,22 +140,29 @@ def index_texts(intent_set: IntentSet) -> list[str]:
 
 class Bot:
     def __init__(self, intent_set: IntentSet, lexicon: Lexicon | None = None, safety: SafetyRules | None = None,
-                 analyzer: Analyzer | None = None, scope: SafetyRules | None = None):
+                 analyzer: Analyzer | None = None, scope: SafetyRules | None = None, tuning: Tuning | None = None):
         """``analyzer``, when given, must be built from ``index_texts(intent_set)``: the coverage
         self-check passes one to build hundreds of leave-one-out bots cheaply. ``scope`` holds the
         rules for questions the documents cannot answer even when they name our topics (prices,
-        purchases): same format as the emergency rules, but they lead to a fallback."""
+        purchases): same format as the emergency rules, but they lead to a fallback. ``tuning``,
+        when given, replaces the defaults overridden by the folder's bot.yaml (raises
+        DataFileError for a bad override)."""
         self.intent_set = intent_set
         self.lexicon = lexicon or Lexicon()
         self.safety = safety or SafetyRules()
         self.scope = scope or SafetyRules()
+        self.tuning = tuning if tuning is not None else DEFAULT.overridden(intent_set.tuning)
         self.analyzer = analyzer or Analyzer(self.lexicon, index_texts(intent_set))
         # The built-in emergency layer always, then the folder's own red flags.
         self.triage = Triage(self.safety, self.analyzer.vocabulary)
-        self.matcher = Matcher(intent_set, self.analyzer)
+        self.matcher = Matcher(intent_set, self.analyzer, self.tuning)
         self._by_id = intent_set.by_id()
         # Grouping 50,000 intents by topic took 40 ms; the matcher has done it once already.
         self._topic_names = list(self.matcher.topic_terms)
+        # Topics the question names by their terms: a question naming none is read once per topic.
+        self._reading_topics = [topic for topic, names in self.matcher.topic_terms.items() if names]
+        # Every term of every topic's name ("magnesium" too, though two topics share it).
+        self._subject_terms = {t for topic in self._topic_names for t in self.analyzer.terms(topic)}
 
     @classmethod
     def from_folder(cls, folder: Path) -> "Bot":
@@ -124,129 +180,142 @@ class Bot:
         return self.intent_set.disclaimer
 
     def topics_sentence(self) -> str:
-        names = self._topic_names
-        if len(names) <= 1:
-            return names[0] if names else "nothing yet"
-        return ", ".join(names[:-1]) + " and " + names[-1]
+        return messages.and_list(self._topic_names)
 
     # --- the decision -------------------------------------------------------------------
 
     def reply(self, question: str, conversation: Conversation | None = None) -> Reply:
         conversation = conversation if conversation is not None else Conversation()
-        question = question if isinstance(question, str) else str(question)
-        text = question.strip()[:MAX_QUESTION_CHARS]
+        query = Query(question, self.analyzer, MAX_QUESTION_CHARS)   # read once, for every step below
         # Triage reads the whole message, however long, as typed and as spelling-corrected.
-        assessment = self.triage.assess(question, self.analyzer.corrected_text(question), conversation.safety)
-        reply = self._decide(question, text, conversation, assessment)
+        assessment = self.triage.assess(query.question, self.analyzer.corrected_text, conversation.safety)
+        reply = self._decide(query, conversation, assessment)
         reply.triage = assessment
-        if assessment.crisis and reply.status != "emergency":
+        if assessment.crisis and reply.status is not Status.EMERGENCY:
             reply.text = self.triage.crisis_line + "\n\n" + reply.text
         reply = self._finish(reply)
-        answer = reply.text if reply.status == "answered" else ""
-        conversation.safety.remember(self.triage.episodes_in(question) | self.triage.episodes_in(answer))
+        answer = reply.text if reply.status is Status.ANSWERED else ""
+        conversation.safety.remember(self.triage.episodes_in(query.question) | self.triage.episodes_in(answer))
         conversation.last = reply
-        if reply.status == "answered" and reply.intent is not None:
+        if reply.status is Status.ANSWERED and reply.intent is not None:
             conversation.topic = reply.intent.topic
-        if reply.status in ("clarify", "fallback"):
+        if reply.status in (Status.CLARIFY, Status.FALLBACK):
             conversation.options = reply.options
-        elif reply.status != "smalltalk":
+        elif reply.status is not Status.SMALLTALK:
             conversation.options = []
         return reply
 
-    def _decide(self, question: str, text: str, conversation: Conversation, assessment: Assessment) -> Reply:
+    def _decide(self, query: Query, conversation: Conversation, assessment: Assessment) -> Reply:
+        question, normalised = query.question, query.normalised
         if assessment.urgent is not None:
             return self._emergency(question, assessment)
-        normalised = normalize(text)
-        if not tokenize(normalised):
-            return Reply(question, "fallback", "Please type a question about " + self.topics_sentence() + ".")
-        declined = self.scope.triage(text)
+        if not query.tokens:
+            return Reply(question, Status.FALLBACK, messages.EMPTY_QUESTION.format(topics=self.topics_sentence()),
+                         reason=Reason.of("empty", "no words to match"))
+        declined = self.scope.triage_normalised(normalised)
         if declined is not None:
             return self._declined(question, declined)
         chosen = self._chosen_option(normalised, conversation)
         if chosen is not None:
-            return self._answer(question, chosen, 100.0, None)
+            number = conversation.options.index(chosen) + 1
+            reason = Reason.of("chosen-option", f"chosen option {number} of those offered in the previous turn",
+                               option=number, intent=chosen.id)
+            return self._answer(question, chosen, 100.0, None, reason)
         kind = self._smalltalk_kind(normalised)
         if kind is not None:
-            return Reply(question, "smalltalk", self._smalltalk_text(kind))
-        result = self.matcher.match(text, boost_topic=conversation.topic)
-        return self._judge(question, text, result, conversation)
+            return Reply(question, Status.SMALLTALK, self._smalltalk_text(kind),
+                         reason=Reason.of("smalltalk", f"small talk: {kind}", smalltalk=kind))
+        unnamed = self._subject_unnamed(query, conversation)
+        # One ranking serves both: the best answer, and (no subject named) each topic's best.
+        result = self.matcher.match(query, boost_topic=conversation.topic,
+                                    readings_of=self._reading_topics if unnamed else ())
+        return self._judge(question, unnamed, result)
 
-    def _judge(self, question: str, text: str, result: MatchResult, conversation: Conversation) -> Reply:
+    def _judge(self, question: str, unnamed: bool, result: MatchResult) -> Reply:
         candidates = result.candidates
-        unnamed = self._subject_unnamed(result, conversation)
         if unnamed:
-            readings = [c for c in self._topic_readings(text) if not self._leaves_unexplained(result, c)]
+            readings = [c for c in self._topic_readings(result) if not self._leaves_unexplained(result, c)]
             if len(readings) > 1:
-                return self._clarify(question, [c.intent for c in readings], readings[0].score, result)
-        if not candidates or candidates[0].score < ANSWER_THRESHOLD:
-            return self._fallback(question, result)
+                topics = [c.intent.topic for c in readings]
+                reason = Reason.of("two-topics", "no subject named, and the question fits "
+                                   + messages.and_list(topics), topics=tuple(topics))
+                return self._clarify(question, [c.intent for c in readings], readings[0].score, result, reason)
+        if not candidates:
+            return self._fallback(question, result, Reason.of("no-candidate", "no intent shares a word with the question"))
         top = candidates[0]
-        if unnamed and self._leaves_unexplained(result, top):
-            return self._fallback(question, result)
-        return self._answer(question, top.intent, top.score, result)
+        threshold = self.tuning.answer_threshold
+        if top.score < threshold:
+            reason = Reason.of("below-threshold", f"best score {top.score:.1f} is below the answer threshold "
+                               f"{threshold:g} ({top.intent.id})", score=round(top.score, 1),
+                               threshold=threshold, intent=top.intent.id)
+            return self._fallback(question, result, reason)
+        word = self._leaves_unexplained(result, top) if unnamed else None
+        if word:
+            reason = Reason.of("unknown-word", f"no subject named, and the best answer ({top.intent.id}) leaves "
+                               f"the word '{word}' unexplained", word=word, intent=top.intent.id)
+            return self._fallback(question, result, reason)
+        reason = Reason.of("matched", f"score {top.score:.1f} reaches the answer threshold {threshold:g}",
+                           score=round(top.score, 1), threshold=threshold, intent=top.intent.id)
+        return self._answer(question, top.intent, top.score, result, reason)
 
-    def _subject_unnamed(self, result: MatchResult, conversation: Conversation) -> bool:
+    def _subject_unnamed(self, query: Query, conversation: Conversation) -> bool:
         """True when our content names its subjects in its questions, and this question names
         none of them, and the conversation has no topic yet to supply one."""
-        if conversation.topic is not None or self.matcher.subject_terms & set(result.analysis.terms):
+        if conversation.topic is not None or self._subject_terms & set(query.analysis.terms):
             return False
-        return any(self.matcher.topic_terms.values())
+        return bool(self._reading_topics)
 
-    def _leaves_unexplained(self, result: MatchResult, candidate: Candidate) -> bool:
-        """Whether the candidate leaves a content word of the question unexplained. With no
+    def _leaves_unexplained(self, result: MatchResult, candidate: Candidate) -> str | None:
+        """The first content word of the question the candidate leaves unexplained, if any. With no
         subject named, that word is likely the real subject: "what causes migraines" asks about
         migraines, "alcohol with metformin" about metformin, not about our drug. A name found only
         in this intent's answer ("Johnson", "NMDA") is as good as naming the subject."""
         matched = set(candidate.matched_terms)
         if matched & self.matcher.name_terms:
-            return False  # a name only this intent's text holds ("Johnson et al") names the subject
-        return any(term not in matched and not self.matcher.is_light(term) for term in result.analysis.terms)
+            return None  # a name only this intent's text holds ("Johnson et al") names the subject
+        return next((term for term in result.analysis.terms
+                     if term not in matched and not self.matcher.is_light(term)), None)
 
-    def _topic_readings(self, text: str) -> list[Candidate]:
+    def _topic_readings(self, result: MatchResult) -> list[Candidate]:
         """A question naming no topic ("how does it work?") read once per topic: the best answer
         of each topic that would be trusted, when more than one topic has one, best first."""
-        readings = []
-        for topic, names in self.matcher.topic_terms.items():
-            if not names:
-                continue
-            reading = self.matcher.match(text, limit=1, topic_only=topic)
-            if reading.candidates and reading.candidates[0].score >= ANSWER_THRESHOLD:
-                readings.append(reading.candidates[0])
+        tuning = self.tuning
+        readings = [c for c in result.readings.values() if c.score >= tuning.answer_threshold]
         readings.sort(key=lambda c: -c.score)
-        if len(readings) > 1 and readings[0].score - readings[1].score > TOPIC_CLARIFY_MARGIN:
+        if len(readings) > 1 and readings[0].score - readings[1].score > tuning.topic_clarify_margin:
             return readings[:1]
-        return readings[:MAX_SUGGESTIONS]
+        return readings[:tuning.max_suggestions]
 
-    def _clarify(self, question: str, options: list[Intent], score: float, result: MatchResult) -> Reply:
-        lines = [f"  {n}. {o.question}" for n, o in enumerate(options, 1)]
-        text = ("Your question could be about more than one thing. Which do you mean?\n"
-                + "\n".join(lines) + "\nReply with the number, or ask again naming what you mean.")
-        return Reply(question, "clarify", text, None, score, [o.question for o in options], options, result)
+    def _clarify(self, question: str, options: list[Intent], score: float, result: MatchResult,
+                 reason: Reason) -> Reply:
+        questions = [o.question for o in options]
+        text = "\n".join([messages.CLARIFY_INTRO, *messages.numbered(questions), messages.CLARIFY_OUTRO])
+        return Reply(question, Status.CLARIFY, text, None, score, questions, options, result, reason=reason)
 
-    def _answer(self, question: str, intent: Intent, score: float, result: MatchResult | None) -> Reply:
+    def _answer(self, question: str, intent: Intent, score: float, result: MatchResult | None,
+                reason: Reason) -> Reply:
         text = intent.answer
         if intent.source is not None:
-            text += f"\n\nSource: {intent.source.file}, section \"{intent.source.section}\""
-        return Reply(question, "answered", text, intent, score, [], [], result)
+            text += messages.ANSWER_SOURCE.format(file=intent.source.file, section=intent.source.section)
+        return Reply(question, Status.ANSWERED, text, intent, score, [], [], result, reason=reason)
 
-    def _fallback(self, question: str, result: MatchResult) -> Reply:
-        close = [c for c in result.candidates if c.score >= SUGGESTION_FLOOR][:MAX_SUGGESTIONS]
-        text = ("I'm sorry, I can't answer that from my documents. I can only answer questions about "
-                + self.topics_sentence() + ".")
+    def _fallback(self, question: str, result: MatchResult, reason: Reason) -> Reply:
+        tuning = self.tuning
+        close = [c for c in result.candidates if c.score >= tuning.suggestion_floor][:tuning.max_suggestions]
+        lines = [messages.FALLBACK.format(topics=self.topics_sentence())]
         if close:
-            text += "\nThe closest questions I can answer are:\n" + "\n".join(
-                f"  {n}. {c.intent.question}" for n, c in enumerate(close, 1))
-            text += "\nReply with a number to read one of them."
-        text += "\nFor anything else, please ask your doctor or pharmacist."
+            lines += [messages.FALLBACK_CLOSEST_INTRO, *messages.numbered([c.intent.question for c in close]),
+                      messages.FALLBACK_CLOSEST_OUTRO]
+        lines.append(messages.FALLBACK_ELSEWHERE)
         score = result.candidates[0].score if result.candidates else 0.0
-        return Reply(question, "fallback", text, None, score, [c.intent.question for c in close],
-                     [c.intent for c in close], result)
+        return Reply(question, Status.FALLBACK, "\n".join(lines), None, score, [c.intent.question for c in close],
+                     [c.intent for c in close], result, reason=reason)
 
     def _declined(self, question: str, rule: Rule) -> Reply:
         """A question outside what any document covers, though it names our topics."""
-        parts = [self.scope.message, rule.advice,
-                 "I can only answer questions about " + self.topics_sentence() + " from my documents."]
-        return Reply(question, "fallback", "\n".join(p for p in parts if p), rule=rule)
+        parts = [self.scope.message, rule.advice, messages.DECLINED_SCOPE.format(topics=self.topics_sentence())]
+        reason = Reason.of("out-of-scope-rule", f"out-of-scope rule {rule.id} ({rule.when})", rule=rule.id)
+        return Reply(question, Status.FALLBACK, "\n".join(p for p in parts if p), rule=rule, reason=reason)
 
     def _emergency(self, question: str, assessment: Assessment) -> Reply:
         """The urgent instruction first (and the crisis line for self-harm), then the advice of the
@@ -260,9 +329,14 @@ class Bot:
                 parts.append(finding.advice)
             related += [self._by_id[i] for i in finding.see if i in self._by_id and self._by_id[i] not in related]
         for intent in related:
-            parts.append(f"What the documents say ({intent.question}):\n{intent.answer}")
+            parts.append(messages.EMERGENCY_DOCUMENTS.format(question=intent.question, answer=intent.answer))
         intent = related[0] if related else None
-        return Reply(question, "emergency", "\n\n".join(parts), intent, 100.0, rule=assessment.urgent)
+        rule = assessment.urgent
+        text = f"emergency rule {rule.id} ({rule.when})"
+        if rule.layer == "built-in":
+            text += f", built-in: {rule.why}"
+        reason = Reason.of("emergency-rule", text, rule=rule.id, layer=rule.layer)
+        return Reply(question, Status.EMERGENCY, "\n\n".join(parts), intent, 100.0, rule=rule, reason=reason)
 
     def _chosen_option(self, normalised: str, conversation: Conversation) -> Intent | None:
         """'1', 'the first one', 'number 2' pick from the options offered in the previous turn."""
@@ -288,51 +362,16 @@ class Bot:
         return None
 
     def _smalltalk_text(self, kind: str) -> str:
-        scope = (f"I answer questions about {self.topics_sentence()}, using only the text of my source "
-                 "documents. Ask me in your own words, for example: "
-                 f"\"{min((i.question for i in self.intent_set.intents), key=len)}\"")
-        opening = {
-            "greeting": "Hello! ",
-            "thanks": "You're welcome. ",
-            "identity": f"I'm {self.intent_set.name}, an FAQ assistant, not a doctor. ",
-            "help": "",
-            "goodbye": "Goodbye, and take care. ",
-        }[kind]
-        return opening + scope
+        scope = messages.SMALLTALK_SCOPE.format(topics=self.topics_sentence(),
+                                                example=min((i.question for i in self.intent_set.intents), key=len))
+        return messages.SMALLTALK_OPENINGS[kind].format(name=self.intent_set.name) + scope
 
     def _finish(self, reply: Reply) -> Reply:
         """The one place the disclaimer is added: every reply, of every status, ends with it."""
         reply.text = reply.text.rstrip() + "\n\n" + self.disclaimer
+        reply.threshold = self.tuning.answer_threshold
         return reply
 
 
-def explain(reply: Reply, limit: int = 5) -> list[str]:
-    """Lines that show staff why the bot answered as it did: corrections, synonyms, candidates."""
-    lines = [f"status: {reply.status}  score: {reply.score:.1f}  (answer threshold {ANSWER_THRESHOLD:.0f})"]
-    if reply.rule is not None:
-        if isinstance(reply.rule, Finding):
-            lines.append(f"emergency rule: {reply.rule.id} ({reply.rule.when}; {reply.rule.layer})")
-        else:
-            lines.append(f"out-of-scope rule: {reply.rule.id} ({reply.rule.when})")
-    elif reply.triage is not None and reply.triage.crisis:
-        lines.append("crisis line added: " + ", ".join(f.id for f in reply.triage.findings if f.crisis))
-    result = reply.match
-    if result is None:
-        if reply.status == "answered":
-            lines.append("chosen from the options offered in the previous turn")
-        return lines
-    analysis = result.analysis
-    if analysis.corrections:
-        lines.append("spelling: " + ", ".join(f"{a} -> {b}" for a, b in analysis.corrections.items()))
-    if analysis.synonyms:
-        lines.append("synonyms: " + ", ".join(f"{a} -> {b}" for a, b in analysis.synonyms.items()))
-    lines.append("terms: " + (" ".join(analysis.terms) or "(none)"))
-    if result.unknown_terms:
-        lines.append("unknown to every intent: " + " ".join(result.unknown_terms))
-    for rank, candidate in enumerate(result.candidates[:limit], 1):
-        lines.append(f"{rank}. {candidate.score:5.1f}  {candidate.intent.id}  via \"{candidate.phrasing}\""
-                     f"  [{' '.join(candidate.matched_terms)}]")
-    return lines
 
-
-__all__ = ["Bot", "Candidate", "Conversation", "Reply", "STATUSES", "explain"]
+__all__ = ["Bot", "Candidate", "Conversation", "Reason", "Reply", "STATUSES", "Status"]

@@ -193,8 +193,7 @@ def _dispatch(args, stdin, stdout, stderr) -> int:
             args.files, args.format, args.output, args.conversation = ["-"], "text", None, False
             args.input_format, args.column = None, "question"
             command = "batch"
-    handler = globals()["_cmd_" + command.replace("-", "_")]
-    return handler(args, stdin, stdout, stderr)
+    return HANDLERS[command](args, stdin, stdout, stderr)
 
 
 def _cmd_chat(args, stdin, stdout, stderr) -> int:
@@ -251,7 +250,7 @@ def _private_file(path: Path) -> None:
 
 
 def _cmd_ask(args, stdin, stdout, stderr) -> int:
-    from .bot import explain
+    from .explain import explain
     from .display import printable
 
     bot = load_bot(args)
@@ -425,7 +424,9 @@ def _report_integrity(folder: Path, stdout) -> int:
 def _cmd_coverage(args, stdin, stdout, stderr) -> int:
     """Run the tests (or the self-check), write the report, then apply the gates: exit 1 below them."""
     from .bot import Bot
-    from .evaluation.coverage import coverage_report, gate_failures, self_check, suite_files
+    from .evaluation.report import coverage_report, gate_failures
+    from .evaluation.selfcheck import self_check
+    from .evaluation.suite import suite_files
     from .evaluation.renderers import render, summary_line
     from .display import printable
 
@@ -482,6 +483,19 @@ def _cmd_review(args, stdin, stdout, stderr) -> int:
         group.path = _shown(group.path) if group.path else None
     stdout.write(printable(render_review(result)))
     return EXIT_OK
+
+
+# Each subcommand of build_parser() and the function that runs it (a test holds that they agree).
+HANDLERS = {
+    "chat": _cmd_chat,
+    "ask": _cmd_ask,
+    "batch": _cmd_batch,
+    "extract": _cmd_extract,
+    "import": _cmd_import,
+    "check": _cmd_check,
+    "coverage": _cmd_coverage,
+    "review": _cmd_review,
+}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,6 +5,10 @@ topic from one turn to the next. Input and output can be given (prompt_toolkit's
 ``create_pipe_input`` and ``DummyOutput`` in tests), and everything shown goes through
 ``printable`` so no question or document can drive the terminal. The pieces a terminal is not
 needed for (completion ranking, command texts, wrapping) are plain functions, tested as such.
+
+Commands live in one registry (``COMMANDS``), declared with ``@command(name, help, aliases=...)`` as
+litecli declares its special commands: /help, completion and the "did you mean" hint all read it.
+Every sentence shown comes from ``messages``.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import os
 import re
 import sys
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -26,18 +31,12 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import create_output
 from prompt_toolkit.styles import Style
 
-from .bot import Bot, Conversation, Reply, explain
+from . import messages
+from .bot import Bot, Conversation, Reply
+from .explain import explain
 from .language.normalise import normalize
 from .display import one_line, printable
 
-COMMANDS = {
-    "/help": "show this help",
-    "/topics": "list the questions I can answer, by document",
-    "/why": "show the candidates and scores behind my last answer",
-    "/quit": "leave (Ctrl-D works too)",
-}
-# Ways to leave: the commands, and the bare words a patient is likely to type.
-QUIT_WORDS = {"/quit", "/exit", "/q", "/bye", "quit", "exit"}
 MAX_WIDTH = 100     # wider lines are hard to read, whatever the terminal
 MIN_QUESTION_CHARS = 2
 # The key hints at the bottom, longest first: the widest that fits the terminal is shown.
@@ -46,6 +45,75 @@ TOOLBARS = (" Tab: complete a question   Up/Down: earlier questions   /help   Ct
 STYLE = Style.from_dict({"prompt": "bold"})
 _WORD = re.compile(r"[^\W_]+")
 _HANGING = re.compile(r"^\s*(?:(?:[-*\u2022]|\d+[.)])\s+)?")
+
+
+# --- the command registry ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """What a command handler may look at: the bot, this session's conversation, the typed line."""
+
+    bot: Bot
+    conversation: Conversation
+    text: str
+
+
+@dataclass(frozen=True)
+class Command:
+    """One REPL command: its name (shown in /help), other spellings that run it, its help text, and
+    the handler that returns the text to show. A command that ``leaves`` ends the session."""
+
+    name: str
+    help: str
+    handler: Callable[[CommandContext], str]
+    aliases: tuple[str, ...] = ()
+    leaves: bool = False
+
+
+COMMANDS: dict[str, Command] = {}       # by name, in /help order
+_SPELLINGS: dict[str, Command] = {}     # every name and alias, lower case
+
+
+def command(name: str, help: str, aliases: tuple[str, ...] = (), leaves: bool = False):
+    """Register the decorated handler as a REPL command (names and aliases are matched whole,
+    case ignored; an alias without a slash is a bare word a patient is likely to type)."""
+
+    def register(handler: Callable[[CommandContext], str]) -> Callable[[CommandContext], str]:
+        entry = Command(name, help, handler, tuple(aliases), leaves)
+        for spelling in (name, *aliases):
+            if spelling.lower() in _SPELLINGS:
+                raise ValueError(f"REPL command {spelling} is registered twice")
+            _SPELLINGS[spelling.lower()] = entry
+        COMMANDS[name] = entry
+        return handler
+
+    return register
+
+
+def find_command(text: str) -> Command | None:
+    """The command this whole line names (any registered spelling, case and outer spaces ignored)."""
+    return _SPELLINGS.get(text.strip().lower())
+
+
+@command("/help", "show this help")
+def _help_command(context: CommandContext) -> str:
+    return help_text()
+
+
+@command("/topics", "list the questions I can answer, by document")
+def _topics_command(context: CommandContext) -> str:
+    return topics_text(context.bot)
+
+
+@command("/why", "show the candidates and scores behind my last answer")
+def _why_command(context: CommandContext) -> str:
+    return why_text(context.conversation)
+
+
+@command("/quit", "leave (Ctrl-D works too)", aliases=("/exit", "/q", "/bye", "quit", "exit"), leaves=True)
+def _quit_command(context: CommandContext) -> str:
+    return messages.GOODBYE
 
 
 class QuestionCompleter(Completer):
@@ -59,7 +127,7 @@ class QuestionCompleter(Completer):
         typed = document.text_before_cursor
         if typed.lstrip().startswith("/"):
             for command in command_matches(typed):
-                yield Completion(command, start_position=-len(typed), display_meta=COMMANDS[command])
+                yield Completion(command, start_position=-len(typed), display_meta=COMMANDS[command].help)
             return
         for question in completion_matches(self.questions, typed):
             # The menu shows intents-file text: inert, like everything else the REPL shows.
@@ -99,29 +167,27 @@ def completion_matches(questions: list[str], typed: str, limit: int = 12) -> lis
 def welcome_text(bot: Bot) -> str:
     """What the bot answers, how it answers, and how to get help or leave: all in three lines."""
     examples = [f"\"{min((i.question for i in intents), key=len)}\"" for intents in bot.intent_set.topics().values()]
-    text = (f"Hello, I'm {bot.intent_set.name}. I answer questions about {bot.topics_sentence()}, "
-            "using only the text of my source documents, and I say so when I'm not sure.")
+    lines = [messages.WELCOME.format(name=bot.intent_set.name, topics=bot.topics_sentence())]
     if examples:
-        text += "\nAsk in your own words, for example: " + " or ".join(examples[:2])
-    return text + "\nType /help for commands, /topics for everything I can answer, Ctrl-D to leave."
+        lines.append(messages.WELCOME_EXAMPLES.format(examples=" or ".join(examples[:2])))
+    return "\n".join([*lines, messages.WELCOME_COMMANDS])
 
 
 def help_text() -> str:
-    lines = ["Ask a question in your own words, or use a command:"]
-    lines += [f"  {command:8} {meaning}" for command, meaning in COMMANDS.items()]
-    lines += ["A follow-up such as \"what about alcohol?\" stays on the same subject.",
-              "When I offer numbered questions, reply with the number to read one.",
-              "Tab completes questions, Up/Down recalls earlier ones, Ctrl-C clears the line."]
-    return "\n".join(lines)
+    """The /help text, generated from the command registry."""
+    lines = [messages.HELP_INTRO]
+    lines += [messages.HELP_COMMAND.format(name=entry.name, meaning=entry.help) for entry in COMMANDS.values()]
+    return "\n".join([*lines, *messages.HELP_TIPS])
 
 
 def topics_text(bot: Bot) -> str:
-    lines = ["These are the questions I can answer (Tab completes them at the prompt):"]
+    lines = [messages.TOPICS_INTRO]
     for topic, intents in bot.intent_set.topics().items():
         files = sorted({i.source.file for i in intents if i.source is not None})
         lines.append("")
-        lines.append(f"{topic} (from {', '.join(files)}):" if files else f"{topic}:")
-        lines += [f"  - {intent.question}" for intent in intents]
+        lines.append(messages.TOPICS_HEADING_WITH_FILES.format(topic=topic, files=", ".join(files)) if files
+                     else messages.TOPICS_HEADING.format(topic=topic))
+        lines += [messages.TOPICS_ITEM.format(question=intent.question) for intent in intents]
     return "\n".join(lines)
 
 
@@ -129,21 +195,20 @@ def why_text(conversation: Conversation) -> str:
     """The explanation of the last reply, for curious patients and for staff."""
     last = conversation.last
     if last is None:
-        return "Ask a question first; then /why shows how I chose my answer."
-    lines = [f"How I chose my last answer (to \"{one_line(last.question, 60)}\"):"]
+        return messages.WHY_NOTHING_YET
+    lines = [messages.WHY_INTRO.format(question=one_line(last.question, 60))]
     lines += ["  " + line for line in explain(last)]
     if conversation.topic:
-        lines.append(f"  conversation topic: {conversation.topic}")
+        lines.append(messages.WHY_TOPIC.format(topic=conversation.topic))
     return "\n".join(lines)
 
 
 def unknown_command_text(text: str) -> str:
     """A polite answer to a mistyped command, with the nearest real one when there is one."""
-    command = text.split()[0] if text.split() else text
-    shown = one_line(command, 40)
-    close = difflib.get_close_matches(command.lower(), list(COMMANDS), n=1, cutoff=0.6)
-    hint = f"Did you mean {close[0]}? " if close else ""
-    return f"Sorry, I don't know the command {shown}. {hint}The commands are {', '.join(COMMANDS)}."
+    typed = text.split()[0] if text.split() else text
+    close = difflib.get_close_matches(typed.lower(), list(COMMANDS), n=1, cutoff=0.6)
+    hint = messages.UNKNOWN_COMMAND_HINT.format(command=close[0]) if close else ""
+    return messages.UNKNOWN_COMMAND.format(command=one_line(typed, 40), hint=hint, commands=", ".join(COMMANDS))
 
 
 def wrap(text: str, width: int) -> str:
@@ -192,14 +257,9 @@ class PrivateFileHistory(FileHistory):
         super().store_string(string)
 
 
-def is_command(text: str) -> bool:
-    """Whether a line is one of the commands; any other line, "/" or not, is a message."""
-    return text.strip().lower() in COMMANDS
-
-
 def mistyped_command(text: str, bot: Bot) -> bool:
     """A lone "/word" close to a command ("/topic") in which triage finds nothing: answered with
-    the nearest command instead of the bot's "I can't answer that"."""
+    the nearest command. Any other line that is no command is a message, "/" or not."""
     words = text.split()
     return (len(words) == 1 and words[0].startswith("/")
             and bool(difflib.get_close_matches(words[0].lower(), list(COMMANDS), n=1, cutoff=0.6))
@@ -218,13 +278,13 @@ def urgent_paragraphs(bot: Bot, reply: Reply) -> set[str]:
 
 
 def styled(shown: str, urgent: set[str], width: int, colour: bool) -> str:
-    """Wrapped reply text with its urgent paragraphs in bold red on a terminal; plain otherwise."""
-    paragraphs = shown.split("\n\n")
+    """Wrapped text whose urgent paragraphs are bold red on a terminal; plain when ``colour`` is off."""
     out = []
-    for paragraph in paragraphs:
+    for paragraph in shown.split("\n\n"):
         wrapped = wrap(paragraph, width)
         if colour and paragraph.strip() in urgent:
-            wrapped = "\n".join(URGENT_STYLE[0] + line + URGENT_STYLE[1] for line in wrapped.split("\n"))
+            wrapped = "\n".join(URGENT_STYLE[0] + line + URGENT_STYLE[1] if line.strip() else line
+                                for line in wrapped.split("\n"))
         out.append(wrapped)
     return "\n\n".join(out)
 
@@ -237,7 +297,7 @@ def run_repl(bot: Bot, input=None, output=None, history_file: Path | None = None
     ``write`` receives every text shown (default: standard output); ``on_reply`` every Reply.
     History stays in memory unless ``history_file`` is given (the caller creates it private).
     ``colour`` (default: standard output is a terminal and NO_COLOR is unset) makes an
-    emergency's urgent instruction bold red.
+    emergency's urgent instruction bold red; piped output stays plain.
     """
     if colour is None:
         colour = write is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -267,20 +327,24 @@ def run_repl(bot: Bot, input=None, output=None, history_file: Path | None = None
         except KeyboardInterrupt:
             # Ctrl-C abandons the line being typed; on an empty line, say how to leave.
             if not session.default_buffer.text.strip():
-                say("(To leave, press Ctrl-D or type /quit.)")
+                say(messages.HOW_TO_LEAVE)
             continue
         except EOFError:
-            say("Goodbye, and take care.")
+            say(messages.GOODBYE)
             return 0
         text = line.strip()
-        command = text.lower()
         if not text:
             continue
-        if command in QUIT_WORDS:
-            say("Goodbye, and take care.")
-            return 0
-        if is_command(command) or mistyped_command(text, bot):
-            say("\n" + _command(command, text, bot, conversation) + "\n")
+        entry = find_command(text)
+        if entry is not None:
+            shown = entry.handler(CommandContext(bot, conversation, text))
+            if entry.leaves:
+                say(shown)
+                return 0
+            say("\n" + shown + "\n")
+            continue
+        if mistyped_command(text, bot):
+            say("\n" + unknown_command_text(text) + "\n")
             continue
         try:
             # Every other line is a message, "/" or not: "/my son is having a seizure" reaches
@@ -291,14 +355,5 @@ def run_repl(bot: Bot, input=None, output=None, history_file: Path | None = None
             say("\n" + reply.text + "\n", urgent_paragraphs(bot, reply))
         except KeyboardInterrupt:
             # Ctrl-C while a reply is worked out or shown: drop it and prompt again, as a shell does.
-            say("\n(Interrupted.)")
+            say(messages.INTERRUPTED)
 
-
-def _command(command: str, text: str, bot: Bot, conversation: Conversation) -> str:
-    if command == "/help":
-        return help_text()
-    if command == "/topics":
-        return topics_text(bot)
-    if command == "/why":
-        return why_text(conversation)
-    return unknown_command_text(text)

@@ -11,18 +11,8 @@ import json
 import pytest
 
 from faqbot.bot import Bot
-from faqbot.cli import main
 
 DISCLAIMER = "Not medical advice; ask your doctor."
-
-
-def run(argv, stdin_text: str = "", stdin_bytes: bytes | None = None):
-    stdout, stderr = io.StringIO(), io.StringIO()
-    stdin = io.StringIO(stdin_text)
-    if stdin_bytes is not None:
-        stdin = io.TextIOWrapper(io.BytesIO(stdin_bytes), encoding="utf-8")
-    status = main(argv, stdin=stdin, stdout=stdout, stderr=stderr)
-    return status, stdout.getvalue(), stderr.getvalue()
 
 
 def records(out: str) -> list[dict]:
@@ -30,10 +20,10 @@ def records(out: str) -> list[dict]:
 
 
 @pytest.fixture
-def batch(tea_folder):
+def batch(cli, tea_folder):
     """Run `faqbot batch` on the tea intents, in one process (-j 1)."""
     def call(*argv, stdin_text: str = "", stdin_bytes: bytes | None = None):
-        return run(["batch", "--intents", str(tea_folder), "-j", "1", *argv], stdin_text, stdin_bytes)
+        return cli(["batch", "--intents", str(tea_folder), "-j", "1", *argv], stdin_text, stdin_bytes=stdin_bytes)
     return call
 
 
@@ -44,7 +34,8 @@ def answer(tea_bot, n: int, question: str, **extra) -> dict:
 
 def error(n: int, where: str, reason: str, question=None, **extra) -> dict:
     return {"n": n, **extra, "question": question, "status": "error", "intent": None, "score": 0.0,
-            "answer": None, "source": None, "suggestions": [], "error": f"{where}: {reason}"}
+            "answer": None, "source": None, "suggestions": [], "reason": "the input could not be read",
+            "error": f"{where}: {reason}"}
 
 
 # --- text files ------------------------------------------------------------------------------
@@ -118,12 +109,13 @@ def test_tsv_input_and_csv_output_keep_the_id_column(batch, tea_bot, tmp_path):
     path.write_text("question\tid\nHow do I brew coffee?\tT1\n", encoding="utf-8")
     status, out, _ = batch(str(path), "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert out.splitlines()[0] == "n,id,question,status,intent,score,answer,source,suggestions,error"
+    assert out.splitlines()[0] == "n,id,question,status,intent,score,answer,source,suggestions,reason,error"
     expected = tea_bot.reply("How do I brew coffee?").record()
     assert rows == [{"n": "1", "id": "T1", "question": "How do I brew coffee?", "status": expected["status"],
                      "intent": expected["intent"] or "", "score": str(expected["score"]),
                      "answer": expected["answer"], "source": expected["source"] or "",
-                     "suggestions": " | ".join(expected["suggestions"]), "error": ""}]
+                     "suggestions": " | ".join(expected["suggestions"]), "reason": expected["reason"],
+                     "error": ""}]
 
 
 def test_csv_without_the_column_is_a_usage_error(batch, tmp_path):

@@ -17,13 +17,7 @@ from hypothesis import strategies as st
 from faqbot.bot import Bot
 from faqbot.cli import _batch_progress, build_parser, main
 from faqbot.progress import NoProgress, Progress
-
-
-def run(argv, stdin_text: str = "", stderr=None):
-    stdout = io.StringIO()
-    stderr = stderr if stderr is not None else io.StringIO()
-    status = main(argv, stdin=io.StringIO(stdin_text), stdout=stdout, stderr=stderr)
-    return status, stdout.getvalue(), stderr.getvalue() if isinstance(stderr, io.StringIO) else ""
+from conftest import examples
 
 
 QUESTIONS = "How do I brew coffee?\ngreen tea brewing\nDoes green tea contain caffeine?\nhello\n"
@@ -32,10 +26,10 @@ QUESTIONS = "How do I brew coffee?\ngreen tea brewing\nDoes green tea contain ca
 # --- -o: complete or absent ------------------------------------------------------------------
 
 
-def test_output_file_is_complete_owner_only_and_leaves_no_temporary(tea_folder, tmp_path):
+def test_output_file_is_complete_owner_only_and_leaves_no_temporary(cli, tea_folder, tmp_path):
     target = tmp_path / "out" / "answers.jsonl"
     target.parent.mkdir()
-    status, out, err = run(["batch", "-", "--intents", str(tea_folder), "-o", str(target)], QUESTIONS)
+    status, out, err = cli(["batch", "-", "--intents", str(tea_folder), "-o", str(target)], QUESTIONS)
     assert (status, out, err) == (0, "", "")
     assert len(target.read_text(encoding="utf-8").splitlines()) == 4
     assert os.listdir(target.parent) == ["answers.jsonl"]
@@ -57,24 +51,24 @@ def interrupt_on_third(monkeypatch):
     monkeypatch.setattr(Bot, "reply", reply)
 
 
-def test_interrupted_run_leaves_no_output_file_and_says_how_far_it_got(tea_folder, tmp_path, interrupt_on_third):
+def test_interrupted_run_leaves_no_output_file_and_says_how_far_it_got(cli, tea_folder, tmp_path, interrupt_on_third):
     target = tmp_path / "answers.csv"
-    status, out, err = run(["batch", "-", "--intents", str(tea_folder), "-o", str(target), "--format", "csv"], QUESTIONS)
+    status, out, err = cli(["batch", "-", "--intents", str(tea_folder), "-o", str(target), "--format", "csv"], QUESTIONS)
     assert status == 130
     assert err == f"faqbot: interrupted: 2 question(s) answered; {target} was not written\n"
     assert os.listdir(tmp_path) == ["intents"]
 
 
-def test_interrupted_run_keeps_an_earlier_complete_output(tea_folder, tmp_path, interrupt_on_third):
+def test_interrupted_run_keeps_an_earlier_complete_output(cli, tea_folder, tmp_path, interrupt_on_third):
     target = tmp_path / "answers.jsonl"
     target.write_text("earlier run\n", encoding="utf-8")
-    status, _, _ = run(["batch", "-", "--intents", str(tea_folder), "-o", str(target)], QUESTIONS)
+    status, _, _ = cli(["batch", "-", "--intents", str(tea_folder), "-o", str(target)], QUESTIONS)
     assert status == 130
     assert target.read_text(encoding="utf-8") == "earlier run\n"
 
 
-def test_interrupted_run_to_stdout_keeps_the_records_already_written(tea_folder, interrupt_on_third):
-    status, out, err = run(["batch", "-", "--intents", str(tea_folder), "-j", "1"], QUESTIONS)
+def test_interrupted_run_to_stdout_keeps_the_records_already_written(cli, tea_folder, interrupt_on_third):
+    status, out, err = cli(["batch", "-", "--intents", str(tea_folder), "-j", "1"], QUESTIONS)
     assert status == 130
     assert [json.loads(line)["n"] for line in out.splitlines()] == [1, 2]
     assert err == "faqbot: interrupted: 2 question(s) answered\n"
@@ -84,8 +78,8 @@ def test_interrupted_run_to_stdout_keeps_the_records_already_written(tea_folder,
     ("missing/answers.jsonl", "folder {tmp}/missing does not exist"),
     ("", "is a directory; give a file name for the output"),
 ])
-def test_output_into_a_missing_folder_or_onto_a_folder_is_a_usage_error(tea_folder, tmp_path, where, message):
-    status, out, err = run(["batch", "-", "--intents", str(tea_folder), "-o", str(tmp_path / where)], QUESTIONS)
+def test_output_into_a_missing_folder_or_onto_a_folder_is_a_usage_error(cli, tea_folder, tmp_path, where, message):
+    status, out, err = cli(["batch", "-", "--intents", str(tea_folder), "-o", str(tmp_path / where)], QUESTIONS)
     assert (status, out) == (2, "")
     assert message.format(tmp=tmp_path) in err
 
@@ -162,20 +156,20 @@ def test_progress_total_is_estimated_from_the_files(tmp_path):
     assert shown.total == 4  # q1, the blank line (an empty question), q2, q3
 
 
-def test_stderr_not_a_terminal_gets_no_progress(tea_folder):
-    status, out, err = run(["batch", "-", "--intents", str(tea_folder)], QUESTIONS)
+def test_stderr_not_a_terminal_gets_no_progress(cli, tea_folder):
+    status, out, err = cli(["batch", "-", "--intents", str(tea_folder)], QUESTIONS)
     assert (status, err) == (0, "")
     assert len(out.splitlines()) == 4
 
 
-def test_progress_bar_draws_on_a_real_terminal(tea_folder):
+def test_progress_bar_draws_on_a_real_terminal(cli, tea_folder):
     """On a pseudo-terminal the bar shows the count and rate; stdout still gets only records."""
     master, slave = os.openpty()
     shown = []
     reader = threading.Thread(target=lambda: _drain(master, shown), daemon=True)
     reader.start()
     with open(slave, "w", encoding="utf-8", closefd=True) as terminal:
-        status, out, _ = run(["batch", "-", "--intents", str(tea_folder)], QUESTIONS, stderr=terminal)
+        status, out, _ = cli(["batch", "-", "--intents", str(tea_folder)], QUESTIONS, stderr=terminal)
     reader.join(timeout=10)
     assert status == 0 and len(out.splitlines()) == 4
     screen = b"".join(shown).decode("utf-8", "replace")
@@ -224,13 +218,13 @@ line_bytes = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(line_bytes, max_size=8), st.booleans())
-def test_property_one_record_per_question_in_order(tea_folder, tmp_path, lines, final_newline):
+def test_property_one_record_per_question_in_order(cli, tea_folder, tmp_path, lines, final_newline):
     data = b"\n".join(lines) + (b"\n" if final_newline and lines else b"")
     path = tmp_path / "q.txt"
     path.write_bytes(data)
-    status, out, err = run(["batch", str(path), "--intents", str(tea_folder), "-j", "1"])
+    status, out, err = cli(["batch", str(path), "--intents", str(tea_folder), "-j", "1"])
     records = [json.loads(line) for line in out.splitlines()]
     expected = expected_records(data)
     assert [r["n"] for r in records] == list(range(1, len(expected) + 1))

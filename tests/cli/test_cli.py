@@ -2,48 +2,40 @@
 
 from __future__ import annotations
 
-import io
 
 import pytest
 
 from conftest import DISCLAIMER
 from faqbot import __version__
-from faqbot.cli import main
 
 CAFFEINE = f'Yes, green tea contains some caffeine.\n\nSource: tea.md, section "FAQs"\n\n{DISCLAIMER}\n'
 
 
-def run(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = main(argv, stdin=io.StringIO(stdin), stdout=out, stderr=err)
-    return status, out.getvalue(), err.getvalue()
+def test_ask_prints_one_reply(cli, tea_folder):
+    assert cli(["ask", "--intents", str(tea_folder), "does green tea contain caffeine?"]) == (0, CAFFEINE, "")
 
 
-def test_ask_prints_one_reply(tea_folder):
-    assert run(["ask", "--intents", str(tea_folder), "does green tea contain caffeine?"]) == (0, CAFFEINE, "")
-
-
-def test_ask_joins_several_words(tea_folder):
-    assert run(["ask", "--intents", str(tea_folder), "does", "green", "tea", "contain", "caffeine"]) == (0, CAFFEINE, "")
+def test_ask_joins_several_words(cli, tea_folder):
+    assert cli(["ask", "--intents", str(tea_folder), "does", "green", "tea", "contain", "caffeine"]) == (0, CAFFEINE, "")
 
 
 @pytest.mark.parametrize("where", ["before", "after"])
-def test_intents_option_before_or_after_the_command(tea_folder, where):
+def test_intents_option_before_or_after_the_command(cli, tea_folder, where):
     option = ["--intents", str(tea_folder)]
     command = ["ask", "does green tea contain caffeine"]
     argv = option + command if where == "before" else command + option
-    assert run(argv) == (0, CAFFEINE, "")
+    assert cli(argv) == (0, CAFFEINE, "")
 
 
-def test_intents_from_the_environment_and_the_option_wins(tea_folder, tmp_path, monkeypatch):
+def test_intents_from_the_environment_and_the_option_wins(cli, tea_folder, tmp_path, monkeypatch):
     monkeypatch.setenv("FAQBOT_INTENTS", str(tea_folder))
-    assert run(["ask", "does green tea contain caffeine"]) == (0, CAFFEINE, "")
-    assert run(["ask", "--intents", str(tmp_path / "nope"), "x"]) == (
+    assert cli(["ask", "does green tea contain caffeine"]) == (0, CAFFEINE, "")
+    assert cli(["ask", "--intents", str(tmp_path / "nope"), "x"]) == (
         2, "", f"faqbot: error: {tmp_path / 'nope'}: no such intents folder\n")
 
 
-def test_ask_explain_adds_the_candidates(tea_folder):
-    status, out, _ = run(["--intents", str(tea_folder), "ask", "--explain", "how do I brew coffee"])
+def test_ask_explain_adds_the_candidates(cli, tea_folder):
+    status, out, _ = cli(["--intents", str(tea_folder), "ask", "--explain", "how do I brew coffee"])
     reply, explanation = out.split(f"{DISCLAIMER}\n\n")
     assert status == 0
     assert reply.startswith("Pour hot water over ground coffee.")
@@ -51,8 +43,8 @@ def test_ask_explain_adds_the_candidates(tea_folder):
     assert "1. " in explanation and "coffee-brew" in explanation
 
 
-def test_an_empty_question_gets_a_polite_reply_with_the_disclaimer(tea_folder):
-    assert run(["--intents", str(tea_folder), "ask", " "]) == (
+def test_an_empty_question_gets_a_polite_reply_with_the_disclaimer(cli, tea_folder):
+    assert cli(["--intents", str(tea_folder), "ask", " "]) == (
         0, f"Please type a question about green tea and coffee.\n\n{DISCLAIMER}\n", "")
 
 
@@ -63,19 +55,19 @@ def test_an_empty_question_gets_a_polite_reply_with_the_disclaimer(tea_folder):
     (["ask"], "the following arguments are required: question (see 'faqbot ask --help')"),
     (["extract", "docs"], "the following arguments are required: --into (see 'faqbot extract --help')"),
 ])
-def test_usage_errors_are_one_line_with_exit_status_2(argv, message):
-    status, out, err = run(argv)
+def test_usage_errors_are_one_line_with_exit_status_2(cli, argv, message):
+    status, out, err = cli(argv)
     assert (status, out) == (2, "")
     assert err.startswith("faqbot: error: " + message)
     assert err.endswith("\n") and err.count("\n") == 1
 
 
-def test_version():
-    assert run(["--version"]) == (0, f"faqbot {__version__}\n", "")
+def test_version(cli):
+    assert cli(["--version"]) == (0, f"faqbot {__version__}\n", "")
 
 
-def test_help_lists_the_commands_and_exit_codes():
-    status, out, err = run(["--help"])
+def test_help_lists_the_commands_and_exit_codes(cli):
+    status, out, err = cli(["--help"])
     assert (status, err) == (0, "")
     assert out.startswith("usage: faqbot ")
     for command in ("chat", "ask", "batch", "extract", "import", "check"):
@@ -83,8 +75,8 @@ def test_help_lists_the_commands_and_exit_codes():
     assert "exit status: 0 ok, 1 some records failed, 2 usage or data error" in out
 
 
-def test_command_help_goes_to_the_given_stdout():
-    status, out, _ = run(["ask", "--help"])
+def test_command_help_goes_to_the_given_stdout(cli):
+    status, out, _ = cli(["ask", "--help"])
     assert status == 0
     assert out.startswith("usage: faqbot ask ")
 
@@ -92,16 +84,33 @@ def test_command_help_goes_to_the_given_stdout():
 # --- piped standard input: answered as a batch ------------------------------------------------------
 
 
-def test_piped_questions_without_a_command_are_answered_one_by_one(tea_folder):
-    status, out, err = run(["--intents", str(tea_folder)], "does green tea contain caffeine\n\nhow do I brew coffee\n")
+def test_piped_questions_without_a_command_are_answered_one_by_one(cli, tea_folder):
+    status, out, err = cli(["--intents", str(tea_folder)], "does green tea contain caffeine\n\nhow do I brew coffee\n")
     assert (status, err) == (0, "")
     assert out.count(DISCLAIMER) == 3  # the blank line is an empty question, asked to type one
     assert out.index("Yes, green tea contains some caffeine.") < out.index("Please type a question") < out.index(
         "Pour hot water over ground coffee.")
 
 
-def test_piped_chat_is_one_conversation(tea_folder):
+def test_piped_chat_is_one_conversation(cli, tea_folder):
     """'how do I brew it?' follows the green tea question, as it would at the prompt."""
-    status, out, _ = run(["chat", "--intents", str(tea_folder)], "does green tea contain caffeine\nhow do I brew it?\n")
+    status, out, _ = cli(["chat", "--intents", str(tea_folder)], "does green tea contain caffeine\nhow do I brew it?\n")
     assert status == 0
     assert "Brew it gently:\n- water below boiling" in out
+
+
+def test_ask_explain_shows_the_reason(cli, tea_folder):
+    status, out, _ = cli(["--intents", str(tea_folder), "ask", "--explain", "caffeine in cola"])
+    explanation = out.split(f"{DISCLAIMER}\n\n")[1]
+    assert status == 0
+    assert explanation.split("\n")[1] == "reason: best score 39.9 is below the answer threshold 42 (tea-caffeine)"
+
+
+def test_every_subcommand_has_exactly_one_handler():
+    """cli dispatches through an explicit table: it names every subcommand of the parser, no more."""
+    import argparse
+
+    from faqbot.cli import HANDLERS, build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(HANDLERS) == set(sub.choices)

@@ -49,12 +49,6 @@ def folder(tmp_path) -> Path:
     return write_folder(tmp_path / "intents", {"tea.yaml": INTENTS, "bot.yaml": f"disclaimer: {DISCLAIMER}\n"})
 
 
-def run(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
-    stdout, stderr = io.StringIO(), io.StringIO()
-    status = main(argv, stdin=io.StringIO(stdin), stdout=stdout, stderr=stderr)
-    return status, stdout.getvalue(), stderr.getvalue()
-
-
 def assert_one_line_error(err: str, *expected: str) -> None:
     assert err.startswith("faqbot: error: ") and err.endswith("\n") and err.count("\n") == 1, err
     assert "Traceback" not in err
@@ -94,36 +88,36 @@ def test_help_lists_the_exit_statuses(capsys):
     (["batch", "{tmp}/q.txt", "--input-format", "csv"], "q.txt:1: no 'question' column in the header"),
     (["batch", "{tmp}/q.txt", "{tmp}/nope.txt"], "nope.txt: no such file"),
 ])
-def test_misuse_gives_one_line_and_status_2(tmp_path, folder, argv, expected):
+def test_misuse_gives_one_line_and_status_2(cli, tmp_path, folder, argv, expected):
     (tmp_path / "q.txt").write_text("does green tea contain caffeine\n")
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
-    status, out, err = run(["--intents", str(folder), *argv])
+    status, out, err = cli(["--intents", str(folder), *argv])
     assert status == 2
     assert out == ""
     assert_one_line_error(err, expected.replace("{tmp}", str(tmp_path)))
 
 
-def test_some_unreadable_records_give_status_1_and_every_other_answer(tmp_path, folder):
+def test_some_unreadable_records_give_status_1_and_every_other_answer(cli, tmp_path, folder):
     questions = tmp_path / "q.jsonl"
     questions.write_bytes(b'{"question": "does green tea contain caffeine"}\n{"question": \n\xff\xfe\n'
                           b'"how do I brew green tea"\n')
-    status, out, err = run(["--intents", str(folder), "batch", str(questions), "-j", "1"])
+    status, out, err = cli(["--intents", str(folder), "batch", str(questions), "-j", "1"])
     assert status == 1
     assert len(out.splitlines()) == 4
     assert err == "faqbot: 2 record(s) could not be read; see their 'error' field\n"
 
 
 @pytest.mark.skipif(ROOT, reason="root reads files whatever their permissions")
-def test_an_unreadable_file_is_a_one_line_error(tmp_path, folder):
+def test_an_unreadable_file_is_a_one_line_error(cli, tmp_path, folder):
     secret = tmp_path / "q.txt"
     secret.write_text("hello\n")
     secret.chmod(0)
     try:
-        status, _, err = run(["--intents", str(folder), "batch", str(secret)])
+        status, _, err = cli(["--intents", str(folder), "batch", str(secret)])
         assert status == 2
         assert_one_line_error(err, "permission denied")
         (folder / "tea.yaml").chmod(0)
-        status, _, err = run(["check", str(folder)])
+        status, _, err = cli(["check", str(folder)])
         assert status == 2
         assert_one_line_error(err, "tea.yaml: permission denied")
     finally:
@@ -135,11 +129,11 @@ def test_an_unreadable_file_is_a_one_line_error(tmp_path, folder):
 @pytest.mark.parametrize("argv", [["batch", "/proc/self/mem"], ["batch", "/proc/self/mem", "--input-format", "csv"],
                                   ["batch", "/proc/self/mem", "--input-format", "yaml"],
                                   ["import", "/proc/self/mem", "--into", "out"], ["extract", "/proc/self/mem", "--into", "out"]])
-def test_a_file_that_opens_but_cannot_be_read_is_a_one_line_error(folder, argv, tmp_path, monkeypatch):
+def test_a_file_that_opens_but_cannot_be_read_is_a_one_line_error(cli, folder, argv, tmp_path, monkeypatch):
     """Reading /proc/self/mem fails with EIO even for root: a stand-in for a failing disk.
     (batch used to end with a traceback here.)"""
     monkeypatch.chdir(tmp_path)
-    status, _, err = run(["--intents", str(folder), *argv])
+    status, _, err = cli(["--intents", str(folder), *argv])
     assert status == 2
     assert_one_line_error(err, "/proc/self/mem: cannot read: Input/output error")
 
@@ -167,7 +161,7 @@ def test_batch_into_a_pipe_closed_early_ends_quietly(tmp_path, folder, jobs):
     assert process.returncode == 0
 
 
-def test_output_to_a_pipe_is_written_into_it_not_replaced(tmp_path, folder):
+def test_output_to_a_pipe_is_written_into_it_not_replaced(cli, tmp_path, folder):
     """-o /dev/null, -o /dev/stdout: a device or a pipe must be written, never renamed over
     (as root, the atomic rename of -o used to replace /dev/null itself with a file)."""
     import threading
@@ -177,7 +171,7 @@ def test_output_to_a_pipe_is_written_into_it_not_replaced(tmp_path, folder):
     received = []
     reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
     reader.start()
-    status, out, err = run(["--intents", str(folder), "batch", "-", "-j", "1", "-o", str(fifo)],
+    status, out, err = cli(["--intents", str(folder), "batch", "-", "-j", "1", "-o", str(fifo)],
                            stdin="does green tea contain caffeine\n")
     reader.join(timeout=20)
     assert (status, out, err) == (0, "", "")
@@ -185,9 +179,9 @@ def test_output_to_a_pipe_is_written_into_it_not_replaced(tmp_path, folder):
     assert received and received[0].startswith(b'{"n": 1,')
 
 
-def test_output_through_a_symbolic_link_keeps_the_link(tmp_path, folder):
+def test_output_through_a_symbolic_link_keeps_the_link(cli, tmp_path, folder):
     (tmp_path / "link.jsonl").symlink_to("real.jsonl")
-    status, _, _ = run(["--intents", str(folder), "batch", "-", "-j", "1", "-o", str(tmp_path / "link.jsonl")],
+    status, _, _ = cli(["--intents", str(folder), "batch", "-", "-j", "1", "-o", str(tmp_path / "link.jsonl")],
                        stdin="does green tea contain caffeine\n")
     assert status == 0
     assert (tmp_path / "link.jsonl").is_symlink()

@@ -83,12 +83,13 @@ QUESTIONS = [
 ]
 
 
-def run(argv: list[str], stdin: str = "", tty: bool = True) -> tuple[int, str, str]:
-    """Standard output is a terminal unless ``tty`` is False; standard error is not one (so batch
-    draws no progress bar, whose own escape sequences are not the point here)."""
-    stdout, stderr = Terminal() if tty else io.StringIO(), io.StringIO()
-    status = main(argv, stdin=io.StringIO(stdin), stdout=stdout, stderr=stderr)
-    return status, stdout.getvalue(), stderr.getvalue()
+@pytest.fixture
+def terminal_cli(cli):
+    """The CLI runner with standard output a terminal unless ``tty`` is False; standard error is
+    not one (so batch draws no progress bar, whose own escape sequences are not the point here)."""
+    def call(argv: list[str], stdin: str = "", tty: bool = True):
+        return cli(argv, stdin, stdout=Terminal() if tty else None)
+    return call
 
 
 def assert_inert(*texts: str) -> None:
@@ -98,39 +99,39 @@ def assert_inert(*texts: str) -> None:
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
-def test_ask_and_explain(evil_folder, question):
-    status, out, err = run(["--intents", str(evil_folder), "ask", "--explain", question])
+def test_ask_and_explain(terminal_cli, evil_folder, question):
+    status, out, err = terminal_cli(["--intents", str(evil_folder), "ask", "--explain", question])
     assert status == 0
     assert_inert(out, err)
     assert "Not advice \\x1b[2J" in out  # shown, as visible escapes, not dropped
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "jsonl", "csv"])
-def test_batch_output_to_a_terminal(evil_folder, fmt):
-    status, out, err = run(["batch", "-", "--intents", str(evil_folder), "--format", fmt, "-j", "1"],
+def test_batch_output_to_a_terminal(terminal_cli, evil_folder, fmt):
+    status, out, err = terminal_cli(["batch", "-", "--intents", str(evil_folder), "--format", fmt, "-j", "1"],
                            stdin="\n".join(QUESTIONS) + "\n")
     assert status == 0
     assert_inert(out, err)
 
 
-def test_jsonl_stays_exact_data_while_inert(evil_folder):
-    status, out, _ = run(["batch", "-", "--intents", str(evil_folder), "-j", "1"], stdin="\n".join(QUESTIONS) + "\n")
+def test_jsonl_stays_exact_data_while_inert(terminal_cli, evil_folder):
+    status, out, _ = terminal_cli(["batch", "-", "--intents", str(evil_folder), "-j", "1"], stdin="\n".join(QUESTIONS) + "\n")
     records = [json.loads(line) for line in out.splitlines()]
     assert records[0]["answer"].startswith("Yes " + EVIL)
     assert records[-1]["question"] == QUESTIONS[-1].strip()
 
 
-def test_csv_to_a_file_keeps_the_data_exact(evil_folder, tmp_path):
+def test_csv_to_a_file_keeps_the_data_exact(terminal_cli, evil_folder, tmp_path):
     out = tmp_path / "out.csv"
-    status, _, _ = run(["batch", "-", "--intents", str(evil_folder), "--format", "csv", "-o", str(out), "-j", "1"],
+    status, _, _ = terminal_cli(["batch", "-", "--intents", str(evil_folder), "--format", "csv", "-o", str(out), "-j", "1"],
                        stdin=QUESTIONS[0] + "\n")
     assert status == 0
     assert "Yes " + EVIL in out.read_bytes().decode("utf-8")
 
 
-def test_the_piped_prompt_answers_inert(evil_folder):
+def test_the_piped_prompt_answers_inert(terminal_cli, evil_folder):
     """`echo question | faqbot` answers as a batch in text form."""
-    status, out, err = run(["--intents", str(evil_folder)], stdin="\n".join(QUESTIONS) + "\n", tty=False)
+    status, out, err = terminal_cli(["--intents", str(evil_folder)], stdin="\n".join(QUESTIONS) + "\n", tty=False)
     assert status == 0
     assert_inert(out, err)
 
@@ -156,36 +157,36 @@ def test_completion_menu_entries_are_inert(evil_folder):
     assert_inert(*(to_plain_text(c.display) for c in completions))
 
 
-def test_check_extract_and_import_output_is_inert(tmp_path):
+def test_check_extract_and_import_output_is_inert(terminal_cli, tmp_path):
     documents = tmp_path / f"docs{EVIL}"
     documents.mkdir()
     (documents / f"tea{EVIL}.md").write_text(
         f"# Tea {EVIL}\n\n**Usage:**\nTea {EVIL} is nice.\n\n## FAQs\n* **Is tea safe?** Yes {EVIL} mostly.\n")
     into = tmp_path / f"intents{EVIL}"
-    status, out, err = run(["extract", str(documents), "--into", str(into)])
+    status, out, err = terminal_cli(["extract", str(documents), "--into", str(into)])
     assert status == 0 and "added" in out
     assert_inert(out, err)
-    status, out, err = run(["check", str(into)])
+    status, out, err = terminal_cli(["check", str(into)])
     assert status == 0
     assert_inert(out, err)
     table = tmp_path / f"faq{EVIL}.csv"
     table.write_text(f'question,answer\n"What {EVIL}?","It {EVIL} is"\n')
-    status, out, err = run(["import", str(table), "--into", str(tmp_path / "imported")])
+    status, out, err = terminal_cli(["import", str(table), "--into", str(tmp_path / "imported")])
     assert status == 0
     assert_inert(out, err)
 
 
-def test_coverage_and_review_output_is_inert(evil_folder, tmp_path):
-    status, out, err = run(["--intents", str(evil_folder), "coverage", "--self-check"], tty=False)
+def test_coverage_and_review_output_is_inert(terminal_cli, evil_folder, tmp_path):
+    status, out, err = terminal_cli(["--intents", str(evil_folder), "coverage", "--self-check"], tty=False)
     assert status in (0, 1)
     assert_inert(out, err)
-    status, out, err = run(["--intents", str(evil_folder), "coverage", "--self-check"])
+    status, out, err = terminal_cli(["--intents", str(evil_folder), "coverage", "--self-check"])
     # On a terminal the report has colours of its own; what is left must be inert (the payload's
     # screen clear, title and BEL would remain).
     assert_inert(re.sub(r"\x1b\[[0-9;]*m", "", out), err)
     log = tmp_path / "unanswered.jsonl"
     log.write_text("\n".join(json.dumps({"question": q}) for q in QUESTIONS) + "\n")
-    status, out, err = run(["--intents", str(evil_folder), "review", str(log)])
+    status, out, err = terminal_cli(["--intents", str(evil_folder), "review", str(log)])
     assert status == 0
     assert_inert(out, err)
 
@@ -202,16 +203,16 @@ def test_coverage_and_review_output_is_inert(evil_folder, tmp_path):
     ["extract", f"docs{EVIL}", "--into", "x"],
     ["import", f"table{EVIL}.csv", "--into", "x"],
 ])
-def test_errors_naming_files_and_values_are_inert(evil_folder, argv):
-    status, out, err = run(argv)
+def test_errors_naming_files_and_values_are_inert(terminal_cli, evil_folder, argv):
+    status, out, err = terminal_cli(argv)
     assert status == 2
     assert err.startswith("faqbot: error: ") and err.count("\n") == 1
     assert_inert(out, err)
 
 
-def test_an_invalid_value_in_an_intents_file_is_quoted_inert(evil_folder):
+def test_an_invalid_value_in_an_intents_file_is_quoted_inert(terminal_cli, evil_folder):
     (evil_folder / "tea.yaml").write_text(f'intents:\n  - id: "tea{EVIL_YAML}"\n    question: q\n    answer: a\n    topic: t\n')
-    status, out, err = run(["check", str(evil_folder)])
+    status, out, err = terminal_cli(["check", str(evil_folder)])
     assert status == 2
     assert_inert(out, err)
     assert "id 'tea\\x1b[2J" in err
@@ -282,18 +283,18 @@ def test_a_lone_surrogate_escaped_in_json_input_is_written_in_every_format(evil_
 
 
 @pytest.mark.parametrize("suffix", [".txt", ".yaml", ".jsonl", ".csv"])
-def test_a_question_file_whose_name_holds_escapes_is_read_and_named_inert(evil_folder, tmp_path, suffix):
+def test_a_question_file_whose_name_holds_escapes_is_read_and_named_inert(terminal_cli, evil_folder, tmp_path, suffix):
     path = tmp_path / f"q{EVIL.replace(chr(13), '')}{suffix}"
     body = {".txt": "does green tea contain caffeine\n", ".yaml": "- does green tea contain caffeine\n",
             ".jsonl": '{"question": "does green tea contain caffeine"}\n',
             ".csv": "question\ndoes green tea contain caffeine\n"}[suffix]
     path.write_text(body, encoding="utf-8")
-    status, out, err = run(["batch", str(path), "--intents", str(evil_folder), "--format", "text", "-j", "1"])
+    status, out, err = terminal_cli(["batch", str(path), "--intents", str(evil_folder), "--format", "text", "-j", "1"])
     assert (status, err) == (0, "")
     assert "(answered" in out
     # A bad record (or, for YAML, a bad file): the name in the message is shown inert.
     path.write_bytes(path.read_bytes() + b"\xff\n" if suffix != ".yaml" else b"- [unclosed\n")
-    status, out, err = run(["batch", str(path), "--intents", str(evil_folder), "--format", "text", "-j", "1"])
+    status, out, err = terminal_cli(["batch", str(path), "--intents", str(evil_folder), "--format", "text", "-j", "1"])
     assert status in (1, 2)
     assert_inert(out, err)
     assert "q\\x1b[2J" in out + err

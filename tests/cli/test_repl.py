@@ -111,8 +111,8 @@ def test_ctrl_c_on_an_empty_line_says_how_to_leave(tea_bot):
 def test_help_lists_every_command(tea_bot):
     _, shown = converse(tea_bot, "/help" + ENTER)
     assert shown[1] == "\n" + help_text() + "\n\n"
-    for command, meaning in COMMANDS.items():
-        assert f"  {command:8} {meaning}\n" in shown[1]
+    for command, entry in COMMANDS.items():
+        assert f"  {command:8} {entry.help}\n" in shown[1]
 
 
 def test_topics_lists_the_questions_by_document(tea_bot):
@@ -144,14 +144,35 @@ def test_why_before_any_question(tea_bot):
     assert shown[1] == "\nAsk a question first; then /why shows how I chose my answer.\n\n"
 
 
-def test_an_unknown_command_is_answered_politely(tea_bot):
+def test_a_mistyped_command_is_answered_politely(tea_bot):
     replies = []
-    _, shown = converse(tea_bot, "/nope at all" + ENTER + "/topic" + ENTER, on_reply=replies.append)
-    assert shown[1] == ("\nSorry, I don't know the command /nope. The commands are /help, /topics, /why,\n"
-                        "/quit.\n\n")
-    assert shown[2] == ("\nSorry, I don't know the command /topic. Did you mean /topics? The commands are\n"
+    _, shown = converse(tea_bot, "/topic" + ENTER + "/hepl" + ENTER, on_reply=replies.append)
+    assert shown[1] == ("\nSorry, I don't know the command /topic. Did you mean /topics? The commands are\n"
                         "/help, /topics, /why, /quit.\n\n")
-    assert replies == []  # a command is never sent to the bot as a question
+    assert shown[2].startswith("\nSorry, I don't know the command /hepl. Did you mean /help?")
+    assert replies == []  # a mistyped command is not sent to the bot as a question
+
+
+def test_a_line_starting_with_a_slash_that_is_no_command_is_a_message(tea_bot):
+    """Every line reaches triage: "/my son is having a seizure" is an emergency, with the
+    disclaimer; "/nope at all" is answered like any other question."""
+    replies = []
+    _, shown = converse(tea_bot, "/my son is having a seizure right now" + ENTER + "/nope at all" + ENTER
+                        + "/seizure" + ENTER, on_reply=replies.append)
+    assert [r.status for r in replies] == ["emergency", "fallback", "fallback"]
+    assert shown[1] == "\n" + wrap(tea_bot.triage.message, 79) + "\n\n" + DISCLAIMER + "\n\n"   # 80 columns
+    assert shown[2].rstrip().endswith(DISCLAIMER)
+
+
+def test_the_urgent_instruction_stands_out_on_a_terminal_and_is_plain_when_piped(tea_bot):
+    _, coloured = converse(tea_bot, "i took 30 tablets" + ENTER, colour=True)
+    _, plain = converse(tea_bot, "i took 30 tablets" + ENTER, colour=False)
+    first_line = wrap(tea_bot.triage.message, 79).split("\n")[0]                  # 80 columns
+    assert coloured[1].startswith("\n\x1b[1;31m" + first_line + "\x1b[0m\n")
+    assert coloured[1].endswith("\n\n" + DISCLAIMER + "\n\n")     # the disclaimer is not styled
+    assert "\x1b" not in plain[1] and plain[1].startswith("\n" + first_line + "\n")
+    _, answer = converse(tea_bot, "does green tea contain caffeine" + ENTER, colour=True)
+    assert "\x1b" not in answer[1]
 
 
 # --- nothing shown can drive the terminal ----------------------------------------------------
@@ -336,3 +357,32 @@ def test_a_history_file_that_is_not_text_still_starts_the_prompt(tea_folder, tmp
                                          "how do I brew coffee" + ENTER)
     assert (status, err) == (0, "")
     assert "Pour hot water over ground coffee." in out
+
+
+# --- the command registry ---------------------------------------------------------------------
+
+
+def test_every_spelling_of_a_command_finds_it_case_ignored():
+    from faqbot.repl import find_command
+
+    assert find_command("/HELP").name == "/help"
+    assert find_command("  /Topics ").name == "/topics"
+    for spelling in ("/quit", "/exit", "/q", "/bye", "quit", "EXIT"):
+        assert find_command(spelling).name == "/quit" and find_command(spelling).leaves
+    assert find_command("/help me") is None and find_command("help") is None
+    assert [c.name for c in COMMANDS.values()] == ["/help", "/topics", "/why", "/quit"]
+
+
+def test_a_spelling_cannot_be_registered_twice():
+    from faqbot.repl import command
+
+    with pytest.raises(ValueError, match="REPL command /q is registered twice"):
+        command("/query", "never registered", aliases=("/q",))(lambda context: "")
+    assert "/query" not in COMMANDS
+
+
+def test_why_shows_the_reason(tea_bot):
+    _, shown = converse(tea_bot, "how do I brew coffee" + ENTER + "/why" + ENTER)
+    lines = shown[2].strip("\n").split("\n")
+    reason = tea_bot.reply("how do I brew coffee").reason
+    assert lines[2] == f"  reason: {reason.text}"

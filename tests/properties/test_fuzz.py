@@ -20,9 +20,10 @@ from faqbot.bot import Bot
 from faqbot.errors import DataFileError
 from faqbot.authoring.extract import extract_document
 from faqbot.content.intents import load_file
+from conftest import examples
 
 EXAMPLES = int(os.environ.get("FAQBOT_FUZZ_EXAMPLES", "0")) or None
-FUZZ = settings(max_examples=EXAMPLES or 250, deadline=None,
+FUZZ = settings(max_examples=EXAMPLES or examples(250), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 # Lines that steer the extractor into each of its branches, mixed with arbitrary text.
@@ -124,9 +125,10 @@ def test_fuzz_a_whole_folder_loads_or_fails_with_one_error(tokens, broken):
 @FUZZ
 @given(st.lists(YAML_TOKENS, max_size=40))
 def test_fuzz_loading_coverage_test_files(tokens):
-    coverage = pytest.importorskip("faqbot.evaluation.coverage")
+    from faqbot.evaluation.suite import load_tests
+
     try:
-        coverage.load_tests(scratch(".yaml", encoded("".join(tokens))))
+        load_tests(scratch(".yaml", encoded("".join(tokens))))
     except DataFileError:
         pass
 

@@ -20,8 +20,9 @@ from prompt_toolkit.output import DummyOutput
 
 from conftest import ONE_INTENT, write_folder
 from faqbot.bot import Bot, MAX_QUESTION_CHARS, STATUSES
-from faqbot.cli import bundled_intents, main
+from faqbot.cli import main
 from faqbot.repl import run_repl
+from conftest import examples
 
 # What must never reach a terminal raw: C0/C1 controls except newline and tab, bidi controls.
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -52,11 +53,6 @@ HOSTILE = {
 
 
 TINY_DISCLAIMER = "Not medical advice."
-
-
-@pytest.fixture(scope="module")
-def bundled_bot():
-    return Bot.from_folder(bundled_intents())
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +94,7 @@ def test_escape_sequences_do_not_change_the_answer(bundled_bot):
     assert (dressed.status, dressed.intent) == (plain.status, plain.intent)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text())
 def test_property_the_bot_always_replies_with_the_disclaimer(bundled_bot, question):
     reply = bundled_bot.reply(question)
@@ -106,7 +102,7 @@ def test_property_the_bot_always_replies_with_the_disclaimer(bundled_bot, questi
     assert isinstance(reply.text, str) and reply.text.endswith(bundled_bot.disclaimer)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.text(), min_size=1, max_size=4))
 def test_property_a_conversation_of_arbitrary_turns_always_replies(bundled_bot, questions):
     from faqbot.bot import Conversation
@@ -145,7 +141,7 @@ def test_the_repl_answers_a_long_paste(bundled_bot):
     assert replies[0].text.endswith(bundled_bot.disclaimer)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80))
 def test_property_the_repl_always_ends_cleanly_and_shows_nothing_raw(bundled_bot, keys):
     status, shown, replies = type_at_prompt(bundled_bot, keys + "\r")
@@ -172,18 +168,18 @@ def run_batch(text: str, *options: str) -> tuple[int, str, str]:
     return status, stdout.getvalue(), stderr.getvalue()
 
 
-def test_batch_answers_every_hostile_line_in_order():
+def test_batch_answers_every_hostile_line_in_order(bundled_bot):
     questions = [q for q in HOSTILE.values() if "\n" not in q and "\r" not in q and "\ud800" not in q]
     status, out, err = run_batch("\n".join(questions) + "\n")
     assert (status, err) == (0, "")
     records = [json.loads(line) for line in out.splitlines()]
     assert [r["question"] for r in records] == expected_questions("\n".join(questions))
-    disclaimer = Bot.from_folder(bundled_intents()).disclaimer
+    disclaimer = bundled_bot.disclaimer
     assert all(r["answer"].endswith(disclaimer) for r in records)
     assert [r["n"] for r in records] == list(range(1, len(records) + 1))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40), max_size=6))
 def test_property_batch_gives_one_record_per_question_with_the_disclaimer(tiny_folder, lines):
     text = "\n".join(lines)
@@ -195,7 +191,7 @@ def test_property_batch_gives_one_record_per_question_with_the_disclaimer(tiny_f
     assert not RAW_CONTROL.search(out)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
 def test_property_batch_text_output_shows_nothing_raw(tiny_folder, text):
     status, out, err = run_batch(text, "--format", "text", "--intents", str(tiny_folder))

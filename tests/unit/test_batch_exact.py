@@ -31,11 +31,6 @@ def varied_questions(bot: Bot) -> list[str]:
     return questions + questions[::7]
 
 
-@pytest.fixture(scope="module")
-def bundled():
-    return Bot.from_folder(bundled_intents())
-
-
 def one_by_one(folder, questions: list[str]) -> list[dict]:
     """The reference: a fresh Bot, one Bot.reply per question, each with its own conversation."""
     bot = Bot.from_folder(folder)
@@ -47,24 +42,24 @@ def items(questions):
 
 
 @pytest.mark.parametrize("which", ["tea", "bundled"])
-def test_batch_records_equal_one_by_one_replies(which, tea_folder, tea_bot, bundled):
-    folder, bot = (tea_folder, tea_bot) if which == "tea" else (bundled_intents(), bundled)
+def test_batch_records_equal_one_by_one_replies(which, tea_folder, tea_bot, bundled_bot):
+    folder, bot = (tea_folder, tea_bot) if which == "tea" else (bundled_intents(), bundled_bot)
     questions = varied_questions(bot)
     expected = one_by_one(folder, questions)
     assert [o.record() for o in answer_items(bot, items(questions))] == expected
 
 
-def test_worker_processes_give_the_same_records_in_order(bundled):
-    questions = varied_questions(bundled)
-    expected = [o.record() for o in answer_items(bundled, items(questions))]
-    parallel = answer_parallel(bundled, items(questions), jobs=2, warmup=5, chunk=17)
+def test_worker_processes_give_the_same_records_in_order(bundled_bot):
+    questions = varied_questions(bundled_bot)
+    expected = [o.record() for o in answer_items(bundled_bot, items(questions))]
+    parallel = answer_parallel(bundled_bot, items(questions), jobs=2, warmup=5, chunk=17)
     assert [o.record() for o in parallel] == expected
 
 
-def test_bot_is_picklable_and_answers_the_same(bundled):
-    copy = pickle.loads(pickle.dumps(bundled))
-    questions = varied_questions(bundled)[:200]
-    assert [copy.reply(q).record() for q in questions] == [bundled.reply(q).record() for q in questions]
+def test_bot_is_picklable_and_answers_the_same(bundled_bot):
+    copy = pickle.loads(pickle.dumps(bundled_bot))
+    questions = varied_questions(bundled_bot)[:200]
+    assert [copy.reply(q).record() for q in questions] == [bundled_bot.reply(q).record() for q in questions]
 
 
 def test_partition_function_reads_lines_like_a_txt_file(tea_bot):

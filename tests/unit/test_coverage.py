@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 
 from faqbot.bot import Bot, Conversation
-from faqbot.evaluation.coverage import CaseResult, Report, Utterance, coverage_report, gate_failures, label_of, load_suite, load_tests, run_dialogues, self_check, suite_files
+from faqbot.evaluation.report import Report, coverage_report, gate_failures
+from faqbot.evaluation.runs import CaseResult, label_of, run_dialogues
+from faqbot.evaluation.selfcheck import self_check
+from faqbot.evaluation.suite import Utterance, load_suite, load_tests, suite_files
 from faqbot.evaluation.renderers import render, render_html, render_json, render_junit, render_text
 from faqbot.errors import DataFileError, FaqbotError
 
@@ -284,7 +287,7 @@ def test_self_check_names_near_duplicates_and_canonical_misses(tmp_path):
 
 
 def test_the_core_never_imports_prompt_toolkit():
-    code = ("import sys, faqbot.evaluation.coverage, faqbot.evaluation.renderers, faqbot.evaluation.review; "
+    code = ("import sys, faqbot.evaluation.report, faqbot.evaluation.selfcheck, faqbot.evaluation.renderers, faqbot.evaluation.review; "
             "print('prompt_toolkit' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
@@ -410,3 +413,21 @@ def test_html_of_a_self_check_lists_its_findings(garden_bot):
     assert "<h2>Thin intents (fewer than 5 examples)</h2>" in page and "<li>rose-flowers: 2</li>" in page
     assert "<h2>Near-duplicate phrasings across intents</h2>" in page
     assert 'class="matrix"' in page
+
+
+def test_analyzers_share_only_uncorrected_analyses(garden_bot):
+    """Analyzers of one lexicon may share a cache of uncorrected analyses (what a leave-one-out
+    self-check relies on); corrected ones depend on each index's vocabulary and are never shared."""
+    from faqbot.bot import index_texts
+    from faqbot.language.analyzer import Analyzer
+
+    shared: dict = {}
+    texts = index_texts(garden_bot.intent_set)
+    first = Analyzer(garden_bot.lexicon, texts, shared_analyses=shared)
+    second = Analyzer(garden_bot.lexicon, texts[1:], shared_analyses=shared)
+    analysis = first.analyse(texts[0])
+    assert second.analyse(texts[0]) is analysis
+    assert analysis == Analyzer(garden_bot.lexicon, texts).analyse(texts[0])
+    assert list(shared) == [(texts[0], False)]
+    first.analyse("when shuld I prune", correct=True)
+    assert list(shared) == [(texts[0], False)]

@@ -353,17 +353,11 @@ ASPIRIN = """\
 """
 
 
-def run(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = main(argv, stdout=out, stderr=err)
-    return status, out.getvalue(), err.getvalue()
-
-
-def test_reextracting_keeps_curated_work_and_reports_every_change(tmp_path, monkeypatch):
+def test_reextracting_keeps_curated_work_and_reports_every_change(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("docs").mkdir()
     Path("docs/aspirin.md").write_text(ASPIRIN)
-    assert run(["extract", "docs", "--into", "intents"]) == (0, (
+    assert cli(["extract", "docs", "--into", "intents"]) == (0, (
         "docs/aspirin.md -> intents/aspirin.yaml (topic: aspirin): 3 intents, 3 added, 0 changed, 0 removed\n"
         "  added: aspirin-take-food\n"
         "  added: aspirin-safe-children\n"
@@ -378,7 +372,7 @@ def test_reextracting_keeps_curated_work_and_reports_every_change(tmp_path, monk
     Path("docs/aspirin.md").write_text(ASPIRIN.replace("Yes, with food.", "Yes, always with food.").replace(
         "* **Can I drink alcohol with aspirin?** Better not.\n", "* **How should I store aspirin?** Somewhere dry.\n"))
 
-    assert run(["extract", "docs", "--into", "intents"]) == (0, (
+    assert cli(["extract", "docs", "--into", "intents"]) == (0, (
         "docs/aspirin.md -> intents/aspirin.yaml (topic: aspirin): 3 intents, 1 added, 1 changed, 1 removed\n"
         "  added: aspirin-how-store\n"
         "  changed: aspirin-food\n"
@@ -390,25 +384,25 @@ def test_reextracting_keeps_curated_work_and_reports_every_change(tmp_path, monk
     assert intents["aspirin-how-store"].source.lines == (7, 7)
 
     # Nothing changed: nothing reported but the totals.
-    assert run(["extract", "docs", "--into", "intents"])[1] == (
+    assert cli(["extract", "docs", "--into", "intents"])[1] == (
         "docs/aspirin.md -> intents/aspirin.yaml (topic: aspirin): 3 intents, 0 added, 0 changed, 0 removed\n")
 
 
-def test_extract_keeps_the_bot_name_and_takes_the_documents_disclaimer(tmp_path):
+def test_extract_keeps_the_bot_name_and_takes_the_documents_disclaimer(cli, tmp_path):
     docs, into = tmp_path / "docs", tmp_path / "intents"
     docs.mkdir()
     (docs / "aspirin.md").write_text(ASPIRIN + "\n**Disclaimer:** Ask your pharmacist.\n")
     into.mkdir()
     (into / "bot.yaml").write_text("name: Pharmabot\ndisclaimer: Old text.\n")
-    assert run(["extract", str(docs), "--into", str(into)])[0] == 0
+    assert cli(["extract", str(docs), "--into", str(into)])[0] == 0
     assert load_bot_settings(into / "bot.yaml") == ("Pharmabot", "Ask your pharmacist.")
 
 
-def test_extract_errors_are_one_line(tmp_path):
+def test_extract_errors_are_one_line(cli, tmp_path):
     (tmp_path / "file.txt").write_text("x")
-    assert run(["extract", str(tmp_path / "nope"), "--into", str(tmp_path / "out")]) == (
+    assert cli(["extract", str(tmp_path / "nope"), "--into", str(tmp_path / "out")]) == (
         2, "", f"faqbot: error: {tmp_path / 'nope'}: no such file or folder\n")
-    assert run(["extract", str(DOCUMENTS), "--into", str(tmp_path / "file.txt")]) == (
+    assert cli(["extract", str(DOCUMENTS), "--into", str(tmp_path / "file.txt")]) == (
         2, "", f"faqbot: error: {tmp_path / 'file.txt'}: is not a folder\n")
 
 
@@ -423,10 +417,10 @@ def test_extract_errors_are_one_line(tmp_path):
     ("clinic.yaml", "- question: How do I book?\n  answer: Call us, or book online.\n"
                     "- question: Where are you?\n  answer: At 1 Main St.\n"),
 ])
-def test_import_reads_each_table_format(tmp_path, monkeypatch, name, text):
+def test_import_reads_each_table_format(cli, tmp_path, monkeypatch, name, text):
     monkeypatch.chdir(tmp_path)
     Path(name).write_text(text)
-    assert run(["import", name, "--into", "intents"]) == (
+    assert cli(["import", name, "--into", "intents"]) == (
         0, f"{name} -> intents/clinic.yaml: 2 intents, 2 added, 0 changed, 0 removed\n", "")
     intent_set = load_folder(Path("intents"))
     assert [(i.id, i.question, i.answer, i.topic) for i in intent_set.intents] == [
@@ -437,13 +431,13 @@ def test_import_reads_each_table_format(tmp_path, monkeypatch, name, text):
     assert "medical advice" in intent_set.disclaimer  # a default disclaimer, since a table has none
 
 
-def test_import_with_a_topic_and_again_over_curated_intents(tmp_path, monkeypatch):
+def test_import_with_a_topic_and_again_over_curated_intents(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("faq.csv").write_text("question,answer\nHow do I book?,Call us.\n")
-    assert run(["import", "faq.csv", "--into", "intents", "--topic", "clinic admin"])[0] == 0
+    assert cli(["import", "faq.csv", "--into", "intents", "--topic", "clinic admin"])[0] == 0
     assert load_file(Path("intents/faq.yaml"))[0].id == "clinic-admin-001"
     Path("faq.csv").write_text("question,answer\nHow do I book?,Call us or book online.\nWhere are you?,Here.\n")
-    assert run(["import", "faq.csv", "--into", "intents", "--topic", "clinic admin"]) == (
+    assert cli(["import", "faq.csv", "--into", "intents", "--topic", "clinic admin"]) == (
         0, "faq.csv -> intents/faq.yaml: 2 intents, 1 added, 1 changed, 0 removed\n", "")
 
 
@@ -460,13 +454,13 @@ def test_import_with_a_topic_and_again_over_curated_intents(tmp_path, monkeypatc
     ("a.yaml", "question: x\n", "a.yaml:1: expected a list of {question, answer} mappings"),
     ("a.yaml", "- question: x\n  answer: y\n- just text\n", "a.yaml:3: expected a mapping with 'question' and 'answer'"),
 ])
-def test_import_errors_name_the_file_and_line(tmp_path, monkeypatch, name, text, message):
+def test_import_errors_name_the_file_and_line(cli, tmp_path, monkeypatch, name, text, message):
     monkeypatch.chdir(tmp_path)
     Path(name).write_text(text)
-    assert run(["import", name, "--into", "intents"]) == (2, "", f"faqbot: error: {message}\n")
+    assert cli(["import", name, "--into", "intents"]) == (2, "", f"faqbot: error: {message}\n")
     assert not Path("intents").exists()
 
 
-def test_import_of_a_missing_file(tmp_path, monkeypatch):
+def test_import_of_a_missing_file(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert run(["import", "nope.csv", "--into", "intents"]) == (2, "", "faqbot: error: nope.csv: no such file\n")
+    assert cli(["import", "nope.csv", "--into", "intents"]) == (2, "", "faqbot: error: nope.csv: no such file\n")

@@ -87,7 +87,7 @@ def test_a_yaml_alias_is_refused(tmp_path):
     (None, "bot.yaml: missing: every intents folder needs a bot.yaml with a disclaimer"),
     ("name: x\n", "bot.yaml:1: 'disclaimer' must be non-empty text"),
     ("disclaimer: ''\n", "bot.yaml:1: 'disclaimer' must be non-empty text"),
-    ("disclaimer: x\ncolour: red\n", "bot.yaml:2: unknown key 'colour' in bot.yaml (allowed: disclaimer, name)"),
+    ("disclaimer: x\ncolour: red\n", "bot.yaml:2: unknown key 'colour' in bot.yaml (allowed: disclaimer, name, tuning)"),
     ("- a\n", "bot.yaml:1: expected a mapping with a 'disclaimer', got a list"),
     ("disclaimer: x\nname: 3\n", "bot.yaml:2: 'name' must be non-empty text"),
 ])

@@ -8,14 +8,17 @@ settles. Questions are drawn by hypothesis from the same vocabulary plus unknown
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from faqbot.matching import matcher
 from faqbot.bot import Bot
 from faqbot.content.intents import Intent, IntentSet
+from faqbot.matching.matcher import Matcher
+from faqbot.matching.tuning import Tuning
+from conftest import examples
 
 COMMON = ["take", "dose", "tablet", "side", "effect", "day", "doctor", "child", "food", "sleep"]
 RARE = [f"w{n:03d}" for n in range(120)]
@@ -48,54 +51,60 @@ def bot() -> Bot:
     return Bot(generated_intents())
 
 
-def ranking(bot: Bot, question: str, monkeypatch, prune: bool, budget: int = 1000, **options):
-    monkeypatch.setattr(matcher, "PRUNE_ABOVE", 0 if prune else 10**9)
-    monkeypatch.setattr(matcher, "PRUNE_BUDGET", budget)
-    result = bot.matcher.match(question, **options)
+def retuned(bot: Bot, **changes) -> Matcher:
+    """The bot's matcher with pruning settings changed, over the same index (pruning never
+    changes the index)."""
+    tuning = replace(bot.tuning, **changes)
+    return Matcher(bot.intent_set, bot.analyzer, tuning, index=bot.matcher.index)
+
+
+def ranking(bot: Bot, question: str, prune: bool, budget: int = 1000, **options):
+    matcher = retuned(bot, prune_above=0 if prune else 10**9, prune_budget=budget)
+    result = matcher.match(question, **options)
     return [(c.intent.id, c.score, c.phrasing, c.matched_terms) for c in result.candidates]
 
 
 words = st.sampled_from(COMMON + RARE[:40] + ["alpha", "beta", "gamma", "zzzunknown", "the", "how"])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(words, min_size=1, max_size=7), st.sampled_from([{}, {"limit": 12}, {"topic_only": "beta drug"},
                                                                   {"boost_topic": "alpha drug"}]),
        st.sampled_from([1, 40, 1000]))
-def test_pruned_ranking_equals_full_ranking(bot, monkeypatch, question_words, options, budget):
+def test_pruned_ranking_equals_full_ranking(bot, question_words, options, budget):
     """A budget of 1 posting leaves most intents outside the candidates, so their cap decides."""
     question = " ".join(question_words)
-    pruned = ranking(bot, question, monkeypatch, True, budget, **options)
-    assert pruned == ranking(bot, question, monkeypatch, False, **options)
+    pruned = ranking(bot, question, True, budget, **options)
+    assert pruned == ranking(bot, question, False, **options)
 
 
-def test_pruning_mostly_proves_its_rows(bot, monkeypatch):
+def test_pruning_mostly_proves_its_rows(bot):
     """The pruned path is not a disguised fallback: typical questions are answered by it."""
-    monkeypatch.setattr(matcher, "PRUNE_BUDGET", 100)     # room for the two rare words' postings
+    matcher = retuned(bot, prune_budget=100)     # room for the two rare words' postings
     rng = random.Random(3)
     proved = 0
     for _ in range(40):
         question = " ".join(rng.sample(RARE[:40], 2) + rng.sample(COMMON, 2))
-        weights = {t: bot.matcher.idf(t) for t in dict.fromkeys(bot.analyzer.terms(question))}
-        rows = bot.matcher._ranked_pruned(weights, sum(weights.values()), lambda topic: False, None)
+        weights = {t: matcher.idf(t) for t in dict.fromkeys(bot.analyzer.terms(question))}
+        rows = matcher._ranked_pruned(weights, sum(weights.values()), lambda topic: False, None)
         proved += rows is not None
     assert proved >= 30
 
 
-def test_questions_of_common_words_touch_most_intents_and_still_agree(bot, monkeypatch):
+def test_questions_of_common_words_touch_most_intents_and_still_agree(bot):
     question = "take dose tablet side effect"
-    full = ranking(bot, question, monkeypatch, False, limit=12)
+    full = ranking(bot, question, False, limit=12)
     assert len(full) == 12
-    assert ranking(bot, question, monkeypatch, True, limit=12) == full
+    assert ranking(bot, question, True, limit=12) == full
 
 
-def test_replies_equal_with_and_without_pruning(bot, monkeypatch):
+def test_replies_equal_with_and_without_pruning():
     rng = random.Random(9)
     questions = [" ".join(rng.choices(COMMON + RARE + ["alpha", "beta"], k=rng.randint(1, 6))) for _ in range(150)]
-    monkeypatch.setattr(matcher, "PRUNE_ABOVE", 10**9)
-    full = [bot.reply(q).record() for q in questions]
-    monkeypatch.setattr(matcher, "PRUNE_ABOVE", 0)
-    assert [bot.reply(q).record() for q in questions] == full
+    full_bot = Bot(generated_intents(), tuning=Tuning(prune_above=10**9))
+    full = [full_bot.reply(q).record() for q in questions]
+    pruning_bot = Bot(generated_intents(), tuning=Tuning(prune_above=0))
+    assert [pruning_bot.reply(q).record() for q in questions] == full
 
 
 def tie_bot() -> Bot:
@@ -107,21 +116,21 @@ def tie_bot() -> Bot:
     return Bot(IntentSet(intents, "Not medical advice.", None, "testbot"))
 
 
-def test_ties_at_the_cut_keep_the_order_intents_were_first_met(monkeypatch):
+def test_ties_at_the_cut_keep_the_order_intents_were_first_met():
     """With "tea" first, the tea intents are met first and fill the candidate list, though the
     coffee intents come first in the file."""
     bot = tie_bot()
-    full = ranking(bot, "tea coffee", monkeypatch, False, limit=12)
-    assert ranking(bot, "tea coffee", monkeypatch, True, limit=12) == full
+    full = ranking(bot, "tea coffee", False, limit=12)
+    assert ranking(bot, "tea coffee", True, limit=12) == full
     assert {intent_id[0] for intent_id, *_ in full} == {"t", "b"}     # tea intents, and "both"
 
 
-def test_tied_phrasings_keep_the_one_met_first(monkeypatch):
+def test_tied_phrasings_keep_the_one_met_first():
     bot = tie_bot()
     for question, phrasing in (("tea coffee", "tea yy"), ("coffee tea", "coffee zz")):
-        full = ranking(bot, question, monkeypatch, False, limit=30)
+        full = ranking(bot, question, False, limit=30)
         assert dict((i, p) for i, _, p, _ in full)["both"] == phrasing
-        assert ranking(bot, question, monkeypatch, True, limit=30) == full
+        assert ranking(bot, question, True, limit=30) == full
 
 
 RANK_IN_SUBPROCESS = """

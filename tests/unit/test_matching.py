@@ -8,8 +8,8 @@ import pytest
 
 from faqbot.language.analyzer import Analyzer
 from faqbot.language.lexicon import Lexicon
-from faqbot.bot import ANSWER_THRESHOLD, Bot, Conversation, explain
-from faqbot.cli import bundled_intents
+from faqbot.bot import Bot, Conversation
+from faqbot.explain import explain
 from faqbot.content.intents import Intent, IntentSet, Source
 from faqbot.language.normalise import tokenize
 
@@ -224,9 +224,9 @@ def test_spelling_corrector_rules():
     assert analyzer.correct("mz") is None                  # too short to guess
 
 
-def test_bundled_intents_answer_typical_patient_questions():
+def test_bundled_intents_answer_typical_patient_questions(bundled_bot):
     """Robust facts on our own content, phrased the way patients type."""
-    bot = Bot.from_folder(bundled_intents())
+    bot = bundled_bot
     cases = {
         "valporate what for": "valproate-uses",
         "glass of wine ok on valproate": "valproate-alcohol",
@@ -238,11 +238,11 @@ def test_bundled_intents_answer_typical_patient_questions():
         reply = bot.reply(question)
         assert (reply.status, reply.intent.id if reply.intent else None) == ("answered", expected), question
     assert bot.reply("side effects of metformin").status == "fallback"
-    assert ANSWER_THRESHOLD == 42.0
+    assert bot.tuning.answer_threshold == 42.0
 
 
-def test_bundled_follow_ups_resolve_to_the_conversation_topic():
-    bot = Bot.from_folder(bundled_intents())
+def test_bundled_follow_ups_resolve_to_the_conversation_topic(bundled_bot):
+    bot = bundled_bot
     conversation = Conversation()
     assert bot.reply("what is magnesium valproate used for", conversation).intent.id == "valproate-uses"
     assert bot.reply("what about alcohol?", conversation).intent.id == "valproate-alcohol"
@@ -273,11 +273,11 @@ def test_batch_conversation_treats_the_file_as_one_conversation():
     assert statuses()[2] == ("clarify", None)
 
 
-def test_an_everyday_word_no_intent_knows_weighs_less_than_a_rare_one():
+def test_an_everyday_word_no_intent_knows_weighs_less_than_a_rare_one(bundled_bot):
     """"at school" is the patient's context, "metformin" a subject we do not cover: an unknown word
     that is very common English (english-words.txt, Zipf >= 4.5) weighs as a common word, so it
     lowers confidence less than a rare unknown word does."""
-    bot = Bot.from_folder(bundled_intents())
+    bot = bundled_bot
     everyday = bot.matcher.match("is hair loss from valproate common at school")
     rare = bot.matcher.match("is hair loss from valproate common with metformin")
     assert everyday.everyday_unknown == {"school"}
@@ -286,17 +286,17 @@ def test_an_everyday_word_no_intent_knows_weighs_less_than_a_rare_one():
     assert everyday.candidates[0].score > rare.candidates[0].score
 
 
-def test_an_everyday_word_still_counts_as_the_subject_when_none_of_ours_is_named():
+def test_an_everyday_word_still_counts_as_the_subject_when_none_of_ours_is_named(bundled_bot):
     """"what causes high blood pressure" names none of our subjects, so "pressure", everyday as it
     is, stays the unexplained subject: a fallback, not a valproate side effect."""
-    bot = Bot.from_folder(bundled_intents())
+    bot = bundled_bot
     assert bot.reply("what causes high blood pressure").status == "fallback"
 
 
-def test_people_around_the_patient_are_not_the_subject():
+def test_people_around_the_patient_are_not_the_subject(bundled_bot):
     """"what if my son misses a dose": who the question is about (son, mum, wife) is a light word,
     so it neither drags the score down nor stands for an unexplained subject."""
-    bot = Bot.from_folder(bundled_intents())
+    bot = bundled_bot
     for who in ("son", "mum", "wife", "grandad"):
         assert top(bot, f"what if my {who} forgets a dose of their epilepsy tablets") == ("answered", "valproate-miss-dose")
 
@@ -305,10 +305,10 @@ def test_text_speak_reads_as_the_words_it_stands_for():
     assert tokenize("wat r u taking 4 yrs pls") == ["what", "are", "you", "taking", "4", "years", "please"]
 
 
-def test_triage_text_corrects_typos_but_never_completes_short_words():
+def test_triage_text_corrects_typos_but_never_completes_short_words(bundled_bot):
     """The text emergency rules read again is corrected word by word, but a three-letter word is
     never completed there: "car" would become "cardiac", which a rule could read as an event."""
-    analyzer = Bot.from_folder(bundled_intents()).analyzer
+    analyzer = bundled_bot.analyzer
     assert analyzer.correct("car") == "cardiac"           # matching completes cut-off words...
     assert analyzer.corrected_text("the car is in the pan") is None   # ...triage does not
     assert analyzer.corrected_text("she is havng a siezure") == "she is having a seizure"

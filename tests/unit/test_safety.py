@@ -7,12 +7,11 @@ import textwrap
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import DISCLAIMER, TEA_INTENTS, write_folder
+from conftest import DISCLAIMER, TEA_INTENTS, examples, write_folder
 from faqbot.bot import Bot, Conversation
-from faqbot.cli import bundled_intents, main
+from faqbot.cli import main
 from faqbot.content.rules import SafetyRules
 from faqbot.errors import DataFileError
-from faqbot.safety import Triage
 from faqbot.safety.cases import run_cases
 from faqbot.safety.matrix import controls, emergencies, run_matrix
 
@@ -108,9 +107,9 @@ NEGATIVE = [
 ]
 
 
-@pytest.fixture(scope="module")
-def bot():
-    return Bot.from_folder(bundled_intents())
+@pytest.fixture(scope="session")
+def bot(bundled_bot):
+    return bundled_bot
 
 
 @pytest.mark.parametrize("rule_id,message", [(r, m) for r, ms in POSITIVE.items() for m in ms])
@@ -257,8 +256,8 @@ def test_a_failing_case_fails_check_and_names_it(tmp_path):
     assert main(["check", str(folder)], stdout=out) == 1
     lines = out.getvalue().splitlines()
     assert 'case failed: safety.yaml, rule scald: "i burnt my hand" (fires): expected its rule to meet it, got nothing' in lines
-    assert ('case failed: safety.yaml, rule scald: "i scalded the teapot" (never): expected no emergency, got scald'
-            in lines)
+    assert ('case failed: safety.yaml, rule scald: "i scalded the teapot" (never): expected no emergency, '
+            'got scald (safety.yaml)') in lines
 
 
 def test_the_generated_matrix_all_fires_and_no_control_does(bot):
@@ -268,7 +267,7 @@ def test_the_generated_matrix_all_fires_and_no_control_does(bot):
     assert result.emergencies == len(emergencies()) > 5000 and result.controls == len(controls()) > 100
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.text(max_size=300), st.text(max_size=300))
 def test_an_emergency_sentence_is_never_lost_whatever_surrounds_it(bot, before, after):
     reply = bot.reply(f"{before}\nmy son is having a seizure right now.\n{after}")
@@ -306,9 +305,8 @@ NOT_DECLINED = ["how much alcohol can i drink on valproate", "what should I do i
 
 
 @pytest.mark.parametrize("rule_id,message", [(r, m) for r, ms in DECLINED.items() for m in ms])
-def test_out_of_scope_rules_decline_prices_purchases_and_personal_doses(rule_id, message):
+def test_out_of_scope_rules_decline_prices_purchases_and_personal_doses(bot, rule_id, message):
     """They name our drug, yet no document answers them: a plain fallback, never a near miss."""
-    bot = Bot.from_folder(bundled_intents())
     reply = bot.reply(message)
     assert (reply.status, reply.rule.id if reply.rule else None) == ("fallback", rule_id)
     assert reply.text.startswith("I'm sorry, my documents don't cover that.")
@@ -316,8 +314,7 @@ def test_out_of_scope_rules_decline_prices_purchases_and_personal_doses(rule_id,
 
 
 @pytest.mark.parametrize("message", NOT_DECLINED)
-def test_out_of_scope_rules_leave_real_questions_alone(message):
-    bot = Bot.from_folder(bundled_intents())
+def test_out_of_scope_rules_leave_real_questions_alone(bot, message):
     assert bot.scope.triage(message) is None
 
 
@@ -335,3 +332,11 @@ def test_safety_rule_must_refer_to_known_intents(tmp_path):
     with pytest.raises(DataFileError) as error:
         SafetyRules.load(path, known_intents={"real"})
     assert str(error.value) == f"{path}:5: rule 'x' refers to unknown intent 'nope'"
+
+
+def test_why_says_when_triage_added_the_crisis_line_or_nearly_flagged_a_question(bot):
+    from faqbot.explain import explain
+
+    assert "crisis line added: lethal-amount" in explain(bot.reply("what is a lethal dose of valproate"))
+    lines = explain(bot.reply("I had a seizure last year, can I drive"))
+    assert any(line.startswith("triage nearly flagged it (seizure-now): ") for line in lines)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from ..bot import Bot
+from ..bot import Bot, Status
 from .readers import Item
 
 CACHE_SIZE = 4096          # recent distinct questions whose replies are kept; bounded, so memory is flat
@@ -26,8 +26,9 @@ class Outcome:
         if self.answer is not None:
             record.update(self.answer)
         else:
-            record.update({"question": self.item.question, "status": "error", "intent": None, "score": 0.0,
-                           "answer": None, "source": None, "suggestions": [],
+            record.update({"question": self.item.question, "status": Status.ERROR.value, "intent": None,
+                           "score": 0.0, "answer": None, "source": None, "suggestions": [],
+                           "reason": "the input could not be read",
                            "error": f"{self.item.where}: {self.item.error}"})
         return record
 

@@ -30,7 +30,7 @@ from ..errors import DataFileError
 from ..yamlfile import load_yaml, unreadable
 
 INPUT_FORMATS = ("txt", "csv", "tsv", "jsonl", "yaml")
-RESERVED_FIELDS = ("n", "question", "status", "intent", "score", "answer", "source", "suggestions", "error")
+RESERVED_FIELDS = ("n", "question", "status", "intent", "score", "answer", "source", "suggestions", "reason", "error")
 
 
 @dataclass

@@ -57,7 +57,7 @@ class Writer:
     def _csv(self, record: dict) -> None:
         row = self._csv_row(record)
         if self._csv_writer is None:
-            base = ["n", "question", "status", "intent", "score", "answer", "source", "suggestions", "error"]
+            base = ["n", "question", "status", "intent", "score", "answer", "source", "suggestions", "reason", "error"]
             extra = [k for k in row if k not in base]
             self._fields = ["n", *extra, *base[1:]]
             self._csv_writer = csv.DictWriter(self.out, fieldnames=self._fields, extrasaction="ignore", lineterminator="\n")

@@ -22,7 +22,22 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 INTENT_KEYS = {"id", "question", "examples", "answer", "topic", "source"}
 FILE_KEYS = {"document", "intents"}
 SOURCE_KEYS = {"file", "section", "lines"}
-BOT_KEYS = {"name", "disclaimer"}
+BOT_KEYS = {"name", "disclaimer", "tuning"}
+
+
+@dataclass(frozen=True)
+class TuningOverrides:
+    """The ``tuning:`` mapping of a bot.yaml: setting name -> number, with each one's line.
+
+    Checked here as far as this layer knows (a mapping of names to numbers); matching's
+    ``Tuning.overridden`` checks the names and ranges, reporting the same file and line."""
+
+    path: Path
+    values: dict[str, int | float]
+    lines: dict[str, int]
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
 
 @dataclass(frozen=True)
 class Source:
@@ -56,6 +71,7 @@ class IntentSet:
     disclaimer: str
     folder: Path | None = None
     name: str = "faqbot"
+    tuning: TuningOverrides | None = None        # bot.yaml's overrides of matching's Tuning
 
     def by_id(self) -> dict[str, Intent]:
         return {intent.id: intent for intent in self.intents}
@@ -101,12 +117,19 @@ def load_folder(folder: Path) -> IntentSet:
     if not intents:
         # A bot with nothing to answer would greet patients and then fail every question.
         raise DataFileError(folder, None, "no intents: every intent file here has an empty 'intents' list")
-    name, disclaimer = load_bot_settings(folder / "bot.yaml")
-    return IntentSet(intents, disclaimer, folder, name)
+    name, disclaimer, tuning = read_bot_settings(folder / "bot.yaml")
+    return IntentSet(intents, disclaimer, folder, name, tuning)
 
 
 def load_bot_settings(path: Path) -> tuple[str, str]:
     """Read bot.yaml: the bot's name and the disclaimer appended to every reply (required)."""
+    name, disclaimer, _ = read_bot_settings(path)
+    return name, disclaimer
+
+
+def read_bot_settings(path: Path) -> tuple[str, str, TuningOverrides]:
+    """Read bot.yaml: the bot's name, the disclaimer appended to every reply (required) and the
+    folder's tuning overrides (optional)."""
     if not path.exists():
         raise DataFileError(path, None, "missing: every intents folder needs a bot.yaml with a disclaimer")
     data = load_yaml(path)
@@ -119,7 +142,25 @@ def load_bot_settings(path: Path) -> tuple[str, str]:
     name = data.get("name", "faqbot")
     if not isinstance(name, str) or not name.strip():
         raise DataFileError(path, data.line_of("name"), "'name' must be non-empty text")
-    return name.strip(), " ".join(disclaimer.split())
+    return name.strip(), " ".join(disclaimer.split()), _tuning_overrides(path, data)
+
+
+def _tuning_overrides(path: Path, data: LineDict) -> TuningOverrides:
+    """``tuning:``: a mapping of setting names to numbers (true/false is not a number here)."""
+    tuning = data.get("tuning")
+    if tuning is None and "tuning" not in data:
+        return TuningOverrides(path, {}, {})
+    if not isinstance(tuning, LineDict):
+        raise DataFileError(path, data.line_of("tuning"),
+                            f"'tuning' must be a mapping of setting names to numbers, got {type_name(tuning)}")
+    values, lines = {}, {}
+    for key, value in tuning.items():
+        if not isinstance(key, str):
+            raise DataFileError(path, tuning.line_of(key), f"tuning setting names must be text, got {type_name(key)}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise DataFileError(path, tuning.line_of(key), f"tuning '{key}' must be a number, got {type_name(value)}")
+        values[key], lines[key] = value, tuning.line_of(key)
+    return TuningOverrides(path, values, lines)
 
 
 def load_file(path: Path) -> list[Intent]:

@@ -53,6 +53,10 @@ class SafetyRules:
             return None
         return self.matches_any([normalize(question)])
 
+    def triage_normalised(self, normalised: str) -> Rule | None:
+        """``triage`` of text already normalised (a Query's)."""
+        return self.matches_any([normalised])
+
     def matches_any(self, sentences: list[str]) -> Rule | None:
         """The first rule that one of the sentences meets; a rule's ``unless`` cancels it only in
         the sentence it is found in, never the rule met in another sentence."""

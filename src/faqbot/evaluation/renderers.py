@@ -16,7 +16,8 @@ JSON keys (stable; new keys may be added, none renamed or removed):
   unreached: [{id, support}], unknown_expectations: [{where, say, expect}],
   confusion: {labels, matrix}  (matrix[expected][got]),
   self_check: null | {thin: [{id, examples}], duplicates: [{a, a_text, b, b_text, similarity}],
-                      canonical_misses: [case]}
+                      canonical_misses: [case]},
+  rule_cases: {total, passed, failed: [{layer, rule, message, expected ("fires" | "never"), got}]}
 Ratios are 0-1 floats rounded to 4 places; precision/recall/f1 are null when undefined.
 """
 
@@ -27,7 +28,8 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-from .coverage import CaseResult, LabelStats, Report
+from .report import LabelStats, Report
+from .runs import CaseResult
 from ..display import json_printable, one_line, printable
 
 FORMAT_VERSION = 1
@@ -71,6 +73,9 @@ def to_data(report: Report) -> dict:
         "fallbacks": report.fallbacks,
         "fallback_rate": _ratio(report.fallback_rate),
         "intents": [_label_data(s) for s in report.intent_stats],
+        "rule_cases": {"total": len(report.rule_cases), "passed": len(report.rule_cases) - len(report.failed_rule_cases),
+                       "failed": [{"layer": c.layer, "rule": c.rule, "message": c.message, "expected": c.expected,
+                                   "got": c.got} for c in report.failed_rule_cases]},
         "statuses": [_label_data(s) for s in report.status_stats],
         "confused_pairs": [{"a": p.a, "b": p.b, "a_as_b": p.a_as_b, "b_as_a": p.b_as_a, "count": p.count}
                            for p in report.confused_pairs],
@@ -180,6 +185,14 @@ def render_text(report: Report, colour: bool = False) -> str:
                          f"'{_safe(result.utterance.expect)}'")
     if report.self_check is not None:
         lines += _self_check_text(report, style)
+    if report.rule_cases:
+        failed = report.failed_rule_cases
+        lines += ["", style.bold(f"rule cases (beside the triage and scope rules): "
+                                 f"{len(report.rule_cases) - len(failed)} of {len(report.rule_cases)} pass")]
+        for case in failed:
+            expected = "its rule to meet it" if case.expected == "fires" else "no emergency"
+            lines.append(f"  {_safe(case.layer)} {_safe(case.rule)} ({case.expected}): {_quote(case.message)} "
+                         f"expected {expected}, got {_safe(case.got)}")
     return "\n".join(lines) + "\n"
 
 

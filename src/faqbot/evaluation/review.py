@@ -24,14 +24,12 @@ import yaml
 from rapidfuzz import fuzz, process, utils
 
 from ..language.analyzer import stem
-from ..bot import ANSWER_THRESHOLD, Bot, Conversation
-from .coverage import label_of
+from ..bot import Bot, Conversation
+from .runs import label_of
 from ..display import json_printable
 from ..yamlfile import read_text
 
 LOGGED_STATUSES = ("fallback", "clarify")
-GROUP_SIMILARITY = 70.0   # rapidfuzz token_sort_ratio to a group's first question to join the group
-NEW_TOPIC_BELOW = 30.0    # a group whose nearest intent scores under this is a new topic (see _group)
 EXAMPLE_INDENT = 6        # how deep intent files indent their examples, so a block pastes as it is
 
 
@@ -133,7 +131,7 @@ def review_questions(bot: Bot, questions: list[str], source: str = "") -> Review
             continue
         del unassigned[index]
         similar = [j for _, _, j in process.extract(leader, unassigned, scorer=fuzz.token_sort_ratio,
-                                                     score_cutoff=GROUP_SIMILARITY, limit=None)]
+                                                     score_cutoff=bot.tuning.group_similarity, limit=None)]
         for j in similar:
             del unassigned[j]
         members = [leader] + [ordered[j] for j in similar]
@@ -143,7 +141,7 @@ def review_questions(bot: Bot, questions: list[str], source: str = "") -> Review
 
 def triage_reason(bot: Bot, question: str) -> str | None:
     """Why triage flags or nearly flags a question (as typed or spelling-corrected), or None."""
-    assessment = bot.triage.assess(question, bot.analyzer.corrected_text(question))
+    assessment = bot.triage.assess(question, bot.analyzer.corrected_text)
     if assessment.urgent is not None:
         return f"emergency: {assessment.urgent.id}"
     if assessment.findings:
@@ -156,7 +154,7 @@ def triage_reason(bot: Bot, question: str) -> str | None:
 def _group(bot: Bot, questions: list[str], asked: int) -> Group:
     """Each question votes for its best candidate, as the live Bot ranks it; the most voted intent wins.
 
-    The group is a new topic when even that intent scores under ``NEW_TOPIC_BELOW``, or when its
+    The group is a new topic when even that intent scores under the tuning's ``new_topic_below``, or when its
     questions name none of the documents' subjects, mostly use words no intent knows ("metformin")
     and would not be answered: more examples would only teach the bot to answer the wrong thing.
     """
@@ -179,9 +177,9 @@ def _group(bot: Bot, questions: list[str], asked: int) -> Group:
         return Group(questions, asked, None, 0.0, unknown_words=unknown, new_topic=True)
     intent_id = max(votes, key=lambda i: (len(votes[i]), sum(votes[i]), i))
     score = round(sum(votes[intent_id]) / len(votes[intent_id]), 1)
-    outside = not names_topic and 2 * with_unknown > len(questions) and score < ANSWER_THRESHOLD
+    outside = not names_topic and 2 * with_unknown > len(questions) and score < bot.tuning.answer_threshold
     return Group(questions, asked, intent_id, score, bot.intent_set.by_id()[intent_id].path, unknown,
-                 score < NEW_TOPIC_BELOW or outside)
+                 score < bot.tuning.new_topic_below or outside)
 
 
 def _unknown_words(result) -> list[str]:

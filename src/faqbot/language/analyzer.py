@@ -20,7 +20,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from .lexicon import Lexicon
 from .normalise import WORD, normalize, tokenize
-from .words import STOPWORDS, english_words, is_everyday_word
+from .words import STOPWORDS, english_words
 
 _STEMMER = snowballstemmer.stemmer("english")
 
@@ -39,13 +39,21 @@ class Analysis:
     corrections: dict[str, str]
     synonyms: dict[str, str]
     terms: list[str]
-    everyday_terms: set[str] = field(default_factory=set)   # terms of very common English words (questions only)
+    # Each term's highest English word frequency (Zipf) among the words that became it (questions
+    # only): the matcher weighs an unknown everyday word ("son", "work") as a common one.
+    frequencies: dict[str, float] = field(default_factory=dict)
 
 
 class Analyzer:
     """Turns text into matcher terms; built once per intents folder."""
 
-    def __init__(self, lexicon: Lexicon, index_texts: list[str]):
+    def __init__(self, lexicon: Lexicon, index_texts: list[str], shared_analyses: dict | None = None):
+        """``shared_analyses``, when given, holds the uncorrected analyses (of index texts) and is
+        shared with other Analyzers of the same lexicon: without spelling correction an analysis
+        depends only on the lexicon, so the hundreds of near-identical indexes of a leave-one-out
+        self-check need not analyse the same phrasings again. Corrected analyses (questions)
+        depend on this Analyzer's vocabulary and are never shared."""
+        self._shared_analyses = shared_analyses
         # Single words map to their group first, so a phrase matches whatever synonym spells its
         # words ("not enuf magnesium" meets "not enough magnesium").
         self._single: dict[str, str] = {}
@@ -90,7 +98,15 @@ class Analyzer:
     def analyse(self, text: str, correct: bool = False, phrase_words: bool = False) -> Analysis:
         """``phrase_words`` keeps the words of a phrase synonym besides its canonical term: the
         index reads answers so, and "hair loss" there still answers a question that says "hair"."""
-        tokens = tokenize(text)
+        if correct or self._shared_analyses is None:
+            return self.analyse_tokens(tokenize(text), correct, phrase_words)
+        found = self._shared_analyses.get((text, phrase_words))
+        if found is None:
+            found = self._shared_analyses[text, phrase_words] = self.analyse_tokens(tokenize(text), False, phrase_words)
+        return found
+
+    def analyse_tokens(self, tokens: list[str], correct: bool = False, phrase_words: bool = False) -> Analysis:
+        """``analyse`` of text already tokenized (a Query's tokens); never shared."""
         corrections: dict[str, str] = {}
         if correct:
             fixed = []
@@ -138,25 +154,38 @@ class Analyzer:
                 i += 1
         # Only questions (corrected) are weighed by it; the index's texts, millions of words with
         # 50,000 intents, need not be looked up.
-        everyday = {mapped[k] for k, token in enumerate(tokens_for_terms) if is_everyday_word(token)} if correct else set()
-        return Analysis(tokens, corrections, synonyms, terms, everyday)
+        frequencies: dict[str, float] = {}
+        if correct:
+            common = english_words()
+            for k, token in enumerate(tokens_for_terms):
+                zipf = common.get(token, 0.0)
+                if mapped[k] not in frequencies or zipf > frequencies[mapped[k]]:
+                    frequencies[mapped[k]] = zipf
+        return Analysis(tokens, corrections, synonyms, terms, frequencies)
 
     def corrected_text(self, text: str) -> str | None:
         """The normalised text with each misspelt word replaced by its correction, every other
         character kept; None when no word needed correcting. Emergency triage reads this too, so
         "having a sezure" meets the rule written for "seizure"."""
+        return self.corrected_normalised(normalize(text))
+
+    def corrected_normalised(self, normalised: str) -> str | None:
+        """``corrected_text`` of text already normalised (a Query's)."""
         changed = False
+        seen: dict[str, str] = {}   # a long paste repeats its words: each is looked up once
 
         def fix(found: re.Match) -> str:
             nonlocal changed
-            # Words of three letters are only completed, never corrected: "ate" is no typo.
-            better = self.correct(found.group(0)) if len(found.group(0)) > 3 else None
-            if better is None or better == found.group(0):
-                return found.group(0)
-            changed = True
-            return better
+            word = found.group(0)
+            if word not in seen:
+                # Words of three letters are only completed, never corrected: "ate" is no typo.
+                better = self.correct(word) if len(word) > 3 else None
+                seen[word] = word if better is None else better
+            if seen[word] != word:
+                changed = True
+            return seen[word]
 
-        fixed = WORD.sub(fix, normalize(text))
+        fixed = WORD.sub(fix, normalised)
         return fixed if changed else None
 
     def correct(self, word: str) -> str | None:

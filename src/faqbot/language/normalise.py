@@ -34,9 +34,14 @@ def normalize(text: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Words of normalised text; apostrophes inside a word are kept ("don't"), possessive 's dropped."""
+    """Words of the text, normalised; apostrophes inside a word are kept ("don't"), possessive 's dropped."""
+    return words_of_normalised(normalize(text))
+
+
+def words_of_normalised(normalised: str) -> list[str]:
+    """``tokenize`` for text already normalised: a Query normalises its question once."""
     tokens = []
-    for token in WORD.findall(normalize(text)):
+    for token in WORD.findall(normalised):
         if token.endswith("'s"):
             token = token[:-2]
         tokens.append(SHORTHAND.get(token, token))

@@ -56,9 +56,6 @@ SHORTHAND = {"u": "you", "ur": "your", "wat": "what", "wot": "what", "wen": "whe
              "bc": "because", "thx": "thanks", "tho": "though", "dr": "doctor", "hrs": "hours", "mins": "minutes"}
 
 
-COMMON_ZIPF = 4.5   # English words at least this frequent ("son", "work", "mention") are everyday words
-
-
 @lru_cache(maxsize=1)
 def english_words() -> dict[str, float]:
     """Common English words and their Zipf frequencies (english-words.txt, from wordfreq). A
@@ -71,9 +68,3 @@ def english_words() -> dict[str, float]:
             word, zipf = line.split()
             words[word] = float(zipf)
     return words
-
-
-def is_everyday_word(word: str) -> bool:
-    """A very common English word (Zipf >= COMMON_ZIPF): when no intent knows it, it is more
-    likely the patient's own context ("my son", "at work") than the subject of the question."""
-    return english_words().get(word, 0.0) >= COMMON_ZIPF

@@ -114,9 +114,16 @@ class BuiltinLayer:
                         return Hit(rule, text, True, f"refers back to the conversation's {rule.id}: {match.group()}")
             return None
         near = None
+        seen = set()
         for match, happening in [(m, True) for m in acting] + [(m, self._happening(rule, m, text, strong)) for m in found]:
             if rule.kind == "caution":
                 return Hit(rule, text, True, "asks about: " + match.group())
+            # Within one part of a sentence a later mention is framed whenever the first is: one
+            # look per part keeps a pasted "seizure seizure seizure..." linear.
+            part = (text.rfind(",", 0, match.start()), happening)
+            if part in seen:
+                continue
+            seen.add(part)
             framed = self._framed(text, match.start(), habit=not rule.crisis)
             if happening and (strong or not framed):
                 return Hit(rule, text, True, "mentions: " + match.group())
@@ -146,9 +153,6 @@ class BuiltinLayer:
         if frames.past.search(segment) or (habit and frames.habit.search(segment)):
             return True
         return bool(frames.question.search(segment) and frames.general_words.search(segment))
-
-    def case_words(self) -> list[str]:
-        return [m for rule in self.rules for m in rule.fires + rule.never]
 
 
 @lru_cache(maxsize=4)

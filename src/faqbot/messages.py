@@ -1,0 +1,79 @@
+"""Every sentence a patient sees, in one place: named templates and the few functions that fill them.
+
+The Bot (replies) and the REPL (welcome, help, topics, commands) take their words from here, so
+the wording can be read, reviewed or translated without hunting through the decision code. A
+template is a ``str.format`` pattern whose fields say what fills them; nothing here decides
+anything, and nothing here prints.
+"""
+
+from __future__ import annotations
+
+# --- replies (bot.py) ----------------------------------------------------------------------------
+
+EMPTY_QUESTION = "Please type a question about {topics}."
+NO_TOPICS = "nothing yet"
+
+CLARIFY_INTRO = "Your question could be about more than one thing. Which do you mean?"
+CLARIFY_OUTRO = "Reply with the number, or ask again naming what you mean."
+NUMBERED_OPTION = "  {number}. {question}"
+
+ANSWER_SOURCE = "\n\nSource: {file}, section \"{section}\""
+
+FALLBACK = "I'm sorry, I can't answer that from my documents. I can only answer questions about {topics}."
+FALLBACK_CLOSEST_INTRO = "The closest questions I can answer are:"
+FALLBACK_CLOSEST_OUTRO = "Reply with a number to read one of them."
+FALLBACK_ELSEWHERE = "For anything else, please ask your doctor or pharmacist."
+
+DECLINED_SCOPE = "I can only answer questions about {topics} from my documents."
+EMERGENCY_DOCUMENTS = "What the documents say ({question}):\n{answer}"
+
+SMALLTALK_SCOPE = ("I answer questions about {topics}, using only the text of my source documents. "
+                   "Ask me in your own words, for example: \"{example}\"")
+SMALLTALK_OPENINGS = {
+    "greeting": "Hello! ",
+    "thanks": "You're welcome. ",
+    "identity": "I'm {name}, an FAQ assistant, not a doctor. ",
+    "help": "",
+    "goodbye": "Goodbye, and take care. ",
+}
+
+# --- the interactive prompt (repl.py) ------------------------------------------------------------
+
+WELCOME = ("Hello, I'm {name}. I answer questions about {topics}, "
+           "using only the text of my source documents, and I say so when I'm not sure.")
+WELCOME_EXAMPLES = "Ask in your own words, for example: {examples}"
+WELCOME_COMMANDS = "Type /help for commands, /topics for everything I can answer, Ctrl-D to leave."
+
+HELP_INTRO = "Ask a question in your own words, or use a command:"
+HELP_COMMAND = "  {name:8} {meaning}"
+HELP_TIPS = ("A follow-up such as \"what about alcohol?\" stays on the same subject.",
+             "When I offer numbered questions, reply with the number to read one.",
+             "Tab completes questions, Up/Down recalls earlier ones, Ctrl-C clears the line.")
+
+TOPICS_INTRO = "These are the questions I can answer (Tab completes them at the prompt):"
+TOPICS_HEADING_WITH_FILES = "{topic} (from {files}):"
+TOPICS_HEADING = "{topic}:"
+TOPICS_ITEM = "  - {question}"
+
+WHY_NOTHING_YET = "Ask a question first; then /why shows how I chose my answer."
+WHY_INTRO = "How I chose my last answer (to \"{question}\"):"
+WHY_TOPIC = "  conversation topic: {topic}"
+
+UNKNOWN_COMMAND = "Sorry, I don't know the command {command}. {hint}The commands are {commands}."
+UNKNOWN_COMMAND_HINT = "Did you mean {command}? "
+
+GOODBYE = "Goodbye, and take care."
+HOW_TO_LEAVE = "(To leave, press Ctrl-D or type /quit.)"
+INTERRUPTED = "\n(Interrupted.)"
+
+
+def and_list(names: list[str], empty: str = NO_TOPICS) -> str:
+    """'a', 'a and b', 'a, b and c': how a sentence names a few things."""
+    if len(names) <= 1:
+        return names[0] if names else empty
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def numbered(questions: list[str]) -> list[str]:
+    """The numbered lines of offered questions, as a reply shows them (1-based)."""
+    return [NUMBERED_OPTION.format(number=n, question=q) for n, q in enumerate(questions, 1)]
