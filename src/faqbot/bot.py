@@ -188,7 +188,12 @@ class Bot:
         conversation = conversation if conversation is not None else Conversation()
         query = Query(question, self.analyzer, MAX_QUESTION_CHARS)   # read once, for every step below
         # Triage reads the whole message, however long, as typed and as spelling-corrected.
-        assessment = self.triage.assess(query.question, self.analyzer.corrected_text, conversation.safety)
+        def corrected(piece: str) -> str | None:
+            # A message short enough to be one piece is the Query's own text: its correction is reused.
+            whole = piece == query.question and len(piece) <= MAX_QUESTION_CHARS
+            return query.corrected if whole else self.analyzer.corrected_text(piece)
+
+        assessment = self.triage.assess(query.question, corrected, conversation.safety)
         reply = self._decide(query, conversation, assessment)
         reply.triage = assessment
         if assessment.crisis and reply.status is not Status.EMERGENCY:

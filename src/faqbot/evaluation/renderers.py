@@ -73,9 +73,6 @@ def to_data(report: Report) -> dict:
         "fallbacks": report.fallbacks,
         "fallback_rate": _ratio(report.fallback_rate),
         "intents": [_label_data(s) for s in report.intent_stats],
-        "rule_cases": {"total": len(report.rule_cases), "passed": len(report.rule_cases) - len(report.failed_rule_cases),
-                       "failed": [{"layer": c.layer, "rule": c.rule, "message": c.message, "expected": c.expected,
-                                   "got": c.got} for c in report.failed_rule_cases]},
         "statuses": [_label_data(s) for s in report.status_stats],
         "confused_pairs": [{"a": p.a, "b": p.b, "a_as_b": p.a_as_b, "b_as_a": p.b_as_a, "count": p.count}
                            for p in report.confused_pairs],
@@ -93,6 +90,9 @@ def to_data(report: Report) -> dict:
                            for d in check.duplicates],
             "canonical_misses": [_case_data(r) for r in check.canonical_misses],
         },
+        "rule_cases": {"total": len(report.rule_cases), "passed": len(report.rule_cases) - len(report.failed_rule_cases),
+                       "failed": [{"layer": c.layer, "rule": c.rule, "message": c.message, "expected": c.expected,
+                                   "got": c.got} for c in report.failed_rule_cases]},
     }
 
 
