@@ -80,18 +80,24 @@ class Matcher:
         return self.index.unknown_idf * (self.tuning.light_word_factor if term in self.index.light else 1.0)
 
     def match(self, question: str | Query, boost_topic: str | None = None, limit: int = 5,
-              topic_only: str | None = None, readings_of: tuple[str, ...] | list[str] = ()) -> MatchResult:
+              topic_only: str | None = None, readings_of: tuple[str, ...] | list[str] = (),
+              within: list[int] | None = None, subject_terms: list[str] = ()) -> MatchResult:
         """Rank intents for a question. ``boost_topic`` is the conversation's topic, used when the
         question names no topic of its own ("is it addictive?"); ``topic_only`` keeps one topic's
         intents. ``readings_of``: topics whose best intent to report too (``MatchResult.readings``),
         each exactly as ``match(question, limit=1, topic_only=topic)`` would rank it (with the
-        same ``boost_topic``), taken from this one ranking whenever it scored every intent."""
+        same ``boost_topic``), taken from this one ranking whenever it scored every intent.
+        ``within``: intent indices (ascending), the only ones ranked: the documents a question's
+        medicine names (matching/entities.py); their cost is theirs alone, whatever the folder's size.
+        ``subject_terms``: the conversation's subject as terms; a question naming no topic gets
+        their weight as evidence (it is about that subject), not as words to match, since the
+        phrasing that fits a follow-up ("what should I do if I miss a dose?") may not name it."""
         query = question if isinstance(question, Query) else Query(question, self.analyzer)
         analysis = query.analysis
         tuning = self.tuning
         idf = self.index.idf
         terms = list(dict.fromkeys(analysis.terms))
-        named_topics = {topic for topic, names in self.topic_terms.items() if names & set(terms)}
+        named_topics = {topic for term in terms for topic in self.index.topics_naming.get(term, ())}
         unknown = [t for t in terms if t not in idf]
         # "at work", "for 15 years": an everyday word or a number no intent knows is likelier the
         # patient's context than the subject, and weighs as a common word; a rarer word
@@ -108,9 +114,13 @@ class Matcher:
         if not terms or total <= 0:
             return MatchResult(analysis, [], unknown, named_topics, everyday)
         query_text = " ".join(sorted(terms))
-        evidence = min(1.0, total / self.index.evidence_needed)
+        implied = sum(self.idf(t) for t in dict.fromkeys(subject_terms) if t not in weights) if not named_topics else 0.0
+        evidence = min(1.0, (total + implied) / self.index.evidence_needed)
         off_topic = (lambda topic: topic not in named_topics) if len(named_topics) == 1 else (lambda topic: False)
-        scored, complete = self._rows(weights, total, off_topic, topic_only)
+        if within is not None:
+            scored, complete = self._ranked_within(within, weights, total, off_topic), False
+        else:
+            scored, complete = self._rows(weights, total, off_topic, topic_only)
         candidates = self._candidates(scored, terms, query_text, evidence)
         readings = {}
         for topic in readings_of:
@@ -256,6 +266,21 @@ class Matcher:
             if len(kept) > self.tuning.character_candidates:
                 heapq.heappop(kept)
         return rows, outside_cap == -math.inf or (len(kept) >= self.tuning.character_candidates and outside_cap < kept[0])
+
+    def _ranked_within(self, within: list[int], weights, total, off_topic) -> list[list]:
+        """``_ranked``'s rows for the given intents only, computed by the same functions from
+        the same sums: a bisection per question term and intent instead of whole postings."""
+        terms = list(weights)
+        postings = [self.index.intent_postings.get(t) or Postings() for t in terms]
+        rows = []
+        for intent_index in within:
+            covered = self._coverage(intent_index, terms, weights, postings)
+            if covered <= 0:
+                continue
+            f_score, position = self._best_phrasing(intent_index, terms, weights, total)
+            topic = self.intents[intent_index].topic
+            rows.append([self._lexical(f_score, covered, total, off_topic(topic)), intent_index, position])
+        return self._in_ranked_order(rows, terms)
 
     def _in_ranked_order(self, rows: list[list], terms) -> list[list]:
         """Rows in ``_ranked``'s order: by lexical, then by when coverage first met the intent (at
