@@ -28,6 +28,7 @@ from .matching.matcher import Candidate, MatchResult, Matcher
 from .matching.tuning import DEFAULT, Tuning
 from .content.rules import Rule, SafetyRules
 from .language.query import Query
+from .safety import Assessment, Finding, SafetyMemory, Triage
 
 MAX_QUESTION_CHARS = 2000  # longer input is truncated for matching, never rejected
 
@@ -109,9 +110,10 @@ class Reply:
     suggestions: list[str] = field(default_factory=list)
     options: list[Intent] = field(default_factory=list)
     match: MatchResult | None = None
-    rule: Rule | None = None
+    rule: Rule | Finding | None = None          # the emergency or out-of-scope rule that decided
     threshold: float | None = None              # the answer threshold it was judged by (explanations)
     reason: Reason | None = None                # always set by Bot.reply
+    triage: Assessment | None = None            # what triage found, near misses included
 
     @property
     def source(self) -> str | None:
@@ -134,6 +136,7 @@ class Conversation:
     topic: str | None = None
     options: list[Intent] = field(default_factory=list)
     last: Reply | None = None
+    safety: SafetyMemory = field(default_factory=SafetyMemory)   # episodes of the last turns
 
 
 def index_texts(intent_set: IntentSet) -> list[str]:
@@ -159,6 +162,8 @@ class Bot:
         self.scope = scope or SafetyRules()
         self.tuning = tuning if tuning is not None else DEFAULT.overridden(intent_set.tuning)
         self.analyzer = analyzer or Analyzer(self.lexicon, index_texts(intent_set))
+        # The built-in emergency layer always, then the folder's own red flags.
+        self.triage = Triage(self.safety, self.analyzer.vocabulary)
         self.matcher = Matcher(intent_set, self.analyzer, self.tuning)
         self._by_id = intent_set.by_id()
         # Grouping 50,000 intents by topic took 40 ms; the matcher has done it once already.
@@ -205,7 +210,7 @@ class Bot:
         """A Bot built from the folder's YAML files, with no compiled index."""
         intent_set = load_folder(folder)
         lexicon = load_lexicon(folder / "lexicon.yaml")
-        safety = SafetyRules.load(folder / "safety.yaml", set(intent_set.by_id()))
+        safety = SafetyRules.load(folder / "safety.yaml", set(intent_set.by_id()), message_required=False)
         scope = SafetyRules.load(folder / "scope.yaml", set(intent_set.by_id()))
         return cls(intent_set, lexicon, safety, scope=scope)
 
@@ -225,8 +230,20 @@ class Bot:
     def reply(self, question: str, conversation: Conversation | None = None) -> Reply:
         conversation = conversation if conversation is not None else Conversation()
         query = Query(question, self.analyzer, MAX_QUESTION_CHARS)   # read once, for every step below
-        reply = self._decide(query, conversation)
+        # Triage reads the whole message, however long, as typed and as spelling-corrected.
+        def corrected(piece: str) -> str | None:
+            # A message short enough to be one piece is the Query's own text: its correction is reused.
+            whole = piece == query.question and len(piece) <= MAX_QUESTION_CHARS
+            return query.corrected if whole else self.analyzer.corrected_text(piece)
+
+        assessment = self.triage.assess(query.question, corrected, conversation.safety)
+        reply = self._decide(query, conversation, assessment)
+        reply.triage = assessment
+        if assessment.crisis and reply.status is not Status.EMERGENCY:
+            reply.text = self.triage.crisis_line + "\n\n" + reply.text
         reply = self._finish(reply)
+        answer = reply.text if reply.status is Status.ANSWERED else ""
+        conversation.safety.remember(self.triage.episodes_in(query.question) | self.triage.episodes_in(answer))
         conversation.last = reply
         if reply.status is Status.ANSWERED and reply.intent is not None:
             conversation.topic = reply.intent.topic
@@ -236,18 +253,10 @@ class Bot:
             conversation.options = []
         return reply
 
-    def _decide(self, query: Query, conversation: Conversation) -> Reply:
+    def _decide(self, query: Query, conversation: Conversation, assessment: Assessment) -> Reply:
         question, normalised = query.question, query.normalised
-        rule = self.safety.triage_normalised(normalised) if self.safety.rules else None
-        if rule is None and len(question) > len(query.text):
-            # A long paste may end with the emergency ("...and now she is fitting"), or start with
-            # junk: its end is triaged too. Two windows keep the time bounded whatever the length.
-            rule = self.safety.triage(question[-MAX_QUESTION_CHARS:])
-        if rule is None and self.safety.rules:
-            corrected = query.corrected   # "she is having a sezure"
-            rule = self.safety.triage_normalised(corrected) if corrected else None
-        if rule is not None:
-            return self._emergency(question, rule)
+        if assessment.urgent is not None:
+            return self._emergency(question, assessment)
         if not query.tokens:
             return Reply(question, Status.FALLBACK, messages.EMPTY_QUESTION.format(topics=self.topics_sentence()),
                          reason=Reason.of("empty", "no words to match"))
@@ -439,15 +448,25 @@ class Bot:
         reason = Reason.of("out-of-scope-rule", f"out-of-scope rule {rule.id} ({rule.when})", rule=rule.id)
         return Reply(question, Status.FALLBACK, "\n".join(p for p in parts if p), rule=rule, reason=reason)
 
-    def _emergency(self, question: str, rule: Rule) -> Reply:
-        parts = [self.safety.message]
-        if rule.advice:
-            parts.append(rule.advice)
-        related = [self._by_id[i] for i in rule.see if i in self._by_id]
+    def _emergency(self, question: str, assessment: Assessment) -> Reply:
+        """The urgent instruction first (and the crisis line for self-harm), then the advice of the
+        rules met, then only the document text the folder's red flags point to."""
+        parts = [self.triage.message]
+        if assessment.crisis:
+            parts.append(self.triage.crisis_line)
+        related: list[Intent] = []
+        for finding in assessment.findings:
+            if finding.advice and finding.advice not in parts:
+                parts.append(finding.advice)
+            related += [self._by_id[i] for i in finding.see if i in self._by_id and self._by_id[i] not in related]
         for intent in related:
             parts.append(messages.EMERGENCY_DOCUMENTS.format(question=intent.question, answer=intent.answer))
         intent = related[0] if related else None
-        reason = Reason.of("emergency-rule", f"emergency rule {rule.id} ({rule.when})", rule=rule.id)
+        rule = assessment.urgent
+        text = f"emergency rule {rule.id} ({rule.when})"
+        if rule.layer == "built-in":
+            text += f", built-in: {rule.why}"
+        reason = Reason.of("emergency-rule", text, rule=rule.id, layer=rule.layer)
         return Reply(question, Status.EMERGENCY, "\n\n".join(parts), intent, 100.0, rule=rule, reason=reason)
 
     def _chosen_option(self, normalised: str, conversation: Conversation) -> Intent | None:

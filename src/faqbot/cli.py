@@ -342,7 +342,8 @@ def _cmd_chat(args, stdin, stdout, stderr) -> int:
         stdout.write(text)
         stdout.flush()  # each reply before the next prompt, even when the output is piped (| tee)
 
-    return run_repl(bot, history_file=history, write=show, on_reply=on_reply)
+    colour = _is_terminal(stdout) and "NO_COLOR" not in os.environ   # the urgent instruction in bold red
+    return run_repl(bot, history_file=history, write=show, on_reply=on_reply, colour=colour)
 
 
 def _unanswered_log(args, inputs=()):
@@ -586,9 +587,13 @@ def _cmd_import(args, stdin, stdout, stderr) -> int:
 
 
 def _cmd_check(args, stdin, stdout, stderr) -> int:
+    """Validate the folder, say which emergency layers are active, run every rule's cases and the
+    generated emergency matrix; exit 1 on drift or on a case or matrix message that fails."""
     from .bot import Bot
     from .content.intents import folder_problems
     from .display import one_line, printable
+    from .safety.cases import run_cases
+    from .safety.matrix import run_matrix
 
     folder = Path(args.folder) if args.folder else intents_folder(args)
     problems = folder_problems(folder)
@@ -602,11 +607,29 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
     intents = bot.intent_set.intents
     thin = [i.id for i in intents if len(i.examples) < 5]
     stdout.write(f"{printable(str(folder))}: valid, {len(intents)} intents in {len(bot.intent_set.topics())} "
-                 f"topics, {sum(len(i.examples) for i in intents)} examples, {len(bot.safety.rules)} emergency rules, "
-                 f"{len(bot.scope.rules)} out-of-scope rules\n")
+                 f"topics, {sum(len(i.examples) for i in intents)} examples, {len(bot.scope.rules)} out-of-scope rules\n")
+    for line in bot.triage.layers():
+        stdout.write(f"triage: {line}\n")
     if thin:
         stdout.write(f"note: {len(thin)} intents have fewer than 5 examples: {', '.join(thin)}\n")
-    return _report_integrity(folder, stdout)
+    cases = run_cases(bot.triage, bot.scope)
+    failed = [c for c in cases if not c.passed]
+    stdout.write(f"rule cases: {len(cases) - len(failed)}/{len(cases)} pass\n")
+    for case in failed:
+        expected = "its rule to meet it" if case.expected == "fires" else "no emergency"
+        stdout.write(f"case failed: {case.layer}, rule {case.rule}: \"{one_line(case.message, 120)}\" "
+                     f"({case.expected}): expected {expected}, got {case.got}\n")
+    matrix = run_matrix(bot.triage)
+    stdout.write(f"emergency matrix: {matrix.caught}/{matrix.emergencies} generated emergencies caught; "
+                 f"general questions: {matrix.false_alarms}/{matrix.controls} flagged\n")
+    for message in matrix.missed[:10]:
+        stdout.write(f"missed: \"{one_line(message, 120)}\"\n")
+    for message, rule, layer in matrix.flagged[:10]:
+        # A folder's own rule that flags general questions is the folder's choice: a note, not a failure.
+        label = "false alarm" if layer == "built-in" else "note"
+        stdout.write(f"{label}: {layer} rule {one_line(rule, 60)} flags the general question \"{one_line(message, 120)}\"\n")
+    status = _report_integrity(folder, stdout)
+    return EXIT_RECORDS_FAILED if failed or matrix.missed or matrix.builtin_flagged else status
 
 
 def _report_integrity(folder: Path, stdout) -> int:

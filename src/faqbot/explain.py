@@ -16,6 +16,12 @@ def explain(reply: Reply, limit: int = 5) -> list[str]:
     lines = [f"status: {reply.status}  score: {reply.score:.1f}  (answer threshold {threshold:.0f})"]
     if reply.reason is not None:
         lines.append(f"reason: {reply.reason}")   # names the rule too, for an emergency or out of scope
+    triage = reply.triage
+    if triage is not None and reply.status is not Status.EMERGENCY:
+        if triage.crisis:
+            lines.append("crisis line added: " + ", ".join(f.id for f in triage.findings if f.crisis))
+        for near in triage.near[:2]:
+            lines.append(f"triage nearly flagged it ({near.id}): {near.why}")
     result = reply.match
     if result is None:
         if reply.status is Status.ANSWERED:

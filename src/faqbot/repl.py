@@ -258,13 +258,50 @@ class PrivateFileHistory(FileHistory):
         super().store_string(string)
 
 
+def mistyped_command(text: str, bot: Bot) -> bool:
+    """A lone "/word" close to a command ("/topic") in which triage finds nothing: answered with
+    the nearest command. Any other line that is no command is a message, "/" or not."""
+    words = text.split()
+    return (len(words) == 1 and words[0].startswith("/")
+            and bool(difflib.get_close_matches(words[0].lower(), list(COMMANDS), n=1, cutoff=0.6))
+            and bot.triage.assess(text).urgent is None)
+
+
+URGENT_STYLE = ("\x1b[1;31m", "\x1b[0m")   # bold red: the urgent instruction stands out on a terminal
+
+
+def urgent_paragraphs(bot: Bot, reply: Reply) -> set[str]:
+    """The paragraphs of an emergency reply that tell the patient what to do now."""
+    if reply.status != "emergency":
+        return set()
+    findings = reply.triage.findings if reply.triage is not None else []
+    return {bot.triage.message, bot.triage.crisis_line} | {f.advice for f in findings if f.advice}
+
+
+def styled(shown: str, urgent: set[str], width: int, colour: bool) -> str:
+    """Wrapped text whose urgent paragraphs are bold red on a terminal; plain when ``colour`` is off."""
+    out = []
+    for paragraph in shown.split("\n\n"):
+        wrapped = wrap(paragraph, width)
+        if colour and paragraph.strip() in urgent:
+            wrapped = "\n".join(URGENT_STYLE[0] + line + URGENT_STYLE[1] if line.strip() else line
+                                for line in wrapped.split("\n"))
+        out.append(wrapped)
+    return "\n\n".join(out)
+
+
 def run_repl(bot: Bot, input=None, output=None, history_file: Path | None = None,
-             write: Callable[[str], None] | None = None, on_reply: Callable[[Reply], None] | None = None) -> int:
+             write: Callable[[str], None] | None = None, on_reply: Callable[[Reply], None] | None = None,
+             colour: bool | None = None) -> int:
     """Run the conversation until /quit or Ctrl-D; returns the exit status (0).
 
     ``write`` receives every text shown (default: standard output); ``on_reply`` every Reply.
     History stays in memory unless ``history_file`` is given (the caller creates it private).
+    ``colour`` (default: standard output is a terminal and NO_COLOR is unset) makes an
+    emergency's urgent instruction bold red; piped output stays plain.
     """
+    if colour is None:
+        colour = write is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     history = PrivateFileHistory(str(history_file)) if history_file else InMemoryHistory()
     if output is None and not sys.stdout.isatty() and sys.stderr.isatty():
         output = create_output(always_prefer_tty=True)  # `faqbot | tee`: the prompt on the terminal
@@ -273,9 +310,11 @@ def run_repl(bot: Bot, input=None, output=None, history_file: Path | None = None
                             key_bindings=_ignore_mouse_reports(), input=input, output=output)
     conversation = Conversation()
 
-    def say(text: str) -> None:
+    def say(text: str, urgent: set[str] = frozenset()) -> None:
         columns = session.output.get_size().columns
-        shown = wrap(printable(text), max(20, min(columns - 1, MAX_WIDTH))) + "\n"
+        width = max(20, min(columns - 1, MAX_WIDTH))
+        shown = (styled(printable(text), {printable(u) for u in urgent}, width, colour) if urgent
+                 else wrap(printable(text), width)) + "\n"
         if write is not None:
             write(shown)
         else:
@@ -305,14 +344,16 @@ def run_repl(bot: Bot, input=None, output=None, history_file: Path | None = None
                 return 0
             say("\n" + shown + "\n")
             continue
-        if text.startswith("/"):
+        if mistyped_command(text, bot):
             say("\n" + unknown_command_text(text) + "\n")
             continue
         try:
+            # Every other line is a message, "/" or not: "/my son is having a seizure" reaches
+            # triage like any other, and gets the disclaimer.
             reply = bot.reply(line, conversation)
             if on_reply is not None:
                 on_reply(reply)
-            say("\n" + reply.text + "\n")
+            say("\n" + reply.text + "\n", urgent_paragraphs(bot, reply))
         except KeyboardInterrupt:
             # Ctrl-C while a reply is worked out or shown: drop it and prompt again, as a shell does.
             say(messages.INTERRUPTED)

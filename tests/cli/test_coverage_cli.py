@@ -240,3 +240,23 @@ def test_an_unusable_log_path_is_a_one_line_error(cli, garden, tmp_path):
                        "hello\n")
     assert code == 2
     assert err == f"faqbot: error: {tmp_path / 'no' / 'x.log'}: folder does not exist\n"
+
+
+def test_coverage_runs_the_rule_cases_beside_the_rules_and_a_broken_one_fails_it(cli, garden):
+    """Cases kept in safety.yaml run with the coverage tests; one that fails fails the run."""
+    code, out, _ = cli(["--intents", str(garden), "coverage"])
+    assert code == 0 and "rule cases (beside the triage and scope rules): " in out
+    (garden / "safety.yaml").write_text(
+        "message: Call the poison line now.\nrules:\n  - id: poison\n    patterns: ['\\bswallowed\\b']\n"
+        "    cases:\n      fires: [my dog ate a berry]\n      never: [i swallowed a seed]\n", encoding="utf-8")
+    code, out, err = cli(["--intents", str(garden), "coverage"])
+    assert code == 1
+    assert err == "faqbot: coverage gate failed: 2 rule cases of the triage or scope rules fail\n"
+    assert ('  safety.yaml poison (fires): "my dog ate a berry" expected its rule to meet it, got nothing'
+            in out.splitlines())
+    assert ('  safety.yaml poison (never): "i swallowed a seed" expected no emergency, got poison (safety.yaml)'
+            in out.splitlines())
+    code, out, _ = cli(["--intents", str(garden), "coverage", "--format", "json"])
+    cases = json.loads(out)["rule_cases"]
+    assert (cases["total"] - cases["passed"], [c["message"] for c in cases["failed"]]) == (
+        2, ["my dog ate a berry", "i swallowed a seed"])

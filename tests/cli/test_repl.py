@@ -144,14 +144,35 @@ def test_why_before_any_question(tea_bot):
     assert shown[1] == "\nAsk a question first; then /why shows how I chose my answer.\n\n"
 
 
-def test_an_unknown_command_is_answered_politely(tea_bot):
+def test_a_mistyped_command_is_answered_politely(tea_bot):
     replies = []
-    _, shown = converse(tea_bot, "/nope at all" + ENTER + "/topic" + ENTER, on_reply=replies.append)
-    assert shown[1] == ("\nSorry, I don't know the command /nope. The commands are /help, /topics, /why,\n"
-                        "/quit.\n\n")
-    assert shown[2] == ("\nSorry, I don't know the command /topic. Did you mean /topics? The commands are\n"
+    _, shown = converse(tea_bot, "/topic" + ENTER + "/hepl" + ENTER, on_reply=replies.append)
+    assert shown[1] == ("\nSorry, I don't know the command /topic. Did you mean /topics? The commands are\n"
                         "/help, /topics, /why, /quit.\n\n")
-    assert replies == []  # a command is never sent to the bot as a question
+    assert shown[2].startswith("\nSorry, I don't know the command /hepl. Did you mean /help?")
+    assert replies == []  # a mistyped command is not sent to the bot as a question
+
+
+def test_a_line_starting_with_a_slash_that_is_no_command_is_a_message(tea_bot):
+    """Every line reaches triage: "/my son is having a seizure" is an emergency, with the
+    disclaimer; "/nope at all" is answered like any other question."""
+    replies = []
+    _, shown = converse(tea_bot, "/my son is having a seizure right now" + ENTER + "/nope at all" + ENTER
+                        + "/seizure" + ENTER, on_reply=replies.append)
+    assert [r.status for r in replies] == ["emergency", "fallback", "fallback"]
+    assert shown[1] == "\n" + wrap(tea_bot.triage.message, 79) + "\n\n" + DISCLAIMER + "\n\n"   # 80 columns
+    assert shown[2].rstrip().endswith(DISCLAIMER)
+
+
+def test_the_urgent_instruction_stands_out_on_a_terminal_and_is_plain_when_piped(tea_bot):
+    _, coloured = converse(tea_bot, "i took 30 tablets" + ENTER, colour=True)
+    _, plain = converse(tea_bot, "i took 30 tablets" + ENTER, colour=False)
+    first_line = wrap(tea_bot.triage.message, 79).split("\n")[0]                  # 80 columns
+    assert coloured[1].startswith("\n\x1b[1;31m" + first_line + "\x1b[0m\n")
+    assert coloured[1].endswith("\n\n" + DISCLAIMER + "\n\n")     # the disclaimer is not styled
+    assert "\x1b" not in plain[1] and plain[1].startswith("\n" + first_line + "\n")
+    _, answer = converse(tea_bot, "does green tea contain caffeine" + ENTER, colour=True)
+    assert "\x1b" not in answer[1]
 
 
 # --- nothing shown can drive the terminal ----------------------------------------------------

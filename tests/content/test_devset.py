@@ -1,5 +1,6 @@
 """Labelled question sets as regression floors: the development set (a copy of
-../shared/eval/dev.yaml) and two sets written blind from the documents (tests/data/blind-*.yaml).
+../shared/eval/dev.yaml) and sets written blind from the documents (tests/data/blind-*.yaml),
+among them emergencies and near misses, alone and inside conversations.
 
 Scored exactly as ../shared/eval/score.py scores them, through the same path it uses (``faqbot
 batch FILE --format jsonl``), so the repository checks its answer quality on its own. Every set
@@ -18,7 +19,9 @@ from faqbot.cli import main
 DATA = Path(__file__).parent.parent / "data"
 # Set: (in-scope floor, out-of-scope floor). The blind sets' floors sit below their scores today
 # (39/46 and 40/46 in scope, 13/14 and 14/14 out of scope) by about two questions.
-FLOORS = {"dev.yaml": (0.95, 0.95), "blind-patients.yaml": (0.80, 0.85), "blind-carers.yaml": (0.80, 0.85)}
+# blind-emergency.yaml: 43 emergencies and 43 near misses (24/30 answered in scope, 13/13 out).
+FLOORS = {"dev.yaml": (0.95, 0.95), "blind-patients.yaml": (0.80, 0.85), "blind-carers.yaml": (0.80, 0.85),
+          "blind-emergency.yaml": (0.75, 0.90)}
 NOT_ANSWERED = {"fallback", "smalltalk", "clarify"}
 
 
@@ -69,3 +72,22 @@ def test_question_set_scores_at_least_its_floor(tmp_path, name):
         assert passed[kind] / totals[kind] >= floor, (kind, failures)
     if name == "dev.yaml":
         assert sum(passed.values()) / len(items) >= 0.95, failures
+
+
+def test_emergencies_inside_conversations_are_caught_and_nothing_else_is_one(tmp_path):
+    """Each conversation answered as ``faqbot batch --conversation`` answers it: a turn that says
+    "he's having another one" after a seizure question is an emergency; no other turn is."""
+    conversations = yaml.safe_load((DATA / "blind-emergency-conversations.yaml").read_text(encoding="utf-8"))
+    missed, false = [], []
+    for number, turns in enumerate(conversations):
+        questions = tmp_path / f"conversation-{number}.txt"
+        questions.write_text("\n".join(t["q"] for t in turns) + "\n", encoding="utf-8")
+        out = io.StringIO()
+        assert main(["batch", str(questions), "--conversation", "--format", "jsonl"], stdout=out) == 0
+        records = [json.loads(line) for line in out.getvalue().splitlines()]
+        for turn, record in zip(turns, records):
+            if turn.get("status") == "emergency" and record["status"] != "emergency":
+                missed.append(turn["q"])
+            if turn.get("status") != "emergency" and record["status"] == "emergency":
+                false.append(turn["q"])
+    assert (missed, false) == ([], [])

@@ -324,7 +324,7 @@ def test_json_has_the_documented_keys(report):
     assert list(data) == ["format_version", "generated", "faqbot_version", "intents_folder", "kind", "sources", "threshold", "near_miss_margin", "total", "passed",
                           "accuracy", "fallbacks", "fallback_rate", "intents", "statuses", "confused_pairs",
                           "near_misses", "failures", "score_bins", "unreached", "unknown_expectations",
-                          "confusion", "cases", "self_check"]
+                          "confusion", "cases", "self_check", "rule_cases"]
     assert (data["format_version"], data["kind"], data["total"], data["passed"], data["accuracy"]) == (
         1, "tests", 11, 9, 0.8182)
     water = next(i for i in data["intents"] if i["label"] == "tomato-water")

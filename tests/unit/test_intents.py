@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DISCLAIMER, TEA_INTENTS, write_folder
+from faqbot.bot import Bot
 from faqbot.cli import main
 from faqbot.errors import DataFileError
 from faqbot.content.intents import Intent, Source, load_file, load_folder
@@ -150,9 +151,18 @@ def check(*argv: str) -> tuple[int, str, str]:
 
 
 def test_check_reports_a_valid_folder(tea_folder):
+    """A folder with no safety.yaml still has the built-in emergency layer, and check says so."""
+    from faqbot.safety.matrix import controls, emergencies
+
+    cases = sum(len(r.fires) + len(r.never) for r in Bot.from_folder(tea_folder).triage.builtin.rules)
     assert check(str(tea_folder)) == (0, (
-        f"{tea_folder}: valid, 3 intents in 2 topics, 4 examples, 0 emergency rules, 0 out-of-scope rules\n"
-        "note: 3 intents have fewer than 5 examples: tea-caffeine, tea-brew, coffee-brew\n"), "")
+        f"{tea_folder}: valid, 3 intents in 2 topics, 4 examples, 0 out-of-scope rules\n"
+        "triage: built-in emergency layer: 11 rules (always on)\n"
+        "triage: safety.yaml: none (the folder adds no red flags of its own)\n"
+        "note: 3 intents have fewer than 5 examples: tea-caffeine, tea-brew, coffee-brew\n"
+        f"rule cases: {cases}/{cases} pass\n"
+        f"emergency matrix: {len(emergencies())}/{len(emergencies())} generated emergencies caught; "
+        f"general questions: 0/{len(controls())} flagged\n"), "")
 
 
 def test_check_takes_the_folder_from_intents_option_or_environment(tea_folder, monkeypatch):

@@ -98,3 +98,24 @@ def test_review_of_a_missing_file_is_a_data_error(garden_bot, tmp_path):
                     io.StringIO(), io.StringIO(), stderr)
     assert code == 2
     assert stderr.getvalue() == f"faqbot: error: {tmp_path / 'none.log'}: no such file\n"
+
+
+def test_questions_the_triage_flags_or_nearly_flags_are_never_proposed(bundled_bot):
+    """A missed emergency pasted as an example would become a permanent FAQ answer: such questions
+    are listed apart, commented out, for staff to check the triage."""
+    questions = ["im having a seizure", "I had a seizure last year, can I drive", "what is a lethal dose of valproate",
+                 "i missed my dose", "i missed my dose"]
+    result = review_questions(bundled_bot, questions, "log")
+    assert [(f.question, f.asked) for f in result.flagged] == [
+        ("im having a seizure", 1), ("I had a seizure last year, can I drive", 1),
+        ("what is a lethal dose of valproate", 1)]
+    assert result.flagged[0].reason == "emergency: seizure-now"
+    assert result.flagged[1].reason.startswith("nearly an emergency (seizure-now)")
+    assert result.flagged[2].reason == "crisis line: lethal-amount"
+    assert [g.questions for g in result.groups] == [["i missed my dose"]]
+    text = render_review(result)
+    assert text.splitlines()[0] == "# faqbot review of log: 5 logged questions (4 distinct) in 1 group."
+    assert "# CHECK THE TRIAGE: 3 questions the emergency triage flags or nearly flags. Never paste these" in text
+    assert '#   - "im having a seizure": emergency: seizure-now' in text
+    pasted = yaml.safe_load(text)
+    assert pasted == ["i missed my dose"]

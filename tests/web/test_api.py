@@ -77,9 +77,9 @@ def test_an_emergency_comes_first_with_the_number_to_call(make_client, bundled_b
     client = make_client(emergency_number="999")
     reply = ask(client, question="my child is having a seizure right now").json()
     assert reply["status"] == "emergency"
-    assert reply["emergency"] == {"message": bundled_bot.safety.message, "number": "999", "tel": "tel:999"}
-    assert reply["text"].startswith(bundled_bot.safety.message) and reply["text"].endswith(bundled_bot.disclaimer)
-    assert not reply["answer"].startswith(bundled_bot.safety.message)
+    assert reply["emergency"] == {"message": bundled_bot.triage.message, "number": "999", "tel": "tel:999"}
+    assert reply["text"].startswith(bundled_bot.triage.message) and reply["text"].endswith(bundled_bot.disclaimer)
+    assert not reply["answer"].startswith(bundled_bot.triage.message)
 
 
 def test_a_fallback_says_so_and_offers_the_closest_questions(client):

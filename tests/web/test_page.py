@@ -182,7 +182,7 @@ def test_a_patients_conversation(page, live, bundled_bot):
     emergency = ask(page, "my child is having a seizure right now")
     banner = emergency.locator(".emergency")
     assert banner.get_attribute("role") == "alert"
-    assert bundled_bot.safety.message.split(".")[0] in banner.inner_text()
+    assert bundled_bot.triage.message.split(".")[0] in banner.inner_text()
     assert banner.locator("a").get_attribute("href") == "tel:999"
     assert banner.locator("a").inner_text() == "Call 999 now"
     assert emergency.locator(".disclaimer").inner_text() == bundled_bot.disclaimer

@@ -1,8 +1,11 @@
-"""Emergency triage, run before any matching: an emergency must never get an FAQ answer.
+"""A folder's own rules: its red flags (``safety.yaml``) and what it declines (``scope.yaml``).
 
-Rules are data (``safety.yaml`` in the intents folder): each rule has regular expressions matched
-on the normalised question, optional ``unless`` expressions that cancel it, the advice to give, and
-the intents whose document text should follow the urgent instruction.
+Each rule has regular expressions matched on the normalised question, optional ``unless``
+expressions that cancel it, the advice to give, the intents whose document text should follow the
+urgent instruction, and its ``cases`` (messages it must and must never meet), which ``faqbot check``
+and ``faqbot coverage`` run. A folder's red flags add to the built-in emergency layer
+(``faqbot.safety``), which applies to every folder and which no file can switch off; they are
+matched one sentence at a time (``matches_any``), so an ``unless`` cancels only its own sentence.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from ..language.normalise import normalize
 from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 
 SAFETY_KEYS = {"message", "rules"}
-RULE_KEYS = {"id", "when", "patterns", "unless", "advice", "see"}
+RULE_KEYS = {"id", "when", "patterns", "unless", "advice", "see", "cases"}
 
 DEFAULT_DISCLAIMER = ("This information is for general knowledge and does not constitute medical advice. "
                       "Always consult a healthcare professional about your own situation.")
@@ -31,6 +34,8 @@ class Rule:
     advice: str = ""
     see: list[str] = field(default_factory=list)
     line: int = 0
+    fires: list[str] = field(default_factory=list)    # cases: messages this rule must meet
+    never: list[str] = field(default_factory=list)    # cases: messages it (and every rule) must not meet
 
     def matches(self, normalised: str) -> bool:
         return (any(p.search(normalised) for p in self.patterns)
@@ -43,21 +48,28 @@ class SafetyRules:
     rules: list[Rule] = field(default_factory=list)
 
     def triage(self, question: str) -> Rule | None:
-        """The first emergency rule the question meets, or None."""
+        """The first rule the whole question meets, or None."""
         if not self.rules:
             return None
-        return self.triage_normalised(normalize(question))
+        return self.matches_any([normalize(question)])
 
     def triage_normalised(self, normalised: str) -> Rule | None:
-        """``triage`` of text already normalised (a Query's, or its corrected text)."""
+        """``triage`` of text already normalised (a Query's)."""
+        return self.matches_any([normalised])
+
+    def matches_any(self, sentences: list[str]) -> Rule | None:
+        """The first rule that one of the sentences meets; a rule's ``unless`` cancels it only in
+        the sentence it is found in, never the rule met in another sentence."""
         for rule in self.rules:
-            if rule.matches(normalised):
+            if any(rule.matches(sentence) for sentence in sentences):
                 return rule
         return None
 
     @classmethod
-    def load(cls, path: Path, known_intents: set[str] | None = None) -> "SafetyRules":
-        """Read safety.yaml; no file means no triage rules. ``see`` ids must be known intents."""
+    def load(cls, path: Path, known_intents: set[str] | None = None, message_required: bool = True) -> "SafetyRules":
+        """Read safety.yaml or scope.yaml; no file means no rules. ``see`` ids must be known
+        intents. Without ``message_required`` (safety.yaml: the built-in layer has its own
+        urgent instruction) the message may be left out; given, it must be text."""
         if not path.exists():
             return cls()
         data = load_yaml(path)
@@ -65,7 +77,9 @@ class SafetyRules:
             raise DataFileError(path, getattr(data, "line", 1), f"expected a mapping with 'message' and 'rules', got {type_name(data)}")
         reject_unknown_keys(path, data, SAFETY_KEYS, "safety file")
         message = data.get("message")
-        if not isinstance(message, str) or not message.strip():
+        if message is None and not message_required:
+            message = ""
+        elif not isinstance(message, str) or not message.strip():
             raise DataFileError(path, data.line_of("message"), "'message' must be non-empty text (the urgent instruction)")
         rules_data = data.get("rules")
         if not isinstance(rules_data, LineList):
@@ -118,5 +132,23 @@ def _rule(path: Path, item, line: int, known_intents: set[str] | None) -> Rule:
     when = item.get("when", "")
     if not isinstance(when, str):
         raise DataFileError(path, item.line_of("when"), "rule 'when' must be text")
+    fires, never = case_lists(path, item)
     return Rule(rule_id.strip(), when.strip(), patterns("patterns", True), patterns("unless", False),
-                " ".join(advice.split()), list(see), item.line)
+                " ".join(advice.split()), list(see), item.line, fires, never)
+
+
+def case_lists(path: Path, item: LineDict) -> tuple[list[str], list[str]]:
+    """A rule's ``cases: {fires: [...], never: [...]}``, checked to be lists of messages."""
+    cases = item.get("cases")
+    if cases is None:
+        return [], []
+    if not isinstance(cases, LineDict):
+        raise DataFileError(path, item.line_of("cases"), "rule 'cases' must be a mapping with 'fires' and 'never'")
+    reject_unknown_keys(path, cases, {"fires", "never"}, "cases")
+    lists = []
+    for key in ("fires", "never"):
+        values = cases.get(key) or []
+        if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+            raise DataFileError(path, cases.line_of(key), f"cases '{key}' must be a list of messages")
+        lists.append([" ".join(v.split()) for v in values])
+    return lists[0], lists[1]

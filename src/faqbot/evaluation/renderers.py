@@ -16,7 +16,8 @@ JSON keys (stable; new keys may be added, none renamed or removed):
   unreached: [{id, support}], unknown_expectations: [{where, say, expect}],
   confusion: {labels, matrix}  (matrix[expected][got]),
   self_check: null | {thin: [{id, examples}], duplicates: [{a, a_text, b, b_text, similarity}],
-                      canonical_misses: [case]}
+                      canonical_misses: [case]},
+  rule_cases: {total, passed, failed: [{layer, rule, message, expected ("fires" | "never"), got}]}
 Ratios are 0-1 floats rounded to 4 places; precision/recall/f1 are null when undefined.
 """
 
@@ -91,6 +92,9 @@ def to_data(report: Report) -> dict:
                            for d in check.duplicates],
             "canonical_misses": [_case_data(r) for r in check.canonical_misses],
         },
+        "rule_cases": {"total": len(report.rule_cases), "passed": len(report.rule_cases) - len(report.failed_rule_cases),
+                       "failed": [{"layer": c.layer, "rule": c.rule, "message": c.message, "expected": c.expected,
+                                   "got": c.got} for c in report.failed_rule_cases]},
     }
 
 
@@ -192,6 +196,14 @@ def render_text(report: Report, colour: bool = False) -> str:
                          f"'{_safe(result.utterance.expect)}'")
     if report.self_check is not None:
         lines += _self_check_text(report, style)
+    if report.rule_cases:
+        failed = report.failed_rule_cases
+        lines += ["", style.bold(f"rule cases (beside the triage and scope rules): "
+                                 f"{len(report.rule_cases) - len(failed)} of {len(report.rule_cases)} pass")]
+        for case in failed:
+            expected = "its rule to meet it" if case.expected == "fires" else "no emergency"
+            lines.append(f"  {_safe(case.layer)} {_safe(case.rule)} ({case.expected}): {_quote(case.message)} "
+                         f"expected {expected}, got {_safe(case.got)}")
     return "\n".join(lines) + "\n"
 
 

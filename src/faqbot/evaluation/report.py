@@ -16,6 +16,7 @@ from pathlib import Path
 from ..bot import Bot, Status
 from ..matching.tuning import DEFAULT
 from ..content.intents import IntentSet
+from ..safety.cases import CaseResult as RuleCase, run_cases
 from .runs import CaseResult, run_dialogues
 from .suite import STATUS_LABELS, check_expectations, load_suite, unknown_expectations
 
@@ -101,6 +102,13 @@ class Report:
     threshold: float = DEFAULT.answer_threshold          # the bot's (see matching.tuning)
     near_miss_margin: float = DEFAULT.near_miss_margin
     self_check: SelfCheck | None = None
+    # The rule cases kept beside the triage and scope rules in YAML (safety.cases), run with the
+    # report: staff see a red flag's broken case where they see everything else.
+    rule_cases: list[RuleCase] = field(default_factory=list)
+
+    @property
+    def failed_rule_cases(self) -> list[RuleCase]:
+        return [c for c in self.rule_cases if not c.passed]
 
     def __post_init__(self):
         self.scored = [r for r in self.results if r.known]
@@ -232,12 +240,16 @@ def coverage_report(bot: Bot, paths: list[Path], allow_unknown: bool = False) ->
     unknown = set(unknown_expectations(dialogues, bot.intent_set))
     results = run_dialogues(bot, dialogues, unknown)
     return Report("tests", bot.intent_set, results, [str(p) for p in paths],
-                  bot.tuning.answer_threshold, bot.tuning.near_miss_margin)
+                  bot.tuning.answer_threshold, bot.tuning.near_miss_margin,
+                  rule_cases=run_cases(bot.triage, bot.scope))
 
 
 def gate_failures(report: Report, min_accuracy: float | None, min_recall: float | None) -> list[str]:
     """Why the report fails the gates, one short phrase per gate; empty when it passes."""
     reasons = []
+    if report.failed_rule_cases:
+        count = len(report.failed_rule_cases)
+        reasons.append(f"{count} rule case{'s' if count != 1 else ''} of the triage or scope rules fail")
     if min_accuracy is not None and report.accuracy < min_accuracy:
         reasons.append(f"accuracy {report.accuracy:.3f} is below --min-accuracy {min_accuracy:g}")
     if min_recall is not None:

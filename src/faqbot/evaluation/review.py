@@ -4,7 +4,9 @@ With ``--log-unanswered FILE`` (opt-in) chat and batch append every question tha
 ``fallback`` or ``clarify`` as one JSON line. ``faqbot review FILE`` groups similar questions
 (rapidfuzz), proposes for each group the nearest intent with its score, and renders YAML that
 staff paste under that intent's ``examples``, or marks the group as a new topic the documents do
-not cover. Nothing here prints or exits; the log is written by the file policy (files.py):
+not cover. A question the emergency triage flags, or nearly flags, is never proposed: pasted as an
+example it would turn a missed emergency into a permanent FAQ answer; it is listed apart, for staff
+to check the triage. Nothing here prints or exits; the log is written by the file policy (files.py):
 owner-only, because it holds what patients typed, one whole line at a time.
 """
 
@@ -92,10 +94,20 @@ class Group:
 
 
 @dataclass
+class Flagged:
+    """A logged question the triage flags or nearly flags: for staff to check, never an example."""
+
+    question: str
+    asked: int
+    reason: str
+
+
+@dataclass
 class Review:
     source: str
     total: int
     groups: list[Group] = field(default_factory=list)
+    flagged: list[Flagged] = field(default_factory=list)
 
 
 def review_questions(bot: Bot, questions: list[str], source: str = "") -> Review:
@@ -109,6 +121,12 @@ def review_questions(bot: Bot, questions: list[str], source: str = "") -> Review
         counts[key] += 1
         first_form.setdefault(key, question)
     ordered = sorted(counts, key=lambda k: -counts[k])          # stable: ties keep log order
+    flagged = []
+    for key in list(ordered):
+        reason = triage_reason(bot, first_form[key])
+        if reason is not None:
+            flagged.append(Flagged(first_form[key], counts[key], reason))
+            ordered.remove(key)
     unassigned = dict(enumerate(ordered))
     groups = []
     for index, leader in enumerate(ordered):
@@ -121,7 +139,19 @@ def review_questions(bot: Bot, questions: list[str], source: str = "") -> Review
             del unassigned[j]
         members = [leader] + [ordered[j] for j in similar]
         groups.append(_group(bot, [first_form[k] for k in members], sum(counts[k] for k in members)))
-    return Review(source, sum(counts.values()), groups)
+    return Review(source, sum(counts.values()), groups, flagged)
+
+
+def triage_reason(bot: Bot, question: str) -> str | None:
+    """Why triage flags or nearly flags a question (as typed or spelling-corrected), or None."""
+    assessment = bot.triage.assess(question, bot.analyzer.corrected_text)
+    if assessment.urgent is not None:
+        return f"emergency: {assessment.urgent.id}"
+    if assessment.findings:
+        return "crisis line: " + ", ".join(f.id for f in assessment.findings)
+    if assessment.near:
+        return f"nearly an emergency ({assessment.near[0].id}): {assessment.near[0].why}"
+    return None
 
 
 def _group(bot: Bot, questions: list[str], asked: int) -> Group:
@@ -164,7 +194,7 @@ def _unknown_words(result) -> list[str]:
 def render_review(result: Review) -> str:
     """YAML to paste: each proposal is a block of ``- question`` lines indented like intent files'
     examples; new topics are commented out. The whole text is one valid YAML list."""
-    distinct = sum(len(g.questions) for g in result.groups)
+    distinct = sum(len(g.questions) for g in result.groups) + len(result.flagged)
     lines = [f"# faqbot review of {result.source}: {_count(result.total, 'logged question')} ({distinct} distinct) "
              f"in {_count(len(result.groups), 'group')}.",
              "# Paste a block under the `examples:` of the intent it names, once you have checked that the",
@@ -183,6 +213,14 @@ def render_review(result: Review) -> str:
             lines.append("#   words no intent knows: " + ", ".join(group.unknown_words))
         block = _examples(group.questions)
         lines += ["#" + line[1:] for line in block] if group.new_topic else block
+    if result.flagged:
+        lines += ["", f"# CHECK THE TRIAGE: {_count(len(result.flagged), 'question')} the emergency triage flags or nearly "
+                  "flags. Never paste these",
+                  "# as examples: check that each got (or should have got) the urgent instruction; a missed",
+                  "# emergency belongs in the triage rules (safety.yaml, with its cases), not in an intent."]
+        for item in result.flagged:
+            asked = f" (asked {item.asked} times)" if item.asked > 1 else ""
+            lines.append(f"#   - {json.dumps(item.question, ensure_ascii=False)}{asked}: {item.reason}")
     return "\n".join(lines) + "\n"
 
 

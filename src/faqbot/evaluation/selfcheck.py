@@ -14,6 +14,7 @@ from ..content.intents import IntentSet
 from ..matching.tuning import DEFAULT
 from ..language.analyzer import Analyzer
 from ..language.normalise import tokenize
+from ..safety.cases import run_cases
 from .report import Duplicate, Report, SelfCheck
 from .runs import label_of, result_of
 from .suite import Utterance
@@ -50,7 +51,7 @@ def self_check(bot: Bot) -> Report:
     check = SelfCheck(thin, near_duplicates(intent_set, bot.tuning.duplicate_similarity), canonical_misses)
     folder = str(intent_set.folder) if intent_set.folder else "(intents)"
     return Report("self-check", intent_set, results, [folder], bot.tuning.answer_threshold,
-                  bot.tuning.near_miss_margin, self_check=check)
+                  bot.tuning.near_miss_margin, self_check=check, rule_cases=run_cases(bot.triage, bot.scope))
 
 
 class HeldOutBots:

@@ -200,15 +200,18 @@ class Analyzer:
     def corrected_normalised(self, normalised: str) -> str | None:
         """``corrected_text`` of text already normalised (a Query's)."""
         changed = False
+        seen: dict[str, str] = {}   # a long paste repeats its words: each is looked up once
 
         def fix(found: re.Match) -> str:
             nonlocal changed
-            # Words of three letters are only completed, never corrected: "ate" is no typo.
-            better = self.correct(found.group(0)) if len(found.group(0)) > 3 else None
-            if better is None or better == found.group(0):
-                return found.group(0)
-            changed = True
-            return better
+            word = found.group(0)
+            if word not in seen:
+                # Words of three letters are only completed, never corrected: "ate" is no typo.
+                better = self.correct(word) if len(word) > 3 else None
+                seen[word] = word if better is None else better
+            if seen[word] != word:
+                changed = True
+            return seen[word]
 
         fixed = WORD.sub(fix, normalised)
         return fixed if changed else None

@@ -94,7 +94,7 @@ class ChatService:
         if self.unanswered is not None:
             self.unanswered(reply.record())
         bot = self.bot
-        return reply_json(reply, session_id, restarted, bot.disclaimer, bot.safety.message,
+        return reply_json(reply, session_id, restarted, bot.disclaimer, bot.triage.message,
                           self.config.emergency_number, self.config.tel)
 
     def _fields(self, payload) -> tuple[str | None, str | None, int | None]:

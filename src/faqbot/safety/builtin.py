@@ -1,0 +1,277 @@
+"""The built-in emergency layer: concept rules shipped with faqbot (``emergency.yaml``).
+
+A rule names the pieces of an emergency, not sentences: a mention of the event (built from
+concepts such as {seizure}, {ingest}, {amount}), and, for an episode, now-ness in the same sentence.
+Frames (a general question, a hypothetical, the past, a habit) turn a mention into a near miss
+unless the sentence says it is happening now. Every sentence is read on its own, so a question in
+one sentence never cancels an emergency in another; the whole message is read, however long.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from ..content.rules import case_lists
+from ..errors import DataFileError
+from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
+from .reading import Clause, TypoFixer
+
+BUILTIN_PATH = Path(str(resources.files("faqbot.safety") / "emergency.yaml"))
+KINDS = ("episode", "sign", "caution")
+TOP_KEYS = {"message", "crisis", "concepts", "frames", "rules"}
+FRAME_KEYS = {"hypothetical", "question", "general-words", "general", "past", "habit"}
+RULE_KEYS = {"id", "when", "kind", "crisis", "mentions", "plural", "acting", "anaphora", "with", "domain", "cases"}
+_CONCEPT = re.compile(r"\{([a-z][a-z-]*)\}")
+_WORDS = re.compile(r"[a-z]{5,}")
+
+
+@dataclass
+class Hit:
+    """One rule met in one sentence: ``fired`` (an emergency, or for a caution rule the crisis
+    line), or a near miss (the event named in a question, a hypothetical or the past)."""
+
+    rule: "ConceptRule"
+    clause: str
+    fired: bool
+    why: str
+
+
+@dataclass
+class ConceptRule:
+    id: str
+    when: str
+    kind: str
+    mentions: re.Pattern
+    crisis: bool = False
+    plural: re.Pattern | None = None
+    acting: re.Pattern | None = None
+    anaphora: re.Pattern | None = None
+    with_: re.Pattern | None = None
+    domain: frozenset[str] = frozenset()
+    fires: list[str] = field(default_factory=list)     # cases: messages this rule must catch
+    never: list[str] = field(default_factory=list)     # cases: messages no rule may catch
+    line: int = 0
+
+
+@dataclass
+class Frames:
+    hypothetical: re.Pattern
+    question: re.Pattern
+    general_words: re.Pattern
+    general: re.Pattern
+    past: re.Pattern
+    habit: re.Pattern
+    now: re.Pattern
+    strong_now: re.Pattern
+    person: re.Pattern
+
+
+class BuiltinLayer:
+    """The concept rules, their frames, and the vocabulary typos are corrected towards."""
+
+    def __init__(self, message: str, crisis: str, rules: list[ConceptRule], frames: Frames, vocabulary: set[str],
+                 path: Path = BUILTIN_PATH):
+        self.message = message
+        self.crisis = crisis
+        self.rules = rules
+        self.frames = frames
+        self.typos = TypoFixer(vocabulary)
+        self.path = path
+
+    def assess(self, clauses: list[Clause], context: set[str] = frozenset()) -> list[Hit]:
+        """Every rule met in any sentence. ``context`` holds the ids of episodes the conversation
+        (or the documents) is about, for sentences that say "another one" or "it's starting"."""
+        whole = " . ".join(c.text for c in clauses)
+        hits = []
+        for rule in self.rules:
+            if rule.with_ is not None and not rule.with_.search(whole):
+                continue
+            for clause in clauses:
+                hit = self._in_clause(rule, clause.text, context)
+                if hit is not None:
+                    hits.append(hit)
+                    if hit.fired:
+                        break
+        return hits
+
+    def _in_clause(self, rule: ConceptRule, text: str, context: set[str]) -> Hit | None:
+        """The rule in one sentence: fired, a near miss, or nothing. A mention fires when it is
+        happening (episodes need now-ness) and is neither framed as a question or hypothetical
+        nor set in the past or a habit, unless the sentence says it is happening now."""
+        frames = self.frames
+        strong = bool(frames.strong_now.search(text))
+        acting = list(rule.acting.finditer(text)) if rule.acting is not None else []
+        found = list(rule.mentions.finditer(text))
+        if rule.kind == "episode" and not found and not acting:
+            if rule.id in context and rule.anaphora is not None and not frames.question.search(text):
+                # "omg she's having another one": the episode of the earlier turns, happening now.
+                for match in rule.anaphora.finditer(text):
+                    if strong or not self._framed(text, match.start()):
+                        return Hit(rule, text, True, f"refers back to the conversation's {rule.id}: {match.group()}")
+            return None
+        near = None
+        seen = set()
+        for match, happening in [(m, True) for m in acting] + [(m, self._happening(rule, m, text, strong)) for m in found]:
+            if rule.kind == "caution":
+                return Hit(rule, text, True, "asks about: " + match.group())
+            # Within one part of a sentence a later mention is framed whenever the first is: one
+            # look per part keeps a pasted "seizure seizure seizure..." linear.
+            part = (text.rfind(",", 0, match.start()), happening)
+            if part in seen:
+                continue
+            seen.add(part)
+            framed = self._framed(text, match.start(), habit=not rule.crisis)
+            if happening and (strong or not framed):
+                return Hit(rule, text, True, "mentions: " + match.group())
+            if near is None and (rule.kind != "episode" or frames.person.search(text)):
+                near = Hit(rule, text, False, "named, but in a question, a hypothetical or not now: " + match.group())
+        return near
+
+    def _happening(self, rule: ConceptRule, match: re.Match, text: str, strong: bool) -> bool:
+        if rule.kind != "episode":
+            return True
+        if rule.plural is not None and rule.plural.fullmatch(match.group()):
+            return strong   # "his seizures started again" is about a condition
+        return bool(self.frames.now.search(text))
+
+    def _framed(self, text: str, start: int, habit: bool = True) -> bool:
+        """Whether the mention at ``start`` is not an event happening now: in its part of the
+        sentence (between the commas around it) a general question or a hypothetical comes before
+        it, or the part begins as a question and asks in general, or it is set in the past or is
+        a habit (``habit``: "sometimes I wish I was dead" is no less urgent for being often)."""
+        segment_start = text.rfind(",", 0, start) + 1
+        segment_end = text.find(",", start)
+        before = text[segment_start:start]
+        segment = text[segment_start:segment_end if segment_end >= 0 else len(text)]
+        frames = self.frames
+        if frames.hypothetical.search(before) or frames.general.search(before) or frames.general_words.search(before):
+            return True
+        if frames.past.search(segment) or (habit and frames.habit.search(segment)):
+            return True
+        return bool(frames.question.search(segment) and frames.general_words.search(segment))
+
+
+@lru_cache(maxsize=4)
+def builtin_layer(path: Path = BUILTIN_PATH) -> BuiltinLayer:
+    """The built-in layer, read once per process (a DataFileError if the file shipped is broken)."""
+    return load_layer(path)
+
+
+def load_layer(path: Path) -> BuiltinLayer:
+    data = load_yaml(path)
+    if not isinstance(data, LineDict):
+        raise DataFileError(path, getattr(data, "line", 1), f"expected a mapping, got {type_name(data)}")
+    reject_unknown_keys(path, data, TOP_KEYS, "emergency layer")
+    message, crisis = _text(path, data, "message"), _text(path, data, "crisis")
+    concepts = data.get("concepts")
+    if not isinstance(concepts, LineDict):
+        raise DataFileError(path, data.line_of("concepts"), "'concepts' must be a mapping of name to expression")
+    expand = _expander(path, concepts)
+    frames_data = data.get("frames")
+    if not isinstance(frames_data, LineDict):
+        raise DataFileError(path, data.line_of("frames"), "'frames' must be a mapping")
+    reject_unknown_keys(path, frames_data, FRAME_KEYS, "frames")
+    missing = FRAME_KEYS - set(frames_data)
+    if missing:
+        raise DataFileError(path, frames_data.line, f"frames lack {', '.join(sorted(missing))}")
+
+    def frame(key: str) -> re.Pattern:
+        return _compile(path, frames_data.line_of(key), expand(frames_data[key], frames_data.line_of(key)), bounded=False)
+
+    def concept(name: str) -> re.Pattern:
+        if name not in concepts:
+            raise DataFileError(path, concepts.line, f"concept '{name}' is required")
+        return _compile(path, concepts.line_of(name), expand("{" + name + "}", concepts.line_of(name)))
+
+    frames = Frames(frame("hypothetical"), frame("question"), frame("general-words"), frame("general"), frame("past"),
+                    frame("habit"), concept("now"), concept("strong-now"), concept("person"))
+    rules_data = data.get("rules")
+    if not isinstance(rules_data, LineList) or not rules_data:
+        raise DataFileError(path, data.line_of("rules"), "'rules' must be a non-empty list")
+    rules, seen = [], set()
+    for index, item in enumerate(rules_data):
+        rule = _rule(path, item, rules_data.line_of(index), expand)
+        if rule.id in seen:
+            raise DataFileError(path, rule.line, f"duplicate rule id '{rule.id}'")
+        seen.add(rule.id)
+        rules.append(rule)
+    vocabulary = set()
+    for name in concepts:
+        vocabulary |= set(_WORDS.findall(expand("{" + name + "}", 0)))
+    for item in rules_data:
+        for key in ("mentions", "acting", "anaphora", "with"):
+            for value in item.get(key) or []:
+                vocabulary |= set(_WORDS.findall(expand(value, 0)))
+    return BuiltinLayer(message, crisis, rules, frames, vocabulary, path)
+
+
+def _text(path: Path, data: LineDict, key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise DataFileError(path, data.line_of(key), f"'{key}' must be non-empty text")
+    return " ".join(value.split())
+
+
+def _expander(path: Path, concepts: LineDict):
+    """Replaces each {name} by its concept, recursively, as a non-capturing group."""
+    cache: dict[str, str] = {}
+
+    def concept(name: str, line: int, stack: tuple[str, ...]) -> str:
+        if name in cache:
+            return cache[name]
+        if name not in concepts:
+            raise DataFileError(path, line, f"unknown concept '{{{name}}}'")
+        if name in stack:
+            raise DataFileError(path, concepts.line_of(name), f"concept '{name}' refers to itself")
+        value = concepts[name]
+        if not isinstance(value, str):
+            raise DataFileError(path, concepts.line_of(name), f"concept '{name}' must be an expression")
+        cache[name] = "(?:" + expand(value, concepts.line_of(name), stack + (name,)) + ")"
+        return cache[name]
+
+    def expand(text: str, line: int, stack: tuple[str, ...] = ()) -> str:
+        if not isinstance(text, str):
+            raise DataFileError(path, line, f"expected an expression, got {type_name(text)}")
+        text = re.sub(r"\n\s*", "", text).strip()   # a long expression is written over several lines
+        return _CONCEPT.sub(lambda m: concept(m.group(1), line, stack), text)
+
+    return expand
+
+
+def _compile(path: Path, line: int, expression: str, bounded: bool = True) -> re.Pattern:
+    """Whole words only: a pattern never starts or ends inside a word."""
+    try:
+        return re.compile(rf"(?<![a-z0-9])(?:{expression})(?![a-z0-9])" if bounded else expression)
+    except re.error as exc:
+        raise DataFileError(path, line, f"invalid regular expression: {exc}") from None
+
+
+def _rule(path: Path, item, line: int, expand) -> ConceptRule:
+    if not isinstance(item, LineDict):
+        raise DataFileError(path, line, f"each rule must be a mapping, got {type_name(item)}")
+    reject_unknown_keys(path, item, RULE_KEYS, "rule")
+    rule_id = item.get("id")
+    if not isinstance(rule_id, str) or not rule_id.strip():
+        raise DataFileError(path, item.line_of("id"), "rule 'id' must be non-empty text")
+    kind = item.get("kind")
+    if kind not in KINDS:
+        raise DataFileError(path, item.line_of("kind"), f"rule 'kind' must be one of {', '.join(KINDS)}")
+
+    def patterns(key: str, required: bool = False) -> re.Pattern | None:
+        values = item.get(key)
+        if values is None and not required:
+            return None
+        if not isinstance(values, LineList) or not values:
+            raise DataFileError(path, item.line_of(key), f"rule '{key}' must be a list of expressions")
+        parts = [expand(v, values.line_of(i)) for i, v in enumerate(values)]
+        return _compile(path, values.line_of(0), "|".join(f"(?:{p})" for p in parts))
+
+    fires, never = case_lists(path, item)
+    domain = item.get("domain") or []
+    return ConceptRule(rule_id, str(item.get("when", "")), kind, patterns("mentions", True), bool(item.get("crisis")),
+                       patterns("plural"), patterns("acting"), patterns("anaphora"), patterns("with"),
+                       frozenset(str(w) for w in domain), fires, never, item.line)
