@@ -379,7 +379,18 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
                  f"{len(bot.scope.rules)} out-of-scope rules\n")
     if thin:
         stdout.write(f"note: {len(thin)} intents have fewer than 5 examples: {', '.join(thin)}\n")
+    _report_lexicon(folder, bot, stdout)
     return _report_integrity(folder, stdout)
+
+
+def _report_lexicon(folder: Path, bot, stdout) -> None:
+    """Synonym groups that may change what questions mean: notes, for the author to judge."""
+    from .content.lexicon import lint_lexicon
+    from .display import one_line
+
+    texts = [" ".join([i.question, *i.examples, i.answer]) for i in bot.intent_set.intents]
+    for finding in lint_lexicon(_shown(folder / "lexicon.yaml"), bot.lexicon, texts, list(bot.intent_set.topics())):
+        stdout.write(f"note: {one_line(str(finding), 400)}\n")
 
 
 def _report_integrity(folder: Path, stdout) -> int:
