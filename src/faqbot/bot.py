@@ -54,7 +54,7 @@ class Reason:
     (the rule id, the score and threshold, the word left unexplained, the topics...).
 
     Kinds: ``emergency-rule``, ``out-of-scope-rule``, ``empty``, ``chosen-option``, ``smalltalk``,
-    ``two-topics``, ``no-candidate``, ``below-threshold``, ``unknown-word``, ``matched``,
+    ``two-topics``, ``no-candidate``, ``below-threshold``, ``unknown-word``, ``not-covered``, ``matched``,
     ``unreadable`` (a batch record that could not be read).
     """
 
@@ -225,9 +225,9 @@ class Bot:
         # One ranking serves both: the best answer, and (no subject named) each topic's best.
         result = self.matcher.match(query, boost_topic=conversation.topic,
                                     readings_of=self._reading_topics if unnamed else ())
-        return self._judge(question, unnamed, result)
+        return self._judge(question, unnamed, result, query)
 
-    def _judge(self, question: str, unnamed: bool, result: MatchResult) -> Reply:
+    def _judge(self, question: str, unnamed: bool, result: MatchResult, query: Query) -> Reply:
         candidates = result.candidates
         if unnamed:
             readings = [c for c in self._topic_readings(result) if not self._leaves_unexplained(result, c)]
@@ -250,9 +250,51 @@ class Bot:
             reason = Reason.of("unknown-word", f"no subject named, and the best answer ({top.intent.id}) leaves "
                                f"the word '{word}' unexplained", word=word, intent=top.intent.id)
             return self._fallback(question, result, reason)
+        uncovered = self._uncovered_focus(result, top)
+        if uncovered:
+            words = messages.and_list([self._word_for(term, query) for term in uncovered])
+            reason = Reason.of("not-covered", f"no intent knows '{words}', and the best answer ({top.intent.id}) "
+                               "does not explain the rest of the question", words=words, intent=top.intent.id)
+            return self._fallback(question, result, reason, messages.NOT_COVERED.format(focus=words))
         reason = Reason.of("matched", f"score {top.score:.1f} reaches the answer threshold {threshold:g}",
                            score=round(top.score, 1), threshold=threshold, intent=top.intent.id)
         return self._answer(question, top.intent, top.score, result, reason)
+
+    def _uncovered_focus(self, result: MatchResult, candidate: Candidate) -> list[str]:
+        """The question's focus words no intent knows, when the candidate does not explain enough
+        of the rest of the question to answer it anyway (``Tuning.focus_support``).
+
+        Focus words are the question's terms other than the subject's name, common words, numbers,
+        abbreviations of two letters and context. "is it safe to breastfeed on valproate": "breastfeed" is unknown and "safe"
+        alone, in four intents, weighs too little to answer for it; "can I combine valproate and
+        ibuprofen": "combine" is what the interactions answer is about, so it answers."""
+        weights, matcher = result.weights, self.matcher
+        focus = [t for t in dict.fromkeys(result.analysis.terms)
+                 if t not in self._subject_terms and not matcher.is_light(t) and not t.isdigit()
+                 and t not in result.context_terms and len(t) > 2]   # "mg", "iv": too ambiguous to name
+        unknown = [t for t in focus if not matcher.knows(t)]
+        if not unknown:
+            return []
+        # What the candidate explains of the question's other focus words must weigh as much as the
+        # unknown word; a share of it (focus_support) when its best phrasing asks nothing the
+        # question does not, a general intent ("what does valproate interact with") whose answer
+        # holds for the unknown word too. A phrasing about pints of beer is about another focus.
+        matched = set(candidate.matched_terms)
+        explained = sum(weights.get(t, 0.0) for t in focus if t in matched)
+        asked = set(result.analysis.terms)
+        general = all(t in asked for t in self.analyzer.terms(candidate.phrasing)
+                      if t not in self._subject_terms and not matcher.is_light(t))
+        needed = max(weights.get(t, 0.0) for t in unknown) * (self.tuning.focus_support if general else 1.0)
+        return unknown if explained < needed else []
+
+    @staticmethod
+    def _word_for(term: str, query: Query) -> str:
+        """The word the patient typed for a term ("breastfeeding" for "breastfe")."""
+        analyzer = query._analyzer
+        for token in query.tokens:
+            if analyzer.terms(token) == [term]:
+                return token
+        return term
 
     def _subject_unnamed(self, query: Query, conversation: Conversation) -> bool:
         """True when our content names its subjects in its questions, and this question names
@@ -295,10 +337,11 @@ class Bot:
             text += messages.ANSWER_SOURCE.format(file=intent.source.file, section=intent.source.section)
         return Reply(question, Status.ANSWERED, text, intent, score, [], [], result, reason=reason)
 
-    def _fallback(self, question: str, result: MatchResult, reason: Reason) -> Reply:
+    def _fallback(self, question: str, result: MatchResult, reason: Reason, opening: str | None = None) -> Reply:
+        """``opening``, when given, replaces the general "I can't answer that" (a named focus)."""
         tuning = self.tuning
         close = [c for c in result.candidates if c.score >= tuning.suggestion_floor][:tuning.max_suggestions]
-        lines = [messages.FALLBACK.format(topics=self.topics_sentence())]
+        lines = [opening or messages.FALLBACK.format(topics=self.topics_sentence())]
         if close:
             lines += [messages.FALLBACK_CLOSEST_INTRO, *messages.numbered([c.intent.question for c in close]),
                       messages.FALLBACK_CLOSEST_OUTRO]

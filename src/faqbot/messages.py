@@ -20,6 +20,7 @@ NUMBERED_OPTION = "  {number}. {question}"
 ANSWER_SOURCE = "\n\nSource: {file}, section \"{section}\""
 
 FALLBACK = "I'm sorry, I can't answer that from my documents. I can only answer questions about {topics}."
+NOT_COVERED = "My documents don't cover {focus}."
 FALLBACK_CLOSEST_INTRO = "The closest questions I can answer are:"
 FALLBACK_CLOSEST_OUTRO = "Reply with a number to read one of them."
 FALLBACK_ELSEWHERE = "For anything else, please ask your doctor or pharmacist."

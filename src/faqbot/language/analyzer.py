@@ -32,12 +32,12 @@ def stem(word: str) -> str:
     return _STEMMER.stemWord(word.replace("'", ""))
 
 
-_INFLECTION = re.compile(r"(?:ings?|ed|es|s|ly|ers?)$")
+_INFLECTION = re.compile(r"(?<=\w{2})(?:ings?|ed|es|s|ly|ers?)$")
 
 
 def _root(word: str) -> str:
     """A word without its inflection ("using" -> "us", "use" -> "us", "severe" -> "sever")."""
-    root = _INFLECTION.sub("", word).rstrip("e") or word
+    root = _INFLECTION.sub("", re.sub(r"ies$", "y", word)).rstrip("e") or word
     return root[:-1] if len(root) > 3 and root[-1] == root[-2] else root   # "forgetting" -> "forget"
 
 
