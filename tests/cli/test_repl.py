@@ -29,9 +29,9 @@ WELCOME = (
     "Ask in your own words, for example: \"How do I brew green tea?\" or \"How do I\n"
     "brew coffee?\"\n"
     "Type /help for commands, /topics for everything I can answer, Ctrl-D to leave.\n")
-CAFFEINE = f"\nYes, green tea contains some caffeine.\n\nSource: tea.md, section \"FAQs\"\n\n{DISCLAIMER}\n\n"
+CAFFEINE = f"\nYes, green tea contains some caffeine.\n\nSource: Green tea, FAQs\n\n{DISCLAIMER}\n\n"
 BREW_TEA = ("\nBrew it gently:\n- water below boiling\n- two minutes at most\n\n"
-            f"Source: tea.md, section \"Brewing\"\n\n{DISCLAIMER}\n\n")
+            f"Source: Green tea, Brewing\n\n{DISCLAIMER}\n\n")
 GOODBYE = "Goodbye, and take care.\n"
 
 

@@ -46,6 +46,7 @@ class Writer:
     def _csv_row(self, record: dict) -> dict:
         row = dict(record)
         row["suggestions"] = " | ".join(record.get("suggestions") or [])
+        row["see_also"] = " | ".join(record.get("see_also") or [])
         row = {k: ("" if v is None else v) for k, v in row.items()}
         if self._tty:
             return {k: printable(str(v)) for k, v in row.items()}
@@ -57,7 +58,7 @@ class Writer:
     def _csv(self, record: dict) -> None:
         row = self._csv_row(record)
         if self._csv_writer is None:
-            base = ["n", "question", "status", "intent", "score", "answer", "source", "suggestions", "reason", "error"]
+            base = ["n", "question", "status", "intent", "score", "answer", "source", "suggestions", "see_also", "reason", "error"]
             extra = [k for k in row if k not in base]
             self._fields = ["n", *extra, *base[1:]]
             self._csv_writer = csv.DictWriter(self.out, fieldnames=self._fields, extrasaction="ignore", lineterminator="\n")

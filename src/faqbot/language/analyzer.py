@@ -20,7 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .lexicon import Lexicon
-from .normalise import WORD, normalize, tokenize
+from .normalise import WORD, normalize, reading, tokenize
 from .words import STOPWORDS, english_words
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -168,6 +168,7 @@ class Analyzer:
             tokens_for_terms = fixed
         else:
             tokens_for_terms = tokens
+        tokens_for_terms = [reading(t) for t in tokens_for_terms]
         stems = [stem(t) for t in tokens_for_terms]
         apart = self._apart
         mapped = [s if t in apart else self._single.get(s, s) for s, t in zip(stems, tokens_for_terms)]

@@ -39,16 +39,21 @@ def tokenize(text: str) -> list[str]:
 
 
 def words_of_normalised(normalised: str) -> list[str]:
-    """``tokenize`` for text already normalised: a Query normalises its question once. Each word
-    is read as the index reads it: text-speak expanded, British spelling folded to one form,
-    number words as digits."""
+    """``tokenize`` for text already normalised: a Query normalises its question once. Text-speak
+    is expanded; spelling and numbers are the Analyzer's (``reading``), so extraction and triage
+    see the words as written."""
     tokens = []
     for token in WORD.findall(normalised):
         if token.endswith("'s"):
             token = token[:-2]
-        token = SHORTHAND.get(token, token)
-        tokens.append(NUMBER_WORDS.get(token) or fold_spelling(token))
+        tokens.append(SHORTHAND.get(token, token))
     return tokens
+
+
+def reading(token: str) -> str:
+    """A word as the matcher reads it, on both sides of the index: British spelling folded to one
+    form, number words as digits ("two" -> "2")."""
+    return NUMBER_WORDS.get(token) or fold_spelling(token)
 
 
 # British and American spellings of one word read alike, on both sides of the index, so that

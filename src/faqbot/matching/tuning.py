@@ -130,11 +130,18 @@ class Tuning:
     focus_support: float = 0.4
     """A question word no intent knows, and not context, a common word or a number, is part of
     what the question is about (its focus): "is it safe to breastfeed on valproate". The best
-    answer must explain the question's other focus words (not the subject's name) with as much
-    weight as that word has, or with this share of it when its best phrasing asks nothing the
+    answer must explain the question's other focus words (not the subject's name) with
+    focus_support_specific of that word's weight, or with this share of it when its best phrasing asks nothing the
     question does not (a general intent, "what does valproate interact with", holds for
     "ibuprofen" too); otherwise the Bot says the documents don't cover the word. "safe", in four
     intents, does not explain "breastfeed". Set by hand on the blind sets (issue 12)."""
+    focus_support_specific: float = 0.75
+    """See focus_support: the share needed when the best phrasing asks something of its own
+    ("tummy upset from valproate" for "does valproate upset your stomach": 0.83 of "stomach")."""
+    see_also_margin: float = 8.0
+    """A runner-up from another intent within this many points of the answer (and itself above
+    the answer threshold) is offered as a numbered "see also": "side effects of valproate" shows
+    the common ones and offers the serious ones. Set by hand (issue 12)."""
     topic_clarify_margin: float = 20.0
     """A question naming no topic that fits two topics' best intents within this many points is
     answered with a question (which do you mean?); a wider gap answers the better one."""
