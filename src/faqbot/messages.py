@@ -58,7 +58,7 @@ SEVERAL_QUESTIONS = "({number} of {count}) {question}"
 WELCOME = ("Hello, I'm {name}. I answer questions about {topics}, "
            "using only the text of my source documents, and I say so when I'm not sure.")
 WELCOME_EXAMPLES = "Ask in your own words, for example: {examples}"
-WELCOME_COMMANDS = "Type /help for commands, /topics for everything I can answer, Ctrl-D to leave."
+WELCOME_COMMANDS = "Type /help for commands, /topics for everything I can answer, bye to leave."
 
 HELP_INTRO = "Ask a question in your own words, or use a command:"
 HELP_COMMAND = "  {name:8} {meaning}"
@@ -67,9 +67,9 @@ HELP_TIPS = ("A follow-up such as \"what about alcohol?\" stays on the same subj
              "Tab completes questions, Up/Down recalls earlier ones, Ctrl-C clears the line.")
 
 TOPICS_INTRO = "These are the questions I can answer (Tab completes them at the prompt):"
-TOPICS_HEADING_WITH_FILES = "{topic} (from {files}):"
 TOPICS_HEADING = "{topic}:"
-TOPICS_ITEM = "  - {question}"
+TOPICS_ITEM = "  {number}. {question}"
+TOPICS_OUTRO = "Reply with a number to read that answer."
 
 WHY_NOTHING_YET = "Ask a question first; then /why shows how I chose my answer."
 WHY_INTRO = "How I chose my last answer (to \"{question}\"):"
