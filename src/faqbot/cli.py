@@ -100,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="coverage test files (default: the intents folder's tests/*.yaml)")
     coverage.add_argument("--self-check", action="store_true",
                           help="no test files: leave-one-out over the examples, thin intents, near-duplicates")
+    coverage.add_argument("--calibrate", action="store_true",
+                          help="set the folder's answer threshold from its own examples (stored in bot.yaml); no tests run")
     coverage.add_argument("--format", default="text", choices=("text", "json", "junit", "html"),
                           help="report format (default text)")
     coverage.add_argument("-o", "--output", metavar="OUT", help="write the report to OUT instead of standard output")
@@ -359,10 +361,15 @@ def _cmd_import(args, stdin, stdout, stderr) -> int:
     from .display import one_line
     from .authoring.workspace import import_into
 
+    from .bot import Bot
+
     target, report = import_into(Path(args.table), Path(args.into), args.topic)
     total = len(report.added) + len(report.changed) + len(report.unchanged)
     stdout.write(f"{one_line(args.table, 200)} -> {one_line(str(target), 200)}: {total} intents, "
                  f"{len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed\n")
+    # An imported table's wordings score lower than curated intents': its threshold comes from it.
+    folder = Path(args.into)
+    _calibrate(folder, Bot.from_folder(folder), stdout)
     return EXIT_OK
 
 
@@ -420,6 +427,11 @@ def _cmd_coverage(args, stdin, stdout, stderr) -> int:
 
     folder = _shown(intents_folder(args))      # so the report names files as staff type them
     bot = Bot.from_folder(folder)
+    if args.calibrate:
+        if args.files or args.self_check:
+            raise UsageError("--calibrate takes no test files and no --self-check (it reads only the intents)")
+        _calibrate(folder, bot, stdout)
+        return EXIT_OK
     if args.self_check:
         if args.files:
             raise UsageError("--self-check takes no test files (it tests the intents' own examples)")
@@ -445,6 +457,20 @@ def _cmd_coverage(args, stdin, stdout, stderr) -> int:
         stderr.write(f"faqbot: coverage gate failed: {'; '.join(failures)}\n")
         return EXIT_RECORDS_FAILED
     return EXIT_OK
+
+
+def _calibrate(folder: Path, bot, stdout) -> None:
+    """Find the folder's answer threshold from its own content and store it in its bot.yaml."""
+    from .display import printable
+    from .evaluation.calibration import calibrate, store
+
+    calibration = calibrate(bot)
+    try:
+        path = store(folder, calibration)
+    except OSError as exc:
+        raise FaqbotError(f"{folder / 'bot.yaml'}: cannot write: {exc.strerror or exc}") from None
+    stdout.write(f"{printable(str(path))}: answer threshold {calibration.threshold:g} "
+                 f"(was {bot.tuning.answer_threshold:g}), {calibration.comment()}\n")
 
 
 def _shown(path: Path) -> Path:

@@ -142,6 +142,13 @@ class Tuning:
     """A runner-up from another intent within this many points of the answer (and itself above
     the answer threshold) is offered as a numbered "see also": "side effects of valproate" shows
     the common ones and offers the serious ones. Set by hand (issue 12)."""
+    calibration_answer_share: float = 0.9
+    """Calibration (``faqbot coverage --calibrate``, and at import): the answer threshold is set
+    where this share of the folder's own new wordings that rank their intent first still reach
+    it (evaluation.calibration): nine in ten. Set by hand (issue 12)."""
+    calibration_floor: float = 15.0
+    """Calibration never sets the answer threshold below this: under it, a question sharing one
+    common word with an intent would be answered."""
     topic_clarify_margin: float = 20.0
     """A question naming no topic that fits two topics' best intents within this many points is
     answered with a question (which do you mean?); a wider gap answers the better one."""
