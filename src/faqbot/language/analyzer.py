@@ -45,7 +45,7 @@ def _root(word: str) -> str:
 def stem_merges(members: tuple[str, ...]) -> frozenset[str]:
     """Common English words the stemmer would merge into a synonym group's single-word member
     though they are not a form of it: "several" stems like "severe", "medical" like "medication",
-    "definitely" like "definition", "depending" like "dependence". They keep their own stem, so a
+    "definitely" like "definition", "depending" like "dependence". They read as themselves, so a
     group never changes an everyday word's meaning; forms of a member ("using", "causing") still
     join it."""
     by_stem: dict[str, set[str]] = {}
@@ -171,7 +171,9 @@ class Analyzer:
         tokens_for_terms = [reading(t) for t in tokens_for_terms]
         stems = [stem(t) for t in tokens_for_terms]
         apart = self._apart
-        mapped = [s if t in apart else self._single.get(s, s) for s, t in zip(stems, tokens_for_terms)]
+        # A word kept apart from a group reads as itself: its stem may be the group's own term
+        # ("medical" and "medication" both stem to "medic").
+        mapped = [t if t in apart else self._single.get(s, s) for s, t in zip(stems, tokens_for_terms)]
         synonyms: dict[str, str] = {}
         terms: list[str] = []
         i = 0
