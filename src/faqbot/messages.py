@@ -9,6 +9,7 @@ anything, and nothing here prints.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # --- replies (bot.py) ----------------------------------------------------------------------------
 
@@ -108,6 +109,7 @@ def sentence_case(text: str) -> str:
     return result[:1].upper() + result[1:]
 
 
+@lru_cache(maxsize=4096)
 def citation(title: str, section: str | None) -> str:
     """Where an answer comes from as a patient would say it: "Magnesium valproate, FAQs". The
     document's title (its topic) and section heading, never a file name; an imported table's "row

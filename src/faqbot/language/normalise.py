@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..display import CONTROL as _CONTROL
 from .words import SHORTHAND
@@ -50,6 +51,7 @@ def words_of_normalised(normalised: str) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=65536)
 def reading(token: str) -> str:
     """A word as the matcher reads it, on both sides of the index: British spelling folded to one
     form, number words as digits ("two" -> "2")."""

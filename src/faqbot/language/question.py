@@ -46,6 +46,9 @@ _CONTEXT = re.compile(
     r"|\b\d+ (?:years?|months?|weeks?|days?) ago\b")
 
 
+_MAYBE_CONTEXT = re.compile(r"[,;!\d]|[.?]\s+\S|\s-+\s|\bsince\b|\bfor\b")
+
+
 def strip_glue(normalised: str) -> str:
     """The message without conversational openers and closers; the message itself when nothing
     else would remain ("thanks" stays "thanks", for small talk to recognise)."""
@@ -71,6 +74,8 @@ def context_words(normalised: str) -> list[str]:
     """The words of a message that describe its context rather than its question: clauses that do
     not ask when another clause does, and spans saying who and how long ("since his stroke", "for
     15 years", "she is 68"), wherever they are. A word asked about elsewhere is not context."""
+    if not _MAYBE_CONTEXT.search(normalised):
+        return []      # one clause, no number, no "since" / "for ...": nothing but the question
     pieces = clauses(normalised)
     context: list[str] = []
     asking = [p for p in pieces if asks(p)]
