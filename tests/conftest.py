@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 # Hypothesis profiles. "dev" (the default) explores new random examples on every run; "ci" is
 # deterministic (derandomized: the same examples on every clean clone, so a red build can be
 # reproduced) and tries more of them. Chosen by HYPOTHESIS_PROFILE, else "ci" when CI is set.
-settings.register_profile("dev", max_examples=100)
+settings.register_profile("dev", max_examples=100, derandomize=False)
 settings.register_profile("ci", derandomize=True, max_examples=200, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow], print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))

@@ -28,6 +28,7 @@ commands:
   check       validate an intents folder
   coverage    run coverage tests (or --self-check) and report what to fix; gates for CI
   review      group logged unanswered questions and propose examples for the intents
+  serve       web chat for a clinic's site: an HTTP API and an embeddable page (needs faqbot[web])
 
 The intents folder is --intents DIR (before or after the command), or FAQBOT_INTENTS, or the
 bundled one. With no command, a terminal gets the prompt and piped input is answered as a batch.
@@ -113,6 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     review = commands.add_parser("review", parents=[common], help="propose examples from logged unanswered questions")
     review.add_argument("file", metavar="FILE", help="a --log-unanswered file, or one question per line")
+
+    from .serve.options import add_arguments as add_serve_arguments
+
+    add_serve_arguments(commands.add_parser("serve", parents=[common], help="web chat: HTTP API and page"))
     return parser
 
 
@@ -499,6 +504,26 @@ def _cmd_review(args, stdin, stdout, stderr) -> int:
     return EXIT_OK
 
 
+def _cmd_serve(args, stdin, stdout, stderr) -> int:
+    """Serve the web chat until Ctrl-C; the web stack is imported only here."""
+    from .serve.options import config_from_args
+
+    config = config_from_args(args)
+    try:
+        from .serve.server import serve
+    except ImportError:
+        raise FaqbotError("'faqbot serve' needs the web extra: pip install 'faqbot[web]'") from None
+    if config.unanswered_log is not None:
+        _private_file(config.unanswered_log)
+    try:
+        serve(intents_folder(args), config, args.host, args.port, args.workers, args.forwarded_allow_ips,
+              write=stderr.write)
+    except KeyboardInterrupt:   # uvicorn re-raises Ctrl-C after its graceful shutdown: the normal end
+        pass
+    stderr.write("faqbot: stopped\n")
+    return EXIT_OK
+
+
 # Each subcommand of build_parser() and the function that runs it (a test holds that they agree).
 HANDLERS = {
     "chat": _cmd_chat,
@@ -509,6 +534,7 @@ HANDLERS = {
     "check": _cmd_check,
     "coverage": _cmd_coverage,
     "review": _cmd_review,
+    "serve": _cmd_serve,
 }
 
 
