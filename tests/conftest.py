@@ -26,6 +26,13 @@ def examples(budget: int) -> int:
     "dev", twice as many under "ci"."""
     return max(1, budget * settings.default.max_examples // 100)
 
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_index_cache(tmp_path_factory):
+    """Compiled indexes go to a folder of this test session, never the user's own cache."""
+    os.environ["FAQBOT_CACHE_DIR"] = str(tmp_path_factory.mktemp("faqbot-cache"))
+    yield
+
 DISCLAIMER = "Not medical advice; ask your doctor."
 
 TEA_INTENTS = """\

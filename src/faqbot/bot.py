@@ -9,6 +9,7 @@ place (``_finish``), so no front end can forget it. Every Reply has a ``Status``
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -21,6 +22,8 @@ from .language.analyzer import Analyzer
 from .content.lexicon import load_lexicon
 from .language.lexicon import Lexicon
 from .content.intents import Intent, IntentSet, load_folder
+from .matching import cache as compiled
+from .matching.entities import Entities, Resolution
 from .matching.matcher import Candidate, MatchResult, Matcher
 from .matching.tuning import DEFAULT, Tuning
 from .content.rules import Rule, SafetyRules
@@ -28,6 +31,11 @@ from .language.query import Query
 from .language.question import separate_questions
 
 MAX_QUESTION_CHARS = 2000  # longer input is truncated for matching, never rejected
+
+# Folders with this much YAML (about 2,000 intents: a second or more to parse and index) keep a
+# compiled index in the user's cache folder, and say so when they build it. Smaller folders load
+# in well under a second and write nothing anywhere.
+CACHE_MIN_BYTES = 1024 * 1024
 
 
 
@@ -56,7 +64,8 @@ class Reason:
 
     Kinds: ``emergency-rule``, ``out-of-scope-rule``, ``empty``, ``chosen-option``, ``smalltalk``,
     ``two-topics``, ``no-candidate``, ``below-threshold``, ``unknown-word``, ``not-covered``, ``matched``,
-    ``unreadable`` (a batch record that could not be read).
+    ``choice-out-of-range``, ``unreadable`` (a batch record that could not be read); in a folder of
+    many subjects also ``no-medicine``, ``several-subjects``, ``unpaired-medicines``.
     """
 
     kind: str
@@ -190,12 +199,42 @@ class Bot:
         self._reading_topics = [topic for topic, names in self.matcher.topic_terms.items() if names]
         # Every term of every topic's name ("magnesium" too, though two topics share it).
         self._subject_terms = {t for topic in self._topic_names for t in self.analyzer.terms(topic)}
+        # A folder of many subjects (a medicine site) is read by subject first; see _by_subject.
+        self.entities = (Entities(intent_set.intents, self.analyzer.vocabulary, self.tuning)
+                         if len(self._topic_names) >= self.tuning.many_topics else None)
+        if analyzer is None:
+            self.analyzer.release_index_tokens()   # ours, and only the index needed them
 
     @classmethod
-    def from_folder(cls, folder: Path) -> "Bot":
+    def from_folder(cls, folder: Path, cache: bool = True, notify=None) -> "Bot":
         """Load an intents folder (intents, bot.yaml, lexicon.yaml, safety.yaml, scope.yaml) or raise
-        DataFileError."""
+        DataFileError.
+
+        With ``cache`` (the default; FAQBOT_CACHE=0 turns it off) the Bot comes from the folder's
+        compiled index when its fingerprint matches (matching/cache.py), else it is built and
+        the index written for the next start; only for folders of CACHE_MIN_BYTES of YAML or
+        more. ``notify`` receives one line before each such build, saying why."""
         folder = Path(folder)
+        if not cache or os.environ.get("FAQBOT_CACHE") == "0":
+            return cls._built(folder)
+        try:
+            if compiled.folder_bytes(folder) < CACHE_MIN_BYTES:
+                return cls._built(folder)
+            printed = compiled.fingerprint(folder)
+        except OSError:
+            return cls._built(folder)     # loading names the file that cannot be read
+        found = compiled.load(folder, printed)
+        if isinstance(found.value, cls):
+            return found.value
+        if notify is not None:
+            notify(_rebuild_message(folder, found.reason))
+        bot = cls._built(folder)
+        compiled.store(folder, printed, bot)
+        return bot
+
+    @classmethod
+    def _built(cls, folder: Path) -> "Bot":
+        """A Bot built from the folder's YAML files, with no compiled index."""
         intent_set = load_folder(folder)
         lexicon = load_lexicon(folder / "lexicon.yaml")
         safety = SafetyRules.load(folder / "safety.yaml", set(intent_set.by_id()))
@@ -207,7 +246,11 @@ class Bot:
         return self.intent_set.disclaimer
 
     def topics_sentence(self) -> str:
-        return messages.and_list(self._topic_names)
+        names = self._topic_names
+        if self.entities is not None:
+            # 6,500 topics named in full made every fallback 200 kB long
+            return messages.MANY_TOPICS.format(count=len(names), some=messages.and_list(names[:3]))
+        return messages.and_list(names)
 
     # --- the decision -------------------------------------------------------------------
 
@@ -275,6 +318,8 @@ class Bot:
         follow_up = self._follow_up(query, conversation)
         if follow_up is not None:
             return follow_up
+        if self.entities is not None:
+            return self._by_subject(query, conversation)
         unnamed = self._subject_unnamed(query, conversation)
         # One ranking serves both: the best answer, and (no subject named) each topic's best.
         result = self.matcher.match(query, boost_topic=conversation.topic,
@@ -287,6 +332,8 @@ class Bot:
         last = conversation.last
         if last is None or last.status is not Status.ANSWERED or last.intent is None or last.match is None:
             return None
+        if self.entities is not None:
+            return None      # a folder of many subjects reads follow-ups within the conversation's page
         terms = query.analysis.terms
         if len(query.tokens) > _FOLLOW_UP_WORDS or any(self.matcher.knows(t) and not self.matcher.is_light(t)
                                                        for t in terms):
@@ -375,6 +422,87 @@ class Bot:
             if analyzer.terms(token) == [term]:
                 return token
         return term
+
+    # --- many subjects: the medicine named picks the pages ---------------------------------
+
+    def _by_subject(self, query: Query, conversation: Conversation) -> Reply:
+        """A folder of many subjects: rank only the pages of the medicines the question names
+        (entities.Resolution), so no step grows with the number of pages it does not name.
+        Naming none, a follow-up reads the conversation's topic; a first question is asked
+        which medicine it means, never answered from an arbitrary page."""
+        question = query.question
+        resolution = self.entities.resolve(self.entities.find_tokens(query.tokens))
+        if resolution.kind == "none":
+            if conversation.topic is None:
+                return self._which_medicine(query, conversation)
+            documents = self.entities.documents_of_topic(conversation.topic)
+            result = self.matcher.match(query, boost_topic=conversation.topic,
+                                        within=self.entities.intents_of(documents),
+                                        subject_terms=self.analyzer.terms(conversation.topic))
+            return self._judge(question, False, result, query)
+        if resolution.kind == "unpaired":
+            return self._unpaired(query, resolution)
+        limit = self.tuning.character_candidates
+        result = self.matcher.match(query, within=self.entities.intents_of(resolution.documents), limit=limit)
+        best = self._best_per_document(result.candidates)
+        if len(best) > 1 and best[0].score - best[1].score <= self.tuning.topic_clarify_margin:
+            options = best[:self.tuning.max_suggestions]
+            topics = [c.intent.topic for c in options]
+            reason = Reason.of("several-subjects", "the medicine named fits " + messages.and_list(topics),
+                               topics=tuple(topics))
+            asking = messages.WHICH_OF_MEDICINES.format(names=" or ".join(dict.fromkeys(topics)))
+            return self._clarify_subject(question, asking, options, result, reason)
+        result.candidates = result.candidates[:5]
+        return self._judge(question, False, result, query)
+
+    def _best_per_document(self, candidates: list[Candidate]) -> list[Candidate]:
+        """Each document's best candidate that would be trusted, best first."""
+        seen, best = set(), []
+        for candidate in candidates:
+            key = candidate.intent.source.file if candidate.intent.source else candidate.intent.topic
+            if key not in seen and candidate.score >= self.tuning.answer_threshold:
+                seen.add(key)
+                best.append(candidate)
+        return best
+
+    def _unpaired(self, query: Query, resolution: Resolution) -> Reply:
+        """Two medicines and no page about them together: what each one's page says, as options."""
+        options, result = [], None
+        for documents in resolution.per_mention:
+            reading = self.matcher.match(query, within=self.entities.intents_of(documents), limit=1)
+            result = result or reading
+            if reading.candidates:
+                options.append(reading.candidates[0])
+        names = [" ".join(m.name) for m in resolution.mentions if not m.partial]
+        reason = Reason.of("unpaired-medicines", "no page is about " + messages.and_list(names) + " together",
+                           medicines=tuple(names))
+        text = messages.NO_PAGE_TOGETHER.format(names=messages.and_list(names))
+        return self._clarify_subject(query.question, text, options[:self.tuning.max_suggestions], result, reason)
+
+    def _which_medicine(self, query: Query, conversation: Conversation) -> Reply:
+        """No medicine named and none in the conversation: ask, offering the question read on
+        each topic the conversation last offered (none on a first question)."""
+        topics = list(dict.fromkeys(o.topic for o in conversation.options))[:self.tuning.max_suggestions]
+        options, result = [], None
+        for topic in topics:
+            documents = self.entities.documents_of_topic(topic)
+            reading = self.matcher.match(query, within=self.entities.intents_of(documents), limit=1)
+            result = result or reading
+            if reading.candidates:
+                options.append(reading.candidates[0])
+        reason = Reason.of("no-medicine", "the question names no medicine and the conversation has no topic")
+        return self._clarify_subject(query.question, messages.WHICH_MEDICINE, options, result, reason)
+
+    def _clarify_subject(self, question: str, asking: str, options: list[Candidate],
+                         result: MatchResult | None, reason: Reason) -> Reply:
+        questions = [c.intent.question for c in options]
+        if questions:
+            text = "\n".join([asking, *messages.numbered(questions), messages.SUBJECT_OUTRO])
+        else:
+            text = asking + " " + messages.WHICH_MEDICINE_EXAMPLE.format(example=self.intent_set.intents[0].question)
+        score = options[0].score if options else 0.0
+        return Reply(question, Status.CLARIFY, text, None, score, questions, [c.intent for c in options], result,
+                     threshold=self.tuning.answer_threshold, reason=reason)
 
     def _subject_unnamed(self, query: Query, conversation: Conversation) -> bool:
         """True when our content names its subjects in its questions, and this question names
@@ -491,6 +619,14 @@ class Bot:
         reply.threshold = self.tuning.answer_threshold
         return reply
 
+
+def _rebuild_message(folder: Path, reason: str) -> str:
+    """The line shown before building a large folder's index."""
+    if reason == "rejected":
+        return (f"ignored the compiled index of {folder}: it is damaged or faqbot did not write it; "
+                "rebuilding it from the intents")
+    why = "the intents or faqbot changed since it was built" if reason == "stale" else "none was built yet"
+    return f"building the compiled index of {folder} ({why}); the next start reads it"
 
 
 __all__ = ["Bot", "Candidate", "Conversation", "Reason", "Reply", "STATUSES", "Status"]

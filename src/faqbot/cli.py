@@ -140,10 +140,20 @@ def intents_folder(args) -> Path:
     return Path(given) if given else bundled_intents()
 
 
-def load_bot(args):
+def load_bot(args, stderr=None):
+    """The Bot of the chosen intents folder; a slow rebuild of its compiled index is announced on
+    ``stderr`` (one line, prefixed like every faqbot message)."""
     from .bot import Bot
 
-    return Bot.from_folder(intents_folder(args))
+    return Bot.from_folder(intents_folder(args), notify=_notifier(stderr))
+
+
+def _notifier(stderr):
+    if stderr is None:
+        return None
+    from .display import one_line
+
+    return lambda message: stderr.write(f"faqbot: {one_line(message, 400)}\n")
 
 
 def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) -> int:
@@ -204,7 +214,7 @@ def _dispatch(args, stdin, stdout, stderr) -> int:
 
 
 def _cmd_chat(args, stdin, stdout, stderr) -> int:
-    bot = load_bot(args)
+    bot = load_bot(args, stderr)
     if not stdin.isatty():
         args.files, args.format, args.output, args.conversation = ["-"], "text", None, True
         args.input_format, args.column = None, "question"
@@ -259,7 +269,7 @@ def _cmd_ask(args, stdin, stdout, stderr) -> int:
     from .explain import explain
     from .display import printable
 
-    bot = load_bot(args)
+    bot = load_bot(args, stderr)
     reply = bot.reply(" ".join(args.question))
     stdout.write(printable(reply.text) + "\n")
     if args.explain:
@@ -281,7 +291,7 @@ def _cmd_batch(args, stdin, stdout, stderr) -> int:
     from .files import atomic_output
     from .batch.readers import read_items
 
-    bot = load_bot(args)
+    bot = load_bot(args, stderr)
     stdin_bytes = getattr(stdin, "buffer", None)
     if stdin_bytes is None and "-" in args.files:
         stdin_bytes = text_lines_as_bytes(stdin)
@@ -383,7 +393,7 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
     from .display import printable
 
     folder = Path(args.folder) if args.folder else intents_folder(args)
-    bot = Bot.from_folder(folder)
+    bot = Bot.from_folder(folder, notify=_notifier(stderr))
     intents = bot.intent_set.intents
     thin = [i.id for i in intents if len(i.examples) < 5]
     stdout.write(f"{printable(str(folder))}: valid, {len(intents)} intents in {len(bot.intent_set.topics())} "
@@ -431,7 +441,7 @@ def _cmd_coverage(args, stdin, stdout, stderr) -> int:
     from .display import printable
 
     folder = _shown(intents_folder(args))      # so the report names files as staff type them
-    bot = Bot.from_folder(folder)
+    bot = Bot.from_folder(folder, notify=_notifier(stderr))
     if args.calibrate:
         if args.files or args.self_check:
             raise UsageError("--calibrate takes no test files and no --self-check (it reads only the intents)")
@@ -495,7 +505,7 @@ def _cmd_review(args, stdin, stdout, stderr) -> int:
     from .evaluation.review import read_questions, render_review, review_questions
     from .display import printable
 
-    bot = load_bot(args)
+    bot = load_bot(args, stderr)
     path = Path(args.file)
     result = review_questions(bot, read_questions(path), str(path))
     for group in result.groups:

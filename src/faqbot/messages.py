@@ -20,6 +20,15 @@ CLARIFY_INTRO = "Your question could be about more than one thing. Which do you 
 CLARIFY_OUTRO = "Reply with the number, or ask again naming what you mean."
 NUMBERED_OPTION = "  {number}. {question}"
 
+# A folder of many subjects (a medicine site): the medicine named picks the page.
+WHICH_MEDICINE = "Which medicine do you mean?"
+WHICH_MEDICINE_EXAMPLE = "Please ask again with its name, for example: \"{example}\""
+WHICH_OF_MEDICINES = "Which medicine do you mean: {names}?"
+NO_PAGE_TOGETHER = ("I have no page about {names} together; please ask your pharmacist or doctor before "
+                    "taking them together. Which medicine's page do you want?")
+SUBJECT_OUTRO = "Reply with the number, or ask again naming the medicine."
+MANY_TOPICS = "{count:,} subjects, such as {some}"
+
 ANSWER_SOURCE = "\n\nSource: {citation}"
 SEE_ALSO_INTRO = "See also:"
 SEE_ALSO_OUTRO = "Reply with the number to read it."

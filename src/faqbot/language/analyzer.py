@@ -112,8 +112,16 @@ class Analyzer:
                     self._phrases.setdefault(key, canonical)
                     self._max_phrase = max(self._max_phrase, len(key))
         counts: Counter[str] = Counter()
+        # Each index text is tokenised here, once: the index reads these tokens back
+        # (``index_tokens``) instead of tokenising every phrasing and answer again, then lets them
+        # go (``release_index_tokens``). Tokens are shared strings, so 78,000 answers' tokens
+        # cost their lists, not millions of copies.
+        self._index_tokens: dict[str, list[str]] | None = {}
+        shared_words: dict[str, str] = {}
         for text in index_texts:
-            counts.update(tokenize(text))
+            if text not in self._index_tokens:
+                self._index_tokens[text] = [shared_words.setdefault(t, t) for t in tokenize(text)]
+            counts.update(self._index_tokens[text])
         for group in lexicon.groups:
             for term in group:
                 counts.update(tokenize(term))
@@ -133,14 +141,34 @@ class Analyzer:
     def terms(self, text: str, correct: bool = False, phrase_words: bool = False) -> list[str]:
         return self.analyse(text, correct, phrase_words).terms
 
+    def index_tokens(self, text: str) -> list[str]:
+        """``tokenize(text)``, read back from construction for an index text."""
+        known = self._index_tokens.get(text) if self._index_tokens is not None else None
+        return known if known is not None else tokenize(text)
+
+    def joined_terms(self, parts: list[str], phrase_words: bool = False) -> list[str]:
+        """``terms(" ".join(parts))`` (uncorrected) from the parts' own tokens: words never run
+        across the space that joins them, so the tokens are the parts' tokens in order."""
+        if self._shared_analyses is not None:
+            return self.terms(" ".join(parts), phrase_words=phrase_words)
+        tokens = [token for part in parts for token in self.index_tokens(part)]
+        return self.analyse_tokens(tokens, False, phrase_words).terms
+
+    def release_index_tokens(self) -> None:
+        """Forget the index texts' tokens once the index is built (they are only for building)."""
+        self._index_tokens = None
+
     def analyse(self, text: str, correct: bool = False, phrase_words: bool = False) -> Analysis:
         """``phrase_words`` keeps the words of a phrase synonym besides its canonical term: the
         index reads answers so, and "hair loss" there still answers a question that says "hair"."""
-        if correct or self._shared_analyses is None:
+        if correct:
             return self.analyse_tokens(tokenize(text), correct, phrase_words)
+        if self._shared_analyses is None:
+            return self.analyse_tokens(self.index_tokens(text), False, phrase_words)
         found = self._shared_analyses.get((text, phrase_words))
         if found is None:
-            found = self._shared_analyses[text, phrase_words] = self.analyse_tokens(tokenize(text), False, phrase_words)
+            found = self._shared_analyses[text, phrase_words] = self.analyse_tokens(self.index_tokens(text), False,
+                                                                                    phrase_words)
         return found
 
     def analyse_tokens(self, tokens: list[str], correct: bool = False, phrase_words: bool = False) -> Analysis:

@@ -9,7 +9,7 @@ import bisect
 import math
 import re
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from ..content.intents import Intent, IntentSet
 from ..language.analyzer import Analyzer, stem
@@ -84,7 +84,7 @@ class Index:
                 terms_here |= terms
             utterance_terms.append(tuple(terms_here))
             section = intent.source.section if intent.source else ""
-            answer_terms.append(tuple(set(analyzer.terms(intent.answer + " " + section, phrase_words=True)) - terms_here))
+            answer_terms.append(tuple(set(analyzer.joined_terms([intent.answer, section], phrase_words=True)) - terms_here))
         count = len(self.intents)
         document_frequency: dict[str, int] = defaultdict(int)
         for index in range(count):
@@ -123,22 +123,34 @@ class Index:
                     self.intent_postings[term].append((index, credit))
         # Keyed by topic, in the order the intents name them.
         self.topic_terms = self._topic_terms(intent_set.topics(), analyzer, tuning)
+        # Which topics each term names: a question's topics found from its own terms, not by
+        # visiting every topic (thousands on a medicine site).
+        self.topics_naming: dict[str, list[str]] = defaultdict(list)
+        for topic, names in self.topic_terms.items():
+            for term in names:
+                self.topics_naming[term].append(topic)
 
     def _topic_terms(self, topics: dict[str, list[Intent]], analyzer: Analyzer, tuning: Tuning) -> dict[str, set[str]]:
         """Terms that name a topic: from the topic's name, found almost only in its intents, and
         used in the questions of a fair share of them. A topic called "kb" after its file name is
         not named by the one answer that mentions kilobytes."""
         by_topic: dict[str, set[str]] = {}
+        # Per term, how many of its holders (and of the intents whose phrasings use it) each topic
+        # has: counted once per term, not once per topic naming it (a medicine site's 6,500
+        # topics share "hydroxide" or "acid", each held by thousands of intents).
+        counted: dict[str, tuple[int, Counter, Counter]] = {}
         for topic, members in topics.items():
             names = set(analyzer.terms(topic))
             distinctive = set()
             for term in names:
-                holders = self.intent_postings.get(term, Postings()).intents   # intents whose texts hold it
-                inside = sum(1 for i in holders if self.intents[i].topic == topic)
-                asked = {self.phrasing_intent[p] for p in self.phrasing_postings.get(term, ())}
-                asked_inside = sum(1 for i in asked if self.intents[i].topic == topic)
-                if (holders and inside / len(holders) >= tuning.topic_share
-                        and asked_inside >= tuning.topic_naming_share * len(members)):
+                if term not in counted:
+                    holders = self.intent_postings.get(term, Postings()).intents   # intents whose texts hold it
+                    asked = {self.phrasing_intent[p] for p in self.phrasing_postings.get(term, ())}
+                    counted[term] = (len(holders), Counter(self.intents[i].topic for i in holders),
+                                     Counter(self.intents[i].topic for i in asked))
+                holding, inside, asked_inside = counted[term]
+                if (holding and inside[topic] / holding >= tuning.topic_share
+                        and asked_inside[topic] >= tuning.topic_naming_share * len(members)):
                     distinctive.add(term)
             by_topic[topic] = distinctive
         return by_topic

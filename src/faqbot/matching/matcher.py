@@ -70,7 +70,7 @@ class Matcher:
         self.index = index if index is not None else Index(intent_set, analyzer, tuning)
         self.topic_terms = self.index.topic_terms     # topic -> the terms that name it
         self.name_terms = self.index.name_terms       # names (Smith, NMDA) that pinpoint one intent
-        self._relation_sides: dict[int, tuple[set[str], set[str]]] | None = None
+        self._relation_memo: dict[int, tuple[set[str], set[str]]] = {}
 
     def knows(self, term: str) -> bool:
         """Whether any intent's phrasings or answer contain the term."""
@@ -86,18 +86,24 @@ class Matcher:
         return self.index.unknown_idf * (self.tuning.light_word_factor if term in self.index.light else 1.0)
 
     def match(self, question: str | Query, boost_topic: str | None = None, limit: int = 5,
-              topic_only: str | None = None, readings_of: tuple[str, ...] | list[str] = ()) -> MatchResult:
+              topic_only: str | None = None, readings_of: tuple[str, ...] | list[str] = (),
+              within: list[int] | None = None, subject_terms: list[str] = ()) -> MatchResult:
         """Rank intents for a question. ``boost_topic`` is the conversation's topic, used when the
         question names no topic of its own ("is it addictive?"); ``topic_only`` keeps one topic's
         intents. ``readings_of``: topics whose best intent to report too (``MatchResult.readings``),
         each exactly as ``match(question, limit=1, topic_only=topic)`` would rank it (with the
-        same ``boost_topic``), taken from this one ranking whenever it scored every intent."""
+        same ``boost_topic``), taken from this one ranking whenever it scored every intent.
+        ``within``: intent indices (ascending), the only ones ranked: the documents a question's
+        medicine names (matching/entities.py); their cost is theirs alone, whatever the folder's size.
+        ``subject_terms``: the conversation's subject as terms; a question naming no topic gets
+        their weight as evidence (it is about that subject), not as words to match, since the
+        phrasing that fits a follow-up ("what should I do if I miss a dose?") may not name it."""
         query = question if isinstance(question, Query) else Query(question, self.analyzer)
         analysis = query.analysis
         tuning = self.tuning
         idf = self.index.idf
         terms = list(dict.fromkeys(analysis.terms))
-        named_topics = {topic for topic, names in self.topic_terms.items() if names & set(terms)}
+        named_topics = {topic for term in terms for topic in self.index.topics_naming.get(term, ())}
         unknown = [t for t in terms if t not in idf]
         # "at work", "for 15 years": an everyday word or a number no intent knows is likelier the
         # patient's context than the subject, and weighs as a common word; a rarer word
@@ -117,9 +123,13 @@ class Matcher:
         if not terms or total <= 0:
             return MatchResult(analysis, [], unknown, named_topics, everyday, weights=weights, context_terms=context)
         query_text = " ".join(sorted(terms))
-        evidence = min(1.0, total / self.index.evidence_needed)
+        implied = sum(self.idf(t) for t in dict.fromkeys(subject_terms) if t not in weights) if not named_topics else 0.0
+        evidence = min(1.0, (total + implied) / self.index.evidence_needed)
         off_topic = (lambda topic: topic not in named_topics) if len(named_topics) == 1 else (lambda topic: False)
-        scored, complete = self._rows(weights, total, off_topic, topic_only)
+        if within is not None:
+            scored, complete = self._ranked_within(within, weights, total, off_topic), False
+        else:
+            scored, complete = self._rows(weights, total, off_topic, topic_only)
         asked_relation = query.relation
         candidates = self._candidates(scored, terms, query_text, evidence, asked_relation)
         readings = {}
@@ -172,27 +182,26 @@ class Matcher:
         of the intent asks about X as an effect. (The reverse, "what can X lead to", is left to
         the words: an answer listing consequences rarely phrases them as a question.)"""
         cause, effect = asked
-        intent_cause, intent_effect = self._relations().get(intent_index, (set(), set()))
+        intent_cause, intent_effect = self._relation_sides(intent_index)
         if not cause and effect:
             return not effect & intent_effect
         return bool((effect & intent_cause and not effect & intent_effect)
                     or (cause & intent_effect and not cause & intent_cause))
 
-    def _relations(self) -> dict[int, tuple[set[str], set[str]]]:
-        """Each intent's cause and effect terms over its phrasings that ask a cause and effect,
-        read once (the first question asking one pays for it)."""
-        if self._relation_sides is None:
-            sides: dict[int, tuple[set[str], set[str]]] = {}
-            for index, intent in enumerate(self.intents):
-                for phrasing in (intent.question, *intent.examples):
-                    found = relation(normalize(phrasing))
-                    if found is None:
-                        continue
-                    cause, effect = sides.setdefault(index, (set(), set()))
+    def _relation_sides(self, intent_index: int) -> tuple[set[str], set[str]]:
+        """The intent's cause and effect terms over its phrasings that ask a cause and effect,
+        read when first needed (a folder of 50,000 intents never reads most of them)."""
+        sides = self._relation_memo.get(intent_index)
+        if sides is None:
+            cause, effect = set(), set()
+            intent = self.intents[intent_index]
+            for phrasing in (intent.question, *intent.examples):
+                found = relation(normalize(phrasing))
+                if found is not None:
                     cause.update(self.analyzer.terms(" ".join(found.cause)))
                     effect.update(self.analyzer.terms(" ".join(found.effect)))
-            self._relation_sides = sides
-        return self._relation_sides
+            sides = self._relation_memo[intent_index] = (cause, effect)
+        return sides
 
     def _f_score(self, overlap: float, total: float, phrasing_weight: float) -> float:
         return scoring.f_score(overlap, total, phrasing_weight, self.tuning)
@@ -300,6 +309,21 @@ class Matcher:
             if len(kept) > self.tuning.character_candidates:
                 heapq.heappop(kept)
         return rows, outside_cap == -math.inf or (len(kept) >= self.tuning.character_candidates and outside_cap < kept[0])
+
+    def _ranked_within(self, within: list[int], weights, total, off_topic) -> list[list]:
+        """``_ranked``'s rows for the given intents only, computed by the same functions from
+        the same sums: a bisection per question term and intent instead of whole postings."""
+        terms = list(weights)
+        postings = [self.index.intent_postings.get(t) or Postings() for t in terms]
+        rows = []
+        for intent_index in within:
+            covered = self._coverage(intent_index, terms, weights, postings)
+            if covered <= 0:
+                continue
+            f_score, position = self._best_phrasing(intent_index, terms, weights, total)
+            topic = self.intents[intent_index].topic
+            rows.append([self._lexical(f_score, covered, total, off_topic(topic)), intent_index, position])
+        return self._in_ranked_order(rows, terms)
 
     def _in_ranked_order(self, rows: list[list], terms) -> list[list]:
         """Rows in ``_ranked``'s order: by lexical, then by when coverage first met the intent (at

@@ -156,6 +156,20 @@ class Tuning:
     """Candidates scoring at least this are offered as "closest questions" in a fallback."""
     max_suggestions: int = 3
     """At most this many closest questions, or clarification options, are offered."""
+    # --- subject names (matching/entities.py): sites of many documents ----------------------
+    many_topics: int = 12
+    """A folder with at least this many topics is read by subject first: the medicine a question
+    names picks the documents ranking reads, and a question naming none, with no conversation
+    topic, is asked "Which medicine do you mean?". Below it (the bundled folder has two topics)
+    every intent is ranked and topic readings decide, as before."""
+    name_typo_score: float = 85.0
+    """A word no intent uses reads as a name word when their rapidfuzz ratio (0-100) is at least
+    this: "paracetmol" (95), "amoxicilin" (95), "sertarline" (90) do; "exercise" is no name."""
+    name_typo_min_length: int = 5
+    """Shorter words are never corrected into names: too many short words are another's typo."""
+    subject_documents: int = 30
+    """At most this many documents (single-ingredient pages first) are ranked for a word that is
+    part of many names ("magnesium", "sodium"); the best few of them are offered as options."""
     # --- staff reports (coverage and review) -----------------------------------------------
     near_miss_margin: float = 5.0
     """Coverage: a right answer whose runner-up was within this many points is a near miss."""

@@ -1,0 +1,226 @@
+"""The compiled index: a folder's loaded and indexed state kept on disk, so a start reads one file
+instead of parsing every YAML file and rebuilding the index (77,759 intents: about 60 s of YAML
+and indexing became about 1 s of reading).
+
+Never stale: an entry is used only when its fingerprint, taken afresh at every start, matches.
+The fingerprint hashes the content (not the dates) of every YAML file the folder holds,
+faqbot's version, its own source code and the Python version, so an edited intent, a new
+faqbot or a changed tuning number rebuilds it.
+
+Never unpickled unless faqbot wrote it: pickle runs code from the file it reads, so an entry
+carries a keyed BLAKE2b MAC over its header and body, with a 32-byte secret created once per
+user (``secret``, owner-only, beside the entries). The MAC is checked before any byte is
+unpickled; a file that fails it (foreign, tampered, truncated, another user's) is ignored and
+rebuilt. The cache folder and its files are owner-only; a folder or secret someone else owns,
+or that others may write, disables the cache instead of being trusted.
+
+Where: ``$FAQBOT_CACHE_DIR``, else ``$XDG_CACHE_HOME/faqbot``, else ``~/.cache/faqbot``: never
+inside the package (often read-only) nor the intents folder (often shared or versioned). One
+entry per folder (named by a hash of its absolute path), replaced on rebuild, so the cache does
+not grow with each edit. Nothing here knows what is stored; ``Bot.from_folder`` decides that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..yamlfile import gc_paused
+
+MAGIC = b"FAQBOT-INDEX-1\n"
+DIGEST = 32
+SECRET_BYTES = 32
+_CODE_SUFFIXES = (".py", ".txt")      # faqbot's modules and its word list shape the index
+_HEADER = len(MAGIC) + 2 * DIGEST     # magic, fingerprint, MAC
+
+
+@dataclass
+class Lookup:
+    """What reading the cache gave: the stored object, or None and why (for the user's message)."""
+
+    value: object | None
+    reason: str          # "hit", "missing", "stale", "rejected", "unavailable"
+
+
+def cache_folder() -> Path:
+    """Where compiled indexes live (see the module docstring)."""
+    given = os.environ.get("FAQBOT_CACHE_DIR")
+    if given:
+        return Path(given)
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "faqbot"
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """The files a fingerprint covers: every YAML file directly in the folder (intents and the
+    reserved files alike), in name order."""
+    return [Path(entry.path) for entry in _yaml_entries(folder)]
+
+
+def folder_bytes(folder: Path) -> int:
+    """The size of the files a fingerprint covers, to tell a large folder from a small one
+    (one scandir: no per-file stat beyond what the directory listing gives)."""
+    return sum(entry.stat().st_size for entry in _yaml_entries(folder))
+
+
+def _yaml_entries(folder: Path) -> list[os.DirEntry]:
+    with os.scandir(folder) as listing:
+        found = [entry for entry in listing
+                 if entry.name.endswith((".yaml", ".yml")) and not entry.name.startswith(".") and entry.is_file()]
+    return sorted(found, key=lambda entry: entry.name)
+
+
+def fingerprint(folder: Path) -> bytes:
+    """A digest of everything the compiled index depends on; raises OSError when a file cannot be
+    read (the caller then loads without the cache, and loading names the file)."""
+    digest = hashlib.blake2b(digest_size=DIGEST)
+    digest.update(MAGIC + sys.version.encode() + _code_digest())
+    for path in folder_files(folder):
+        with open(path, "rb") as source:
+            data = source.read()
+        digest.update(b"\0%s\0%d\0" % (path.name.encode("utf-8", "surrogateescape"), len(data)))
+        digest.update(data)
+    return digest.digest()
+
+
+_code: bytes | None = None
+
+
+def _code_digest() -> bytes:
+    """faqbot's version and the content of its source files (so editing the matcher in a
+    checkout cannot leave an index built by the old code), computed once per process."""
+    global _code
+    if _code is None:
+        from .. import __version__
+
+        package = Path(__file__).resolve().parent.parent
+        digest = hashlib.blake2b(__version__.encode(), digest_size=DIGEST)
+        for path in sorted(package.rglob("*")):
+            if path.suffix in _CODE_SUFFIXES and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+        _code = digest.digest()
+    return _code
+
+
+def entry_path(folder: Path, cache: Path | None = None) -> Path:
+    name = hashlib.blake2b(str(Path(folder).resolve()).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+    return (cache or cache_folder()) / f"index-{name}.bin"
+
+
+def load(folder: Path, expected: bytes) -> Lookup:
+    """The object stored for ``folder`` if its fingerprint is ``expected`` and faqbot wrote it."""
+    cache = _private_folder(create=False)
+    if cache is None:
+        return Lookup(None, "missing")
+    secret = _secret(cache, create=False)
+    if secret is None:
+        return Lookup(None, "missing")
+    try:
+        data = _read_private(entry_path(folder, cache))
+    except FileNotFoundError:
+        return Lookup(None, "missing")
+    except OSError:
+        return Lookup(None, "rejected")
+    if data is None or len(data) < _HEADER or not data.startswith(MAGIC):
+        return Lookup(None, "rejected")
+    view = memoryview(data)
+    stored_print = bytes(view[len(MAGIC):len(MAGIC) + DIGEST])
+    stored_mac = bytes(view[len(MAGIC) + DIGEST:_HEADER])
+    if stored_print != expected:
+        return Lookup(None, "stale")
+    if not hmac.compare_digest(_mac(secret, stored_print, view[_HEADER:]), stored_mac):
+        return Lookup(None, "rejected")
+    try:
+        with gc_paused():
+            return Lookup(pickle.loads(view[_HEADER:]), "hit")
+    except Exception:  # noqa: BLE001 - signed by us yet unreadable (an older Python's classes): rebuild
+        return Lookup(None, "rejected")
+
+
+def store(folder: Path, expected: bytes, value: object) -> bool:
+    """Write ``value`` as the folder's entry, atomically and owner-only; False when the cache
+    cannot be used here (no writable private folder, or the value does not pickle)."""
+    cache = _private_folder(create=True)
+    secret = _secret(cache, create=True) if cache is not None else None
+    if secret is None:
+        return False
+    target = entry_path(folder, cache)
+    try:
+        with gc_paused():
+            body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - something in the object graph cannot be pickled: no cache, same answers
+        return False
+    handle, temporary = tempfile.mkstemp(prefix=".index-", dir=cache)   # mode 0600
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(MAGIC + expected + _mac(secret, expected, body))
+            out.write(body)
+        os.replace(temporary, target)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _mac(secret: bytes, printed: bytes, body) -> bytes:
+    mac = hashlib.blake2b(key=secret, digest_size=DIGEST)
+    mac.update(printed)
+    mac.update(body)
+    return mac.digest()
+
+
+def _private_folder(create: bool) -> Path | None:
+    """The cache folder if it is ours alone (created 0700 when asked), else None."""
+    folder = cache_folder()
+    try:
+        if create:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(folder)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+        return None
+    if info.st_mode & 0o077:
+        try:
+            os.chmod(folder, 0o700)
+        except OSError:
+            return None
+    return folder
+
+
+def _secret(folder: Path, create: bool) -> bytes | None:
+    """The per-user MAC key, created once with ``O_EXCL`` (two processes starting together agree
+    on the first one written)."""
+    path = folder / "secret"
+    if create:
+        try:
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except FileExistsError:
+            pass
+        except OSError:
+            return None
+        else:
+            with os.fdopen(handle, "wb") as out:
+                out.write(os.urandom(SECRET_BYTES))
+    try:
+        secret = _read_private(path)
+    except OSError:
+        return None
+    return secret if secret is not None and len(secret) == SECRET_BYTES else None
+
+
+def _read_private(path: Path) -> bytes | None:
+    """A regular file's bytes if we own it and nobody else may read or write it, else None."""
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(handle, "rb") as source:
+        info = os.fstat(source.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+            return None
+        return source.read()
