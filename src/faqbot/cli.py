@@ -23,15 +23,16 @@ commands:
   chat        talk to the bot at an interactive prompt (the default on a terminal)
   ask         answer one question
   batch       answer question files (txt, csv, tsv, jsonl, yaml, or - for stdin)
-  extract     turn documents into intents (keeps curated ids and examples)
+  init        create an editable intents folder (a copy of the bundled one, or from documents)
+  extract     turn documents (md, html, txt) into intents (keeps every curated edit)
   import      turn an FAQ table (csv, tsv, json, yaml) into intents
-  check       validate an intents folder
+  check       validate an intents folder (every error, with file:line) and its answers' documents
   coverage    run coverage tests (or --self-check) and report what to fix; gates for CI
   review      group logged unanswered questions and propose examples for the intents
   serve       web chat for a clinic's site: an HTTP API and an embeddable page (needs faqbot[web])
 
 The intents folder is --intents DIR (before or after the command), or FAQBOT_INTENTS, or the
-bundled one. With no command, a terminal gets the prompt and piped input is answered as a batch.
+bundled one (read-only once installed: 'faqbot init DIR' makes a copy you can edit). With no command, a terminal gets the prompt and piped input is answered as a batch.
 
 exit status: 0 ok, 1 some records failed, 2 usage or data error
   1: batch questions that could not be read; check found answers that no longer match their
@@ -84,14 +85,24 @@ def build_parser() -> argparse.ArgumentParser:
                        help="worker processes for long batches (default: one per CPU; 1 answers in this process)")
     batch.add_argument("--log-unanswered", metavar="FILE", help=LOG_UNANSWERED_HELP)
 
+    init = commands.add_parser("init", parents=[common], help="create an editable intents folder")
+    init.add_argument("folder", metavar="DIR", help="the new folder (must not exist, or be empty)")
+    init.add_argument("--from-documents", metavar="DOCS",
+                      help="extract these documents instead of copying the bundled intents")
+
     extract = commands.add_parser("extract", parents=[common], help="documents -> intents")
-    extract.add_argument("documents", help="a document or a folder of .md/.txt documents")
+    extract.add_argument("documents", help="a document or a folder of .md, .markdown, .html, .htm, .txt documents")
     extract.add_argument("--into", required=True, metavar="DIR", help="intents folder to create or refresh")
+    extract.add_argument("--dry-run", action="store_true", help="show what would change (a diff); write nothing")
 
     faq_import = commands.add_parser("import", parents=[common], help="FAQ table -> intents")
-    faq_import.add_argument("table", help="CSV/TSV with question and answer columns, or JSON/YAML list")
+    faq_import.add_argument("table", help="CSV/TSV with question and answer columns (optional: id, alternatives, "
+                                          "examples), or JSON/YAML list")
     faq_import.add_argument("--into", required=True, metavar="DIR", help="intents folder to create or refresh")
     faq_import.add_argument("--topic", help="topic of the imported intents (default: the file name)")
+    faq_import.add_argument("--replace", action="store_true",
+                            help="replace a file holding curated intents (refused without it, naming what would be lost)")
+    faq_import.add_argument("--dry-run", action="store_true", help="show what would change (a diff); write nothing")
 
     check = commands.add_parser("check", parents=[common], help="validate an intents folder")
     check.add_argument("folder", nargs="?", help="intents folder (default: --intents or the bundled one)")
@@ -353,46 +364,89 @@ def _batch_progress(args, stderr, stdout):
     return Progress(stderr, None if None in totals else sum(totals))
 
 
+def _cmd_init(args, stdin, stdout, stderr) -> int:
+    from .authoring.workspace import init_folder
+    from .display import one_line
+
+    documents = Path(args.from_documents) if args.from_documents else None
+    written = init_folder(Path(args.folder), documents)
+    origin = f"extracted from {args.from_documents}" if documents else "copied from the bundled intents"
+    folder = one_line(args.folder, 200)
+    stdout.write(f"{folder}: new intents folder, {len(written)} files {one_line(origin, 200)}\n"
+                 f"Edit the files there, then use it with --intents {folder} (or FAQBOT_INTENTS={folder}) "
+                 f"and run 'faqbot check {folder}'.\n")
+    return EXIT_OK
+
+
+def _merge_lines(report) -> list[str]:
+    lines = []
+    for label, ids in (("added", report.added), ("changed", report.changed), ("removed", report.removed),
+                       ("kept (your edited answer)", report.curated),
+                       ("review (your edited answer; the document changed there)", report.conflicts),
+                       ("kept deleted (you removed it)", report.kept_deleted),
+                       ("kept (your own intent)", report.hand_written)):
+        lines += [f"  {label}: {intent_id}\n" for intent_id in ids]
+    return lines
+
+
 def _cmd_extract(args, stdin, stdout, stderr) -> int:
     from .display import one_line
     from .authoring.workspace import extract_into
 
-    for file_report in extract_into(Path(args.documents), Path(args.into)):
+    result = extract_into(Path(args.documents), Path(args.into), dry_run=args.dry_run)
+    stdout.write(f"intents folder: {one_line(args.into, 200)}{' (dry run: nothing written)' if args.dry_run else ''}\n")
+    for file_report in result.files:
         report = file_report.report
-        total = len(report.added) + len(report.changed) + len(report.unchanged)
         # File names and the topic come from the documents: shown inert, like everything else.
         document, target, topic = (one_line(str(x), 200) for x in (file_report.document, file_report.path,
                                                                    file_report.topic))
         stdout.write(f"{document} -> {target} (topic: {topic}): "
-                     f"{total} intents, {len(report.added)} added, {len(report.changed)} changed, "
+                     f"{report.total()} intents, {len(report.added)} added, {len(report.changed)} changed, "
                      f"{len(report.removed)} removed\n")
-        for label, ids in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
-            for intent_id in ids:
-                stdout.write(f"  {label}: {intent_id}\n")
+        stdout.writelines("  " + one_line(line.strip(), 300) + "\n" for line in _merge_lines(report))
+    for line in (result.bot, result.lexicon):
+        if line:
+            stdout.write(one_line(line, 400) + "\n")
+    if args.dry_run:
+        from .display import printable
+
+        stdout.write(printable("".join(result.diffs)) if result.diffs else "no changes\n")
     return EXIT_OK
 
 
 def _cmd_import(args, stdin, stdout, stderr) -> int:
-    from .display import one_line
+    from .display import one_line, printable
     from .authoring.workspace import import_into
-
     from .bot import Bot
 
-    target, report = import_into(Path(args.table), Path(args.into), args.topic)
-    total = len(report.added) + len(report.changed) + len(report.unchanged)
-    stdout.write(f"{one_line(args.table, 200)} -> {one_line(str(target), 200)}: {total} intents, "
-                 f"{len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed\n")
-    # An imported table's wordings score lower than curated intents': its threshold comes from it.
-    folder = Path(args.into)
-    _calibrate(folder, Bot.from_folder(folder), stdout)
+    target, report, diff = import_into(Path(args.table), Path(args.into), args.topic, replace=args.replace,
+                                       dry_run=args.dry_run)
+    stdout.write(f"{one_line(args.table, 200)} -> {one_line(str(target), 200)}: {report.total()} intents, "
+                 f"{len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed"
+                 f"{' (dry run: nothing written)' if args.dry_run else ''}\n")
+    if args.dry_run:
+        stdout.writelines("  " + one_line(line.strip(), 300) + "\n" for line in _merge_lines(report))
+        stdout.write(printable(diff) if diff else "no changes\n")
+    else:
+        # An imported table's wordings score lower than curated intents': its threshold comes from it.
+        folder = Path(args.into)
+        _calibrate(folder, Bot.from_folder(folder), stdout)
     return EXIT_OK
 
 
 def _cmd_check(args, stdin, stdout, stderr) -> int:
     from .bot import Bot
-    from .display import printable
+    from .content.intents import folder_problems
+    from .display import one_line, printable
 
     folder = Path(args.folder) if args.folder else intents_folder(args)
+    problems = folder_problems(folder)
+    if problems:
+        for problem in problems:
+            stderr.write(f"faqbot: error: {one_line(str(problem), 400)}\n")
+        if len(problems) > 1:
+            stderr.write(f"faqbot: {len(problems)} errors in {one_line(str(folder), 200)}\n")
+        return EXIT_USAGE
     bot = Bot.from_folder(folder, notify=_notifier(stderr))
     intents = bot.intent_set.intents
     thin = [i.id for i in intents if len(i.examples) < 5]
@@ -539,6 +593,7 @@ HANDLERS = {
     "chat": _cmd_chat,
     "ask": _cmd_ask,
     "batch": _cmd_batch,
+    "init": _cmd_init,
     "extract": _cmd_extract,
     "import": _cmd_import,
     "check": _cmd_check,

@@ -58,6 +58,18 @@ class LineList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
+EXCERPT_CHARS = 40   # the most of a file's own text an error message quotes
+
+
+def excerpt(value, limit: int = EXCERPT_CHARS) -> str:
+    """A short, escaped quote of a file's text for an error message: a rejected file (a stray
+    link to /etc/shadow, say) must not have its content printed, only a few characters of it."""
+    text = str(value)
+    short = text[:limit]
+    escaped = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in short)
+    return escaped + ("..." if len(text) > limit else "")
+
+
 def unreadable(path, exc: OSError) -> DataFileError:
     """The one-line error for a file the system would not let us read."""
     if isinstance(exc, FileNotFoundError):
@@ -172,7 +184,7 @@ def _build(node, path: Path, seen: set, constructor, depth: int = 0, depth_limit
             key = _scalar(key_node, path, constructor)
             key = key if isinstance(key, str) else str(key)
             if key in result:
-                raise DataFileError(path, key_node.start_mark.line + 1, f"duplicate key '{key}'")
+                raise DataFileError(path, key_node.start_mark.line + 1, f"duplicate key '{excerpt(key)}'")
             result.key_lines[key] = key_node.start_mark.line + 1
             result[key] = _build(value_node, path, seen, constructor, depth + 1, depth_limit)
         return result
@@ -201,7 +213,7 @@ def _scalar(node, path: Path, constructor):
         # e.g. ``!!int ''`` (IndexError), ``!!timestamp x`` (AttributeError), ``2001-02-30`` (ValueError),
         # an integer of 5000 digits (ValueError): all are mistakes in the file, not bugs in faqbot.
         raise DataFileError(path, node.start_mark.line + 1,
-                            f"invalid {node.tag.rsplit(':', 1)[-1]} value '{node.value[:40]}'") from None
+                            f"invalid {node.tag.rsplit(':', 1)[-1]} value '{excerpt(node.value)}'") from None
 
 
 def reject_unknown_keys(path: Path, data: LineDict, allowed: set[str], what: str) -> None:
@@ -209,7 +221,7 @@ def reject_unknown_keys(path: Path, data: LineDict, allowed: set[str], what: str
     for key in data:
         if key not in allowed:
             raise DataFileError(path, data.line_of(key),
-                                f"unknown key '{key}' in {what} (allowed: {', '.join(sorted(allowed))})")
+                                f"unknown key '{excerpt(key)}' in {what} (allowed: {', '.join(sorted(allowed))})")
 
 
 def type_name(value) -> str:

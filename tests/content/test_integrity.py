@@ -80,7 +80,7 @@ def test_a_changed_word_is_drift_naming_the_intent_file_line_and_document_place(
     [line] = drift_lines(out)
     intent_file = folder / "green-tea.yaml"
     assert line.startswith(f"drift: {intent_file}:")
-    assert ": tea-contain-caffeine: the answer no longer matches the document at " in line
+    assert ": green-tea-contain-caffeine: the answer no longer matches the document at " in line
     assert f"{document}:11 (section \"FAQs\")" in line
     assert 'after "green tea contains", the answer has "some", the document has "a lot of"' in line
     assert out.splitlines()[-1].startswith("1 intent(s) or document(s) no longer match")
@@ -91,14 +91,14 @@ def test_the_reported_intent_line_is_where_the_intent_starts(workspace):
     document.write_text(DOCUMENT.replace("Upset stomach", "Upset stomach and headache"))
     [finding] = [f for f in check_folder(folder) if f.drift]
     lines = (folder / "green-tea.yaml").read_text(encoding="utf-8").splitlines()
-    assert lines[finding.line - 1].strip() == "- id: tea-side-effects"
+    assert lines[finding.line - 1].strip() == "- id: green-tea-side-effects"
 
 
 def test_an_item_added_to_a_list_is_drift(workspace):
     document, folder = workspace
     document.write_text(DOCUMENT.replace("- Upset stomach\n", "- Upset stomach\n- Liver damage (rare)\n"))
     [finding] = [f for f in check_folder(folder) if f.drift]
-    assert finding.intent == "tea-side-effects"
+    assert finding.intent == "green-tea-side-effects"
     assert f"{document}:6-9" in finding.message
     assert 'after "sleeping Upset stomach", the answer has "(nothing)", the document has "Liver damage (rare)"' \
         in finding.message
@@ -111,23 +111,44 @@ def test_lines_inserted_above_only_move_the_answers_a_note_not_a_failure(workspa
     assert status == 0
     assert drift_lines(out) == []
     assert f"note: {folder / 'green-tea.yaml'}:" in out
-    assert f"tea-contain-caffeine: the answer's text moved from {document}:11 to {document}:14" in out
+    assert f"green-tea-contain-caffeine: the answer's text moved from {document}:11 to {document}:14" in out
 
 
 def test_a_removed_section_is_drift(workspace):
     document, folder = workspace
     document.write_text(DOCUMENT.replace("**Usage:**\nGreen tea is drunk for pleasure and, some say, for health.\n\n", ""))
     drifted = [f for f in check_folder(folder) if f.drift]
-    assert [f.intent for f in drifted] == ["tea-used"]
+    assert [f.intent for f in drifted] == ["green-tea-uses"]
     assert drifted[0].message == f"section \"Usage\" ({document}:3-4) is no longer in the document"
 
 
-def test_an_edited_answer_in_the_intents_file_is_drift_too(workspace):
-    """Answers are copies of the document: a hand edit there is a patient-facing difference."""
+def test_an_answer_staff_edited_is_a_curated_note_until_the_document_changes_there(workspace):
+    """The digest extraction recorded tells staff's edit (kept, a note) from drift: once the
+    document changes under the edited answer, staff must look at it again."""
+    document, folder = workspace
+    intents = folder / "green-tea.yaml"
+    intents.write_text(intents.read_text().replace("Only weak tea, in small cups.", "Only weak tea."))
+    findings = check_folder(folder)
+    assert [f.intent for f in findings if f.drift] == []
+    [note] = [f for f in findings if f.intent == "green-tea-children-drink"]
+    assert note.message.startswith("curated: your edited answer is kept; the document is unchanged at ")
+    document.write_text(DOCUMENT.replace("Only weak tea, in small cups.", "Not at all."))
+    [drift] = [f for f in check_folder(folder) if f.drift]
+    assert drift.intent == "green-tea-children-drink"
+    assert "the document changed where your edited answer came from" in drift.message
+
+
+def test_an_edited_answer_without_a_digest_is_drift_unless_it_is_document_text(workspace):
+    """Hand-made intents (split off, or from before digests) are checked against the document's
+    text: every paragraph of the answer must be found there."""
     _, folder = workspace
     intents = folder / "green-tea.yaml"
-    intents.write_text(intents.read_text().replace("Only weak tea, in small cups.", "Yes, any amount."))
-    assert [f.intent for f in check_folder(folder) if f.drift] == ["tea-children-drink"]
+    text = intents.read_text()
+    without_digests = "\n".join(line for line in text.splitlines() if "digest:" not in line) + "\n"
+    intents.write_text(without_digests.replace("Only weak tea, in small cups.", "Only weak tea,"))
+    assert [f.intent for f in check_folder(folder) if f.drift] == []
+    intents.write_text(without_digests.replace("Only weak tea, in small cups.", "Yes, any amount."))
+    assert [f.intent for f in check_folder(folder) if f.drift] == ["green-tea-children-drink"]
 
 
 def test_whitespace_and_list_markers_are_not_drift_but_any_other_character_is(workspace):
@@ -200,7 +221,7 @@ def test_an_intent_naming_another_document_is_reported(workspace):
     intents = folder / "green-tea.yaml"
     intents.write_text(intents.read_text().replace("file: green-tea.md", "file: black-tea.md", 1))
     [finding] = [f for f in check_folder(folder) if f.drift]
-    assert finding.intent == "tea-used"
+    assert finding.intent == "green-tea-uses"
     assert finding.message == "source file 'black-tea.md' is not this file's document 'green-tea.md'"
 
 

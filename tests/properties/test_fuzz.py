@@ -35,6 +35,12 @@ DOCUMENT_LINES = st.one_of(
         "Key Takeaways:", "Serious side effects include:", "Common side effects include:", "Disclaimer",
         "Note:", "**Disclaimer:** not advice", "Effects on the Body", "Let's take a closer look.", "", " ",
         "web analytics", "x1y2z3", "\t", "\r", "\x0c", "\u2028",
+        # setext headings, tables, front-matter FAQs, numbered headings and HTML
+        "Leaflet", "========", "-----", "| Age | Dose |", "|-----|------|", "| 5 | 2 ml |", "faq:",
+        "  - question: Can I?", "    answer: Yes.", "1. What it is", "<h1>Title</h1>", "<h2>Dosage</h2>",
+        "<p><strong>Alcohol:</strong> avoid</p>", "<ul><li>", "<li><b>Q?</b> A.", "</li></ul>", "<script>x",
+        "<table><tr><th>a</th></tr><tr><td>b</td></tr></table>", "<nav>", "</nav>", "<p>", "<br>", "&amp;",
+        "Brand names: Keppra, Desitrend", "Also known as: X", "Home > Medicines > X", "We use cookies.",
     ]),
     st.text(max_size=60),
 )
@@ -64,7 +70,7 @@ def encoded(text: str) -> bytes:
 
 
 @FUZZ
-@given(st.lists(DOCUMENT_LINES, max_size=40), st.sampled_from([".md", ".txt", ".markdown"]))
+@given(st.lists(DOCUMENT_LINES, max_size=40), st.sampled_from([".md", ".txt", ".markdown", ".html"]))
 def test_fuzz_extraction_of_structured_documents(lines, suffix):
     text = "\n".join(lines)
     try:
@@ -78,7 +84,7 @@ def test_fuzz_extraction_of_structured_documents(lines, suffix):
 
 
 @FUZZ
-@given(st.binary(max_size=400) | st.text(max_size=400).map(encoded), st.sampled_from([".md", ".txt"]))
+@given(st.binary(max_size=400) | st.text(max_size=400).map(encoded), st.sampled_from([".md", ".txt", ".html"]))
 def test_fuzz_extraction_of_arbitrary_bytes(data, suffix):
     try:
         extract_document(scratch(suffix, data))

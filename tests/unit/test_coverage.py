@@ -321,7 +321,7 @@ def test_the_text_report_shows_control_characters_instead_of_obeying_them(garden
 
 def test_json_has_the_documented_keys(report):
     data = json.loads(render_json(report))
-    assert list(data) == ["format_version", "kind", "sources", "threshold", "near_miss_margin", "total", "passed",
+    assert list(data) == ["format_version", "generated", "faqbot_version", "intents_folder", "kind", "sources", "threshold", "near_miss_margin", "total", "passed",
                           "accuracy", "fallbacks", "fallback_rate", "intents", "statuses", "confused_pairs",
                           "near_misses", "failures", "score_bins", "unreached", "unknown_expectations",
                           "confusion", "cases", "self_check"]
@@ -431,3 +431,25 @@ def test_analyzers_share_only_uncorrected_analyses(garden_bot):
     assert list(shared) == [(texts[0], False)]
     first.analyse("when shuld I prune", correct=True)
     assert list(shared) == [(texts[0], False)]
+
+
+def test_reports_say_when_by_which_faqbot_and_on_which_folder(tea_bot, tmp_path):
+    """Item 6 of issue 13: a report read later says what it measured; JUnit cases carry file and
+    line so CI can point at the test."""
+    import json as _json
+    import xml.etree.ElementTree as _ET
+
+    from faqbot import __version__
+    from faqbot.evaluation.renderers import render_json, render_junit
+    from faqbot.evaluation.report import coverage_report
+
+    tests = tmp_path / "t.yaml"
+    tests.write_text("# one test\n- say: does green tea have caffeine\n  expect: tea-caffeine\n")
+    report = coverage_report(tea_bot, [tests])
+    data = _json.loads(render_json(report))
+    assert data["faqbot_version"] == __version__ and data["intents_folder"] == str(tea_bot.intent_set.folder)
+    assert data["generated"].endswith("+00:00")
+    root = _ET.fromstring(render_junit(report))
+    case = root.find(".//testcase")
+    assert (case.get("file"), case.get("line")) == (str(tests), "2")
+    assert {p.get("name") for p in root.find("properties")} == {"faqbot_version", "intents_folder"}

@@ -21,9 +21,10 @@ BLOG_TITLE = "Seizures and Hypomagnesemia – A Potential Link – Can hypomagne
 
 # Every piece of content a patient could ask about: (question, section, first line, last line).
 EXPECTED_DRUG = [
-    ("What is the generic name of magnesium valproate?", "Generic Name", 9, 9),
+    ("What are the names of magnesium valproate?", "Generic Name", 9, 9),
     ("What is magnesium valproate used for?", "Usage", 11, 13),
-    ("What are the common side effects of magnesium valproate?", "Side Effects (common)", 15, 26),
+    # "Common side effects include:" and "More serious side effects ... include:" cut the section.
+    ("What are the common side effects of magnesium valproate?", "Side Effects (common)", 17, 26),
     ("What are the serious side effects of magnesium valproate?", "Side Effects (serious)", 28, 38),
     ("How does magnesium valproate work?", "How it Works", 40, 42),
     ("Is magnesium valproate addictive?", "FAQs", 47, 47),
@@ -34,15 +35,19 @@ EXPECTED_DRUG = [
     ("Is magnesium valproate safe during pregnancy?", "FAQs", 57, 57),
 ]
 EXPECTED_BLOG = [
-    ("What is the article 'Seizures and Hypomagnesemia' about?", BLOG_TITLE, 8, 8),  # overview
+    # The Q&A defines "What is hypomagnesemia?", so the text under the title is the article's overview.
+    ("What is the article 'Seizures and Hypomagnesemia' about?", BLOG_TITLE, 8, 8),
     ("What are the key takeaways about hypomagnesemia?", "Key Takeaways", 10, 14),
     # "Hypomagnesemia and Its Effect on the Body" (line 18) only introduces this section: folded in.
     ("What are the general impacts of hypomagnesemia?", "General Impacts of Hypomagnesemia", 18, 24),
     ("How does hypomagnesemia affect the nervous system?", "Hypomagnesemia and Its Impact on the Nervous System", 26, 32),
-    ("What is the evidence from case studies about hypomagnesemia?", "Evidence from Case Studies", 34, 48),
+    # Lines 34-36 only announce the case studies; too long to fold in, only their question moves.
+    ("What is the evidence from case studies about hypomagnesemia?", "Evidence from Case Studies", 38, 48),
     ("What is the current medical research about hypomagnesemia?", "Overview of Current Medical Research", 50, 56),
-    ("What are the possible mechanisms about hypomagnesemia?", "Exploring Possible Mechanisms", 58, 68),
-    ("What are the clinical observations about hypomagnesemia?", "Clinical Observations", 70, 81),
+    ("What are the possible mechanisms about hypomagnesemia?", "Exploring Possible Mechanisms", 62, 68),
+    # A section of 2,600 characters becomes two passages of at most 1,500.
+    ("What are the clinical observations about hypomagnesemia?", "Clinical Observations", 70, 76),
+    ("What are the clinical observations about hypomagnesemia (part 2)?", "Clinical Observations", 78, 81),
     ("What is hypomagnesemia?", "Q&A", 84, 86),
     ("Can hypomagnesemia cause seizures?", "Q&A", 88, 90),
     ("What are the symptoms of low magnesium levels?", "Q&A", 92, 94),
@@ -96,8 +101,9 @@ def test_each_answer_holds_its_section_text(drug, blog):
     body = answer_to(blog, "What are the general impacts of hypomagnesemia?")
     assert body.startswith("Clearly, hypomagnesemia, or low levels of magnesium in the body")  # effects on the body
     assert "over 300 enzyme reactions" in body
-    assert answer_to(blog, "What are the clinical observations about hypomagnesemia?").endswith(
+    assert answer_to(blog, "What are the clinical observations about hypomagnesemia (part 2)?").endswith(
         "Seizures Related to Hypomagnesemia – PMC.")
+    assert all(len(p.answer) <= 1500 for p in drug.pairs + blog.pairs)
 
 
 def test_folded_introductions_become_examples(blog):
@@ -165,9 +171,10 @@ def test_extract_command_writes_both_documents_and_bot_yaml(tmp_path):
     by_question = {i.question: i for i in intent_set.intents}
     alcohol = by_question["Can I drink alcohol while taking magnesium valproate?"]
     assert (alcohol.source.file, alcohol.source.section, alcohol.source.lines) == ("magnesium-valproate.md", "FAQs", (49, 49))
-    assert out.getvalue().splitlines()[0] == (
+    assert out.getvalue().splitlines()[:2] == [
+        f"intents folder: {tmp_path / 'intents'}",
         f"{BLOG} -> {tmp_path / 'intents' / 'hypomagnesemia-and-seizures.yaml'} (topic: hypomagnesemia): "
-        "13 intents, 13 added, 0 changed, 0 removed")
+        f"{len(EXPECTED_BLOG)} intents, {len(EXPECTED_BLOG)} added, 0 changed, 0 removed"]
 
 
 # --- each construct, on a small synthetic document -----------------------------------------------------
@@ -287,7 +294,7 @@ def test_labelled_sections_and_split_side_effects(tmp_path):
     assert pairs_of(doc) == [
         ("What is paracetamol used for?", "Paracetamol treats pain and fever.", "Usage", (3, 5)),
         ("What are the common side effects of paracetamol?", "Common side effects include:\n\n- Nausea\n- Rash",
-         "Side Effects (common)", (7, 12)),
+         "Side Effects (common)", (9, 12)),
         ("What are the serious side effects of paracetamol?", "Serious side effects include:\n\n- Liver damage",
          "Side Effects (serious)", (14, 16)),
         ("How does paracetamol work?", "It blocks pain signals.", "How it Works", (18, 20)),
@@ -317,9 +324,9 @@ def test_plain_text_headings_overview_and_noise(tmp_path):
         """)
     assert (doc.title, doc.subject) == ("Living With Migraine – A Guide", "migraine")
     assert pairs_of(doc) == [
-        ("What is the article 'Living With Migraine' about?",
+        ("What is migraine?",
          "Migraine is a common headache disorder. Attacks can last hours.", "Living With Migraine – A Guide", (7, 7)),
-        ("What are the common triggers about migraine?", "Stress, poor sleep and skipped meals often trigger migraine.",
+        ("What causes migraine?", "Stress, poor sleep and skipped meals often trigger migraine.",
          "Common Triggers", (11, 13)),
         ("What are the key takeaways about migraine?", "- Migraine is common.\n- Triggers vary.", "Key Takeaways", (15, 18)),
     ]
@@ -337,7 +344,7 @@ def test_a_folder_without_documents_is_an_error(tmp_path):
     (tmp_path / "notes.pdf").write_text("x")
     with pytest.raises(DataFileError) as error:
         find_documents(tmp_path)
-    assert str(error.value) == f"{tmp_path}: no documents (.md, .markdown, .txt) in this folder"
+    assert str(error.value) == f"{tmp_path}: no documents (.md, .markdown, .html, .htm, .txt) in this folder"
 
 
 # --- re-extracting over curated intents -------------------------------------------------------------
@@ -358,25 +365,31 @@ def test_reextracting_keeps_curated_work_and_reports_every_change(cli, tmp_path,
     Path("docs").mkdir()
     Path("docs/aspirin.md").write_text(ASPIRIN)
     assert cli(["extract", "docs", "--into", "intents"]) == (0, (
+        "intents folder: intents\n"
         "docs/aspirin.md -> intents/aspirin.yaml (topic: aspirin): 3 intents, 3 added, 0 changed, 0 removed\n"
         "  added: aspirin-take-food\n"
         "  added: aspirin-safe-children\n"
-        "  added: aspirin-drink-alcohol\n"), "")
+        "  added: aspirin-drink-alcohol\n"
+        "intents/bot.yaml: written with faqbot's own disclaimer (no document has a disclaimer); review it\n"
+        "intents/lexicon.yaml: written with faqbot's lay terms; edit it freely\n"), "")
 
     # Staff rename one id and add examples; the document then changes one answer, drops one entry
     # and gains another.
     curated = Path("intents/aspirin.yaml").read_text()
     curated = curated.replace("id: aspirin-take-food", "id: aspirin-food")
-    curated = curated.replace("    examples: []\n    answer: No.", "    examples:\n      - can kids have aspirin\n    answer: No.")
+    curated = curated.replace("    examples: []\n    answer: |-\n      No.",
+                              "    examples:\n      - can kids have aspirin\n    answer: |-\n      No.")
     Path("intents/aspirin.yaml").write_text(curated)
     Path("docs/aspirin.md").write_text(ASPIRIN.replace("Yes, with food.", "Yes, always with food.").replace(
         "* **Can I drink alcohol with aspirin?** Better not.\n", "* **How should I store aspirin?** Somewhere dry.\n"))
 
     assert cli(["extract", "docs", "--into", "intents"]) == (0, (
+        "intents folder: intents\n"
         "docs/aspirin.md -> intents/aspirin.yaml (topic: aspirin): 3 intents, 1 added, 1 changed, 1 removed\n"
         "  added: aspirin-how-store\n"
         "  changed: aspirin-food\n"
-        "  removed: aspirin-drink-alcohol\n"), "")
+        "  removed: aspirin-drink-alcohol\n"
+        "intents/bot.yaml: kept (the disclaimer is yours; extraction never changes it)\n"), "")
     intents = {i.id: i for i in load_file(Path("intents/aspirin.yaml"))}
     assert list(intents) == ["aspirin-food", "aspirin-safe-children", "aspirin-how-store"]
     assert intents["aspirin-food"].answer == "Yes, always with food."
@@ -385,17 +398,33 @@ def test_reextracting_keeps_curated_work_and_reports_every_change(cli, tmp_path,
 
     # Nothing changed: nothing reported but the totals.
     assert cli(["extract", "docs", "--into", "intents"])[1] == (
-        "docs/aspirin.md -> intents/aspirin.yaml (topic: aspirin): 3 intents, 0 added, 0 changed, 0 removed\n")
+        "intents folder: intents\n"
+        "docs/aspirin.md -> intents/aspirin.yaml (topic: aspirin): 3 intents, 0 added, 0 changed, 0 removed\n"
+        "intents/bot.yaml: kept (the disclaimer is yours; extraction never changes it)\n")
 
 
-def test_extract_keeps_the_bot_name_and_takes_the_documents_disclaimer(cli, tmp_path):
+def test_the_disclaimer_is_staffs_extraction_proposes_one_only_when_there_is_none(cli, tmp_path):
     docs, into = tmp_path / "docs", tmp_path / "intents"
     docs.mkdir()
     (docs / "aspirin.md").write_text(ASPIRIN + "\n**Disclaimer:** Ask your pharmacist.\n")
-    into.mkdir()
-    (into / "bot.yaml").write_text("name: Pharmabot\ndisclaimer: Old text.\n")
     assert cli(["extract", str(docs), "--into", str(into)])[0] == 0
-    assert load_bot_settings(into / "bot.yaml") == ("Pharmabot", "Ask your pharmacist.")
+    assert load_bot_settings(into / "bot.yaml") == ("faqbot", "Ask your pharmacist.")   # the one document's
+    (into / "bot.yaml").write_text("# ours\nname: Pharmabot\ndisclaimer: Our own words.\n")
+    status, out, _ = cli(["extract", str(docs), "--into", str(into)])
+    assert status == 0 and f"{into / 'bot.yaml'}: kept (the disclaimer is yours" in out
+    assert (into / "bot.yaml").read_text() == "# ours\nname: Pharmabot\ndisclaimer: Our own words.\n"
+
+
+def test_two_documents_disclaimers_are_never_joined(cli, tmp_path):
+    docs, into = tmp_path / "docs", tmp_path / "intents"
+    docs.mkdir()
+    (docs / "aspirin.md").write_text(ASPIRIN + "\n**Disclaimer:** Ask your pharmacist.\n")
+    (docs / "tea.md").write_text("# Tea\n\n**Usage:** Drinking.\n\n**Disclaimer:** Not advice.\n")
+    status, out, _ = cli(["extract", str(docs), "--into", str(into)])
+    assert status == 0
+    assert "faqbot's own disclaimer (the documents have 2 different disclaimers)" in out
+    disclaimer = load_bot_settings(into / "bot.yaml")[1]
+    assert "pharmacist" not in disclaimer and "Not advice" not in disclaimer
 
 
 def test_extract_errors_are_one_line(cli, tmp_path):

@@ -1,69 +1,67 @@
-"""Turn source documents (markdown or plain text) into question-answer pairs with provenance.
+"""Turn a patient document into passages: question-answer pairs with provenance.
 
-What counts as an answerable piece of content, in the order the parser looks for it:
-- FAQ bullets ``* **Question?** Answer`` and ``Q:`` / ``A:`` blocks, taken as they are;
-- labelled sections (``**Usage:**``, ``**Side Effects:**``...) and headings, turned into natural
-  questions about the document's subject; a heading phrased as a question is kept as the question;
-- a side-effects section split into its "common" and "serious" lists when the document has both.
-Page noise is dropped: front matter, stray short lines whose words occur nowhere else (``web
-analytics``, random tokens), repeated title lines. ``Disclaimer`` and ``Note`` sections become the
-bot's disclaimer, never an answer.
+The document is parsed into blocks (``documents.py``: markdown, HTML or plain text), then:
+
+1. **Page furniture is dropped**: navigation trails, cookie notices, bylines, "last reviewed"
+   lines, tracking tokens, stray short lines whose words occur nowhere else; filler openings
+   ("Welcome to our blog! ... let's get started!") lose their filler sentences.
+2. **The subject** comes from the title (front matter, ``<title>``, the first heading; generic
+   titles such as "Package leaflet" give way to the next heading; strengths and forms such as
+   "200 mg Tablets" are dropped), and the document's **names** from its brand-name, generic-name
+   and "also known as" lines.
+3. **Sections** are cut at headings and bold labels, and each is labelled with a section kind
+   (``content/section-kinds.yaml``): its question names the subject and its lay phrasings become
+   examples. Long sections become **passages** at their sub-labels, labelled list items (each
+   precaution facet, each dosage group) and "common"/"serious" lead-ins, each an intent with its
+   section as context; no answer is longer than :data:`MAX_ANSWER_CHARS`.
+4. **FAQ entries** (bullets, ``Q:``/``A:`` blocks, question headings, front-matter ``faq:``
+   lists) are kept as written.
+
+Disclaimer sections become the document's proposed disclaimer, never an answer; references,
+related links and similar sections are dropped. Everything here is linear in the document's size.
 """
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..content.section_kinds import SectionKind, bundled_kinds
 from ..errors import DataFileError
-from ..language.words import STOPWORDS
 from ..language.normalise import tokenize
-from ..yamlfile import read_text
+from ..language.words import STOPWORDS
+from .documents import DOCUMENT_SUFFIXES, MAX_HEADING_WORDS, Block, Item, RawDocument, read_document
 
-DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt")
-DISCLAIMER_LABELS = {"disclaimer", "note", "medical disclaimer", "important note"}
-MAX_HEADING_WORDS = 12
+MAX_ANSWER_CHARS = 1500      # a passage longer than this is split (an answer is read on a phone)
+SHORT_INTRO_CHARS = 250
+MAX_ITEM_EXAMPLES = 15       # list items turned into examples per passage      # a section's own text this short is the lead of its first passage
+SECTION_LABEL = -2           # Block.level of a "Key Takeaways:" line: a section of its own, like a heading
+TITLE_SCAN_LINES = 40        # repeated title lines are looked for only at the top of a document
 
-# Labelled sections of drug pages and the natural question each one answers.
-LABEL_QUESTIONS = {
-    "usage": "What is {s} used for?",
-    "uses": "What is {s} used for?",
-    "indications": "What is {s} used for?",
-    "generic name": "What is the generic name of {s}?",
-    "brand names": "What are the brand names of {s}?",
-    "side effects": "What are the side effects of {s}?",
-    "how it works": "How does {s} work?",
-    "mechanism of action": "How does {s} work?",
-    "dosage": "What is the usual dose of {s}?",
-    "dose": "What is the usual dose of {s}?",
-    "warnings": "What warnings should I know about {s}?",
-    "precautions": "What precautions should I take with {s}?",
-    "interactions": "Does {s} interact with other medicines?",
-    "storage": "How should I store {s}?",
-    "overdose": "What happens if I take too much {s}?",
-    "contraindications": "Who should not take {s}?",
-    "key takeaways": "What are the key takeaways about {s}?",
-    "summary": "What is the summary about {s}?",
-    "symptoms": "What are the symptoms of {s}?",
-    "causes": "What causes {s}?",
-    "treatment": "How is {s} treated?",
-    "diagnosis": "How is {s} diagnosed?",
-}
-
-_FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.S)
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_LABEL_ONLY = re.compile(r"^\*\*([^*]+?):?\*\*:?\s*$")
-_LABEL_INLINE = re.compile(r"^\*\*([^*]+?):\*\*\s*(.+)$")
-_FAQ_BULLET = re.compile(r"^\s*[*\-\u2022+]\s+\*\*(.+?\?)\*\*\s*(.*)$")
-_BULLET = re.compile(r"^\s*(?:[*\-+\u2022\u25cf\u25aa]|\d+[.)])\s+(.*)$")
-_Q_LINE = re.compile(r"^\s*Q\s*[:.]\s*(.+)$")
-_A_LINE = re.compile(r"^\s*A\s*[:.]\s*(.*)$")
+_FILLER = re.compile(
+    r"\b(?:welcome to (?:our|the|this|my)\b|let[’']s (?:get started|begin|dive in|dive into|take a look)"
+    r"|grab a (?:cup|coffee|cuppa)|whether you are a regular reader|in this (?:blog )?post,? (?:we|i)(?: will|'ll)"
+    r"|without further ado)", re.I)
 _INTRO_CUE = re.compile(
     r"\b(we will|we'll|let[’']s|let us|this (?:blog )?(?:post|article|chapter|section) (?:explores|will)|"
     r"in this (?:post|article|chapter|section))\b", re.I)
 _MIXED_TOKEN = re.compile(r"\b(?=\w*\d)(?=\w*[a-zA-Z])\w+\b")
+_NAV_SEPARATORS = re.compile(r"\s+[|>›»]\s+|\s{3,}")
+_BYLINE = re.compile(r"^(?:posted (?:by|on)\b|written by\b|published\b|by [A-Z][a-z]+ [A-Z]|\d+ min(?:ute)?s? read$"
+                     r"|(?:page )?last (?:reviewed|revised|updated)\b|(?:\(c\)|©|copyright)\s*\d{4}|print this page"
+                     r"|share this\b|this leaflet was last revised)", re.I)
+_COOKIES = re.compile(r"\bcookies?\b", re.I)
+_STRENGTH = re.compile(r"\b\d[\d.,]*\s*(?:mg|ml|mcg|micrograms?|g|%|iu)\b(?:\s*/\s*\d[\d.,]*\s*(?:mg|ml|g))?", re.I)
+_FORM_WORDS = re.compile(r"\b(?:tablets?|capsules?|caplets?|oral|suspension|solution|liquid|syrup|injection|cream|"
+                         r"gel|granules|sachets?|modified[- ]release|film[- ]coated|soluble|effervescent|drops|spray)\b",
+                         re.I)
+_TITLE_LEAD = re.compile(r"^(?:understanding|about|all about|introducing|living with|(?:a |your )?guide to|"
+                         r"what you need to know about)\s+", re.I)
+_GENERIC_TITLES = {"package leaflet", "patient leaflet", "patient information", "information for the patient",
+                   "patient information leaflet", "leaflet", "home", "medicines", "medicine", "blog", "article"}
 
 
 @dataclass
@@ -76,6 +74,8 @@ class Pair:
     lines: tuple[int, int]
     kind: str  # faq | qa | section | heading | overview
     examples: list[str] = field(default_factory=list)
+    section_kind: str = ""   # the section kind's id, when one matched
+    label: str = ""          # the sub-label of a passage inside a section, to tell like questions apart
 
 
 @dataclass
@@ -85,185 +85,112 @@ class Document:
     subject: str
     pairs: list[Pair]
     disclaimer: list[str]
-
-
-@dataclass
-class _Block:
-    """A run of non-blank lines: a paragraph, a list, a heading or a label."""
-
-    kind: str  # heading | label | para | list | faq | q | a | field
-    text: str
-    start: int
-    end: int
-    items: list[str] = field(default_factory=list)
-    extra: str = ""
+    names: list[str] = field(default_factory=list)   # other names of the subject (brands, generic name)
 
 
 def find_documents(folder: Path) -> list[Path]:
-    """The documents of a folder (or the one file given), in name order."""
+    """The documents of a folder (or the one file given), in name order.
+
+    A document that is a link must resolve inside the folder: extraction never reads outside the
+    documents it was given (a link to /etc/shadow would otherwise become an answer)."""
     folder = Path(folder)
     if folder.is_file():
         return [folder]
     if not folder.is_dir():
         raise DataFileError(folder, None, "no such file or folder")
-    found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+    root = folder.resolve()
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in DOCUMENT_SUFFIXES or path.name.startswith("."):
+            continue
+        if path.is_symlink() or not path.resolve().is_relative_to(root):
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                raise DataFileError(path, None, "is a link to a file outside the documents folder; "
+                                                "copy the document into the folder instead")
+        if path.is_file():
+            found.append(path)
     if not found:
-        raise DataFileError(folder, None, "no documents (.md, .markdown, .txt) in this folder")
+        raise DataFileError(folder, None, f"no documents ({', '.join(DOCUMENT_SUFFIXES)}) in this folder")
     return found
 
 
 def extract_document(path: Path) -> Document:
     """Parse one document into pairs; raises DataFileError when it yields nothing answerable."""
     path = Path(path)
-    text = read_text(path).replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    front_title = None
-    offset = 0
-    match = _FRONT_MATTER.match(text)
-    if match:
-        front = match.group(0)
-        title_match = re.search(r"^title:\s*(.+)$", front, re.M)
-        front_title = title_match.group(1).strip().strip("'\"") if title_match else None
-        offset = front.count("\n")
-        for i in range(offset):
-            lines[i] = ""
-    _drop_repeated_title_lines(lines)
-    blocks = _blocks(lines, markdown=path.suffix.lower() in (".md", ".markdown"))
-    blocks = _drop_noise(blocks, lines)
-    doc = _assemble(path, blocks, front_title)
+    enabled = gc.isenabled()
+    gc.disable()   # a long document makes many small objects and no cycles: collecting only costs time
+    try:
+        return _extract(path)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _extract(path: Path) -> Document:
+    raw = read_document(path)
+    blocks = _drop_furniture(raw.blocks)
+    blocks = _labels_of_plain_lead_ins(blocks)
+    blocks = _drop_noise(_drop_repeated_title_lines(blocks), bundled_kinds())
+    doc = _assemble(path, raw, blocks)
     if not doc.pairs:
         raise DataFileError(path, None, "found no questions, sections or headings to answer from")
     return doc
 
 
-def _blocks(lines: list[str], markdown: bool) -> list[_Block]:
-    """Group lines into blocks; line numbers are 1-based. Markdown marks its own headings; plain
-    text needs them recognised by shape."""
-    blocks: list[_Block] = []
-    i = 0
-    n = len(lines)
-    while i < n:
-        raw = lines[i]
-        line = raw.strip()
-        number = i + 1
-        if not line:
-            i += 1
-            continue
-        heading = _MD_HEADING.match(line)
-        if heading:
-            blocks.append(_Block("heading", _plain(heading.group(2)), number, number, extra=str(len(heading.group(1)))))
-            i += 1
-            continue
-        faq = _FAQ_BULLET.match(raw)
-        if faq:
-            end = i
-            answer = [faq.group(2).strip()]
-            while end + 1 < n and lines[end + 1].strip() and not _BULLET.match(lines[end + 1]):
-                end += 1
-                answer.append(lines[end].strip())
-            blocks.append(_Block("faq", _plain(faq.group(1)), number, end + 1, extra=_plain(" ".join(answer))))
-            i = end + 1
-            continue
-        label = _LABEL_ONLY.match(line)
-        if label:
-            blocks.append(_Block("label", _plain(label.group(1)).rstrip(":"), number, number))
-            i += 1
-            continue
-        inline = _LABEL_INLINE.match(line)
-        if inline and not _BULLET.match(raw):
-            end = i
-            body = [inline.group(2).strip()]
-            while end + 1 < n and lines[end + 1].strip():
-                end += 1
-                body.append(lines[end].strip())
-            blocks.append(_Block("field", _plain(inline.group(1)), number, end + 1, extra=_plain(" ".join(body))))
-            i = end + 1
-            continue
-        q_line = _Q_LINE.match(line)
-        if q_line:
-            blocks.append(_Block("q", _plain(q_line.group(1)), number, number))
-            i += 1
-            continue
-        a_line = _A_LINE.match(line)
-        if a_line:
-            end = i
-            body = [a_line.group(1).strip()]
-            while end + 1 < n and lines[end + 1].strip() and not _Q_LINE.match(lines[end + 1].strip()):
-                end += 1
-                body.append(lines[end].strip())
-            blocks.append(_Block("a", _plain(" ".join(b for b in body if b)), number, end + 1))
-            i = end + 1
-            continue
-        if _BULLET.match(raw):
-            end = i
-            items = []
-            while end < n and lines[end].strip():
-                bullet = _BULLET.match(lines[end])
-                if bullet:
-                    items.append(_plain(bullet.group(1)))
-                elif items:
-                    items[-1] += " " + _plain(lines[end].strip())
-                end += 1
-            # A list may continue after blank lines when the next non-blank line is a bullet again.
-            blocks.append(_Block("list", "", number, end, items=items))
-            i = end
-            continue
-        end = i
-        body = [line]
-        while end + 1 < n and lines[end + 1].strip() and not _BULLET.match(lines[end + 1]):
-            end += 1
-            body.append(lines[end].strip())
-        blocks.append(_Block("para", _plain(" ".join(body)), number, end + 1))
-        i = end + 1
-    return _merge_lists(blocks if markdown else _mark_plain_headings(blocks))
+# --- furniture and noise -----------------------------------------------------------------------------
 
 
-def _merge_lists(blocks: list[_Block]) -> list[_Block]:
-    """Join list blocks separated only by blank lines (markdown loose lists)."""
-    merged: list[_Block] = []
+def _is_furniture(text: str) -> bool:
+    """Navigation, cookie notices, bylines and tracking tokens: page furniture, never content."""
+    stripped = text.strip()
+    if not stripped:
+        return True
+    parts = [p for p in _NAV_SEPARATORS.split(stripped) if p.strip()]
+    if len(parts) >= 3 and all(len(p.split()) <= 5 for p in parts):
+        return True
+    if _COOKIES.search(stripped) and len(stripped.split()) <= 60:
+        return True
+    if _BYLINE.search(stripped) and len(stripped.split()) <= 16:
+        return True
+    return " " not in stripped and len(stripped) > 20 and re.search(r"[=&_/]", stripped) is not None
+
+
+def _drop_furniture(blocks: list[Block]) -> list[Block]:
+    kept = []
     for block in blocks:
-        if block.kind == "list" and merged and merged[-1].kind == "list":
-            merged[-1].items.extend(block.items)
-            merged[-1].end = block.end
-        else:
-            merged.append(block)
-    return merged
-
-
-def _mark_plain_headings(blocks: list[_Block]) -> list[_Block]:
-    """In plain text, a short one-line paragraph without a final full stop is a heading.
-
-    A line ending in ':' directly followed by a list is a label ("Key Takeaways:").
-    """
-    for index, block in enumerate(blocks):
-        if block.kind != "para" or block.start != block.end:
+        if block.kind in ("para", "heading", "label") and _is_furniture(block.text):
             continue
-        words = block.text.split()
-        following = blocks[index + 1] if index + 1 < len(blocks) else None
-        if block.text.endswith(":") and len(words) <= 5 and "," not in block.text:
-            block.kind = "label"
-            block.text = block.text.rstrip(":").strip()
-        elif (len(words) <= MAX_HEADING_WORDS and block.text[-1:] not in ".!,:;" and block.text[:1].isupper()
-              and following is not None and following.kind in ("para", "list", "heading", "faq", "q", "label", "field")):
-            block.kind = "heading"
-            block.extra = "0"
-    return blocks
+        if block.kind == "para":
+            block.text = _without_filler(block.text)
+            if not block.text:
+                continue
+        kept.append(block)
+    return kept
 
 
-def _drop_noise(blocks: list[_Block], lines: list[str]) -> list[_Block]:
-    """Remove stray short lines (tracking snippets, random tokens) and repeated title lines.
+def _without_filler(text: str) -> str:
+    """A paragraph without its filler sentences (greetings, "let's get started!")."""
+    if not _FILLER.search(text):
+        return text
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z\"'“])", text)
+    return " ".join(s for s in sentences if not _FILLER.search(s)).strip()
+
+
+def _drop_noise(blocks: list[Block], kinds) -> list[Block]:
+    """Remove stray short lines (tracking snippets, random tokens) whose words occur nowhere else.
 
     Only lines that are not sentences can be noise: a heading the author marked (markdown) or a
     short sentence ("Keep it below 25 degrees.") is content even when its words occur only there.
     """
-    body_words = Counter()
+    body_words: Counter = Counter()
     for block in blocks:
-        for word in tokenize(" ".join([block.text, block.extra, *block.items])):
-            body_words[word] += 1
-    kept: list[_Block] = []
+        body_words.update(tokenize(" ".join([block.text, block.answer, *(i.text for i in block.items)])))
+    kept: list[Block] = []
     for block in blocks:
-        guessed = block.kind == "para" or (block.kind == "heading" and block.extra == "0")
-        if guessed and len(block.text.split()) <= 6 and block.text[-1:] not in ".!?":
+        guessed = block.kind == "para" or (block.kind == "heading" and block.level == 0)
+        if guessed and len(block.text.split()) <= 6 and block.text[-1:] not in ".!?" \
+                and kinds.match(block.text) is None:
             words = [w for w in tokenize(block.text) if w not in STOPWORDS]
             own = Counter(tokenize(block.text))
             elsewhere = [w for w in words if body_words[w] > own[w]]
@@ -273,120 +200,530 @@ def _drop_noise(blocks: list[_Block], lines: list[str]) -> list[_Block]:
     return kept
 
 
-def _drop_repeated_title_lines(lines: list[str]) -> None:
-    """Blank short lines before the body text that repeat an earlier line (page titles echoed by
-    the page template), in place so line numbers stay true."""
+def _drop_repeated_title_lines(blocks: list[Block]) -> list[Block]:
+    """Short lines at the top that repeat an earlier one (page titles echoed by the template).
+    Only the first lines are looked at, so this stays linear however many short lines follow."""
     seen: list[str] = []
-    for index, raw in enumerate(lines):
-        words = raw.split()
-        if len(words) > MAX_HEADING_WORDS:
-            break  # the body text has started
-        key = _key(raw)
-        if not key:
-            continue
-        if any(key in earlier for earlier in seen):
-            lines[index] = ""
-        else:
-            seen.append(key)
-
-
-def _assemble(path: Path, blocks: list[_Block], front_title: str | None) -> Document:
-    title = front_title or ""
+    seen_words: set[str] = set()
+    kept = []
     for block in blocks:
+        if block.start > TITLE_SCAN_LINES or len(block.text.split()) > 2 * MAX_HEADING_WORDS or block.kind == "list":
+            kept.append(block)
+            continue
+        key = _key(block.text)
+        echo = block.kind == "para" and block.text[-1:] not in ".!" and seen_words.issuperset(key.split())
+        if key and (any(key in earlier for earlier in seen) or echo):
+            continue   # the title again, or its words again (lines echoed by the page template)
+        if key:
+            seen.append(key)
+            seen_words.update(key.split())
+        kept.append(block)
+    return kept
+
+
+# --- subject and names -------------------------------------------------------------------------------
+
+
+def _clean_title(text: str) -> str:
+    """The name a title is about: "Ibuprofen 200 mg Tablets / ..." -> "Ibuprofen"."""
+    first = re.split(r"\s*:\s+|\s+[-–—|]\s+|\s*/\s*|\s*\|\s*", text.strip())[0]
+    first = _TITLE_LEAD.sub("", first.strip())
+    first = _STRENGTH.sub(" ", first)
+    first = _FORM_WORDS.sub(" ", first)
+    words = first.split()
+    while words and words[-1].lower() in ("and", "or", "&", "with", "-", "for"):
+        words.pop()
+    while words and words[0].lower() in ("and", "or", "&"):
+        words.pop(0)
+    return " ".join(words).strip(" .,;:-")
+
+
+def _subject_of(raw: RawDocument, blocks: list[Block]) -> tuple[str, str, set[int]]:
+    """(title, subject, the title headings' lines). The title is the first level-1 heading (or
+    the first heading, or the front matter's or page's title); the subject its name, skipping
+    generic titles ("Package leaflet") for the heading under them."""
+    headings = [b for b in blocks if b.kind == "heading"]
+    candidates: list[tuple[str, int]] = []
+    title = ""
+    top = next((b for b in headings if b.level == 1), None)
+    if top is None and headings and headings[0] is blocks[0]:
+        top = headings[0]
+    if top is not None:
+        title = top.text
+        candidates.append((top.text, top.start))
+        after = [b for b in headings if b.start > top.start][:1]
+        candidates += [(b.text, b.start) for b in after if b.level in (0, 2)]
+    if raw.title:
+        title = title or raw.title
+        candidates.append((raw.title, 0))
+    defined = _defined_term(blocks, raw.faqs)
+    title_lines = {top.start} if top is not None else set()
+    for candidate, line in candidates:
+        cleaned = _clean_title(candidate)
+        if not cleaned or cleaned.lower() in _GENERIC_TITLES or len(cleaned.split()) > 4 or "?" in cleaned:
+            continue
+        title_lines.add(line)
+        subject = _lower_common(cleaned)
+        if " and " in subject and defined and defined in subject.split(" and "):
+            return title, defined, title_lines
+        return title, subject, title_lines
+    if defined:
+        return title, defined, title_lines
+    counts: Counter = Counter()
+    for block in blocks:
+        counts.update(tokenize(block.text))
+    words = [w for w in tokenize(title) if w not in STOPWORDS and len(w) > 3]
+    if words:
+        return title, max(words, key=lambda w: counts[w]), title_lines
+    return title, title.lower() or "this topic", title_lines
+
+
+def _defined_term(blocks: list[Block], faqs: list[Block]) -> str:
+    """The term the document's own FAQ defines ("What is hypomagnesemia?")."""
+    for block in blocks + faqs:
+        texts = [block.text] if block.kind in ("q", "faq") else [i.question for i in block.items if i.question]
+        for text in texts:
+            defined = re.match(r"^what (?:is|are) ([\w\s-]+?)\?$", text.strip(), re.I)
+            if defined:
+                return defined.group(1).strip().lower()
+    return ""
+
+
+def _names_of(value: str, subject: str) -> list[str]:
+    """Names listed on a brand-name or "also known as" line: "Norvasc, Istin (brand names)."."""
+    first_sentence = re.split(r"(?<=[a-z)])\.\s", value.strip())[0]
+    without_notes = re.sub(r"\([^)]*\)", " ", first_sentence)
+    names = []
+    for part in re.split(r",|;|/|\band\b|\bor\b", without_notes):
+        name = " ".join(part.split()).strip(" .")
+        if name and 1 <= len(name.split()) <= 3 and name[0].isalnum() and name.lower() != subject.lower():
+            names.append(name)
+    return names
+
+
+# --- sections and passages ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Unit:
+    """A stretch of a section that becomes one passage: under a heading, a label or a facet."""
+
+    label: str
+    kind: SectionKind | None
+    parent: SectionKind | None
+    start: int
+    blocks: list[Block] = field(default_factory=list)
+    lead: str = ""          # the label's own line when it says more than the label
+    heading: bool = False   # a heading (not a sub-label) opened it
+    level: int = 0
+    section: str = ""       # the heading it belongs to, for provenance
+    from_heading: bool = False  # opened by a real heading (not a bold label standing in for one)
+    lead_question: str = "" # the question of a short section lead folded into this passage
+    own_topic_defined: bool = False  # the overview: another section says what the subject is
+    also: list[SectionKind] = field(default_factory=list)   # other kinds its heading names
+    is_faq: bool = False    # a bold question line whose answer follows as paragraphs
+
+    @property
+    def end(self) -> int:
+        return max([self.start] + [b.end for b in self.blocks])
+
+
+def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
+    kinds = bundled_kinds()
+    title, subject, title_lines = _subject_of(raw, blocks)
+    subject_words = tuple(_fold(w) for w in re.findall(r"[a-z0-9]+", subject.lower()))
+    names: list[str] = []
+    units: list[_Unit] = []
+    faqs: list[Pair] = []
+    disclaimer: list[str] = []
+    stack: list[tuple[int, SectionKind | None]] = []      # open headings: (level, kind)
+    current: _Unit | None = None
+    section_unit: _Unit | None = None
+    pending_q: Block | None = None
+    title_seen = False
+
+    def open_unit(label: str, kind, parent, start, heading, level, section) -> _Unit:
+        unit = _Unit(label, kind, parent, start, heading=heading, level=level, section=section)
+        units.append(unit)
+        return unit
+
+    for position, block in enumerate(blocks):
         if block.kind == "heading":
-            if block.extra == "1" or not title and block is blocks[0]:
-                title = title or block.text
-                block.extra = "title"
-            break
-    subject = _subject(title, blocks)
+            if block.start in title_lines:
+                if not title_seen:
+                    current = section_unit = open_unit("", None, None, block.start, True, block.level,
+                                                       title or subject)
+                title_seen = True
+                continue
+            level = block.level or 2
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            parent = stack[-1][1] if stack else None
+            # A heading asking a question is an FAQ entry, whatever words it uses.
+            kind = None if block.text.endswith("?") else kinds.match(block.text, subject_words,
+                                                                     parent.id if parent else None)
+            stack.append((level, kind or (parent if parent is not None and parent.role == "container" else None)))
+            current = section_unit = open_unit(block.text, kind, parent, block.start, True, level, block.text)
+            current.from_heading = True
+            if kind is not None:
+                current.also = [k for k in kinds.matches(block.text, subject_words, parent.id if parent else None)[1:4]
+                                if k.role == "answer"]
+            continue
+        if current is None:
+            current = section_unit = open_unit("", None, None, block.start, True, 1, title or subject)
+        context = section_unit.kind or section_unit.parent
+        if block.kind == "label":
+            kind = kinds.match(block.text, subject_words, context.id if context else None)
+            inside = kind is not None and context is not None and context.id in kind.within
+            if block.level == SECTION_LABEL or not section_unit.from_heading and (
+                    kind is None and section_unit.label == "" and block.text[-1:] != "?" or kind is not None and not inside):
+                # Under the title, or on a page whose sections are bold labels ("**Usage:**"),
+                # a label opens a section of its own.
+                current = section_unit = open_unit(block.text, kind, None, block.start, True, 2, block.text)
+                current.lead = block.answer
+                continue
+            current = open_unit(block.text, kind, context, block.start, False, 0, _sub_section(section_unit, block.text, kind))
+            current.lead = block.answer
+            continue
+        if block.kind == "field":
+            kind = kinds.match(block.text, subject_words, context.id if context else None)
+            if kind is not None and kind.id == "names" or block.text.lower() in ("brand names", "also known as",
+                                                                                  "generic name"):
+                names += _names_of(block.answer, subject)
+            if kind is not None and kind.role == "noise":
+                continue
+            unit = open_unit(block.text, kind, context, block.start, False, 0,
+                             _sub_section(section_unit, block.text, kind))
+            unit.blocks.append(Block("para", block.answer, block.start, block.end))
+            if block.level == -1 and kind is None:
+                # "Word: text" that is no label we know: an ordinary sentence of the section.
+                units.remove(unit)
+                current.blocks.append(Block("para", f"{block.text}: {block.answer}", block.start, block.end))
+            continue
+        if block.kind == "faq":
+            if block.answer:
+                faqs.append(Pair(block.text, block.answer, section_unit.section, (block.start, block.end), "faq"))
+            else:
+                current = open_unit(block.text, None, None, block.start, False, 0, section_unit.section)
+                current.is_faq = True   # "**Can I exercise?**" over its answer: an FAQ entry, kept as written
+            continue
+        if block.kind == "q":
+            pending_q = block
+            continue
+        if block.kind == "a" and pending_q is not None:
+            faqs.append(Pair(pending_q.text, block.text, "Q&A", (pending_q.start, block.end), "qa"))
+            pending_q = None
+            continue
+        if block.kind == "list" and any(item.label or item.question for item in block.items):
+            rest = Block("list", "", block.start, block.end)
+            labelled = [item for item in block.items if item.label]
+            known = [item for item in labelled
+                     if kinds.match(item.label, subject_words, context.id if context else None) is not None]
+            split = len(labelled) >= 2 and (2 * len(known) >= len(labelled)
+                                            or len(_render([block])) > MAX_ANSWER_CHARS)
+            for item in block.items:
+                if item.question:
+                    faqs.append(Pair(item.question, _item_text(item), section_unit.section, (item.start, item.end),
+                                     "faq"))
+                elif item.label and split:
+                    kind = kinds.match(item.label, subject_words, context.id if context else None)
+                    unit = open_unit(item.label, kind, context, item.start, False, 0,
+                                     _sub_section(section_unit, item.label, kind))
+                    unit.blocks.append(Block("list-item", _item_text(item), item.start, item.end))
+                else:
+                    rest.items.append(item)
+            if rest.items:
+                (current if current is not None else section_unit).blocks.append(rest)
+            continue
+        if block.kind == "para" and block.text.endswith(":") and context is not None:
+            following = blocks[position + 1] if position + 1 < len(blocks) else None
+            kind = kinds.match(block.text, subject_words, context.id)
+            kind = _lead_in_kind(block.text, kinds, subject_words, context.id)
+            if following is not None and following.kind == "list" and kind is not None:
+                current = open_unit(block.text.rstrip(":"), kind, context, block.start, False, 0,
+                                    _sub_section(section_unit, block.text, kind))
+                current.blocks.append(block)
+                current.label = _short_label(block.text)
+                continue
+        if block.kind == "para" and current is not section_unit and not current.heading and current.blocks \
+                and current.blocks[-1].kind == "para" and current.lead == "" and _field_unit(current):
+            # After a "Label: text" field, the section's own text resumes.
+            section_unit.blocks.append(block)
+            current = section_unit
+            continue
+        current.blocks.append(block)
+
+    if any(u.kind is not None and u.kind.id == "what-it-is" for u in units):
+        for unit in units:
+            unit.own_topic_defined = True
+    pairs, disclaimer = _pairs_of_units(units, subject, title, names)
+    faqs += [Pair(b.text, b.answer, "FAQ (front matter)", (b.start, b.end), "faq") for b in raw.faqs]
+    pairs += faqs
+    covered = {u.kind.id for u in units if u.kind is not None}
+    for pair in faqs:
+        kind = kinds.match(pair.question, subject_words)
+        if kind is not None and kind.role == "answer" and kind.id not in covered:
+            # "Can I drink alcohol?" in an FAQ is the document's alcohol passage: asked like one.
+            covered.add(kind.id)
+            pair.section_kind = kind.id
+            pair.examples += kind.examples(subject) + [e for n in names[:2] for e in kind.examples(n.lower())[:2]]
+    for pair in faqs:
+        if not any(w in _key(pair.question).split() for w in _key(subject).split()):
+            pair.examples.append(f"{pair.question.rstrip('?')} {subject}")
+    pairs.sort(key=lambda pair: pair.lines[0])
+    _overview_question(pairs, subject, title)
+    pairs = _merge_intro_sections(pairs)
+    pairs = _unique_questions(pairs)
+    unique_names = []
+    for name in names:
+        if name.lower() not in (n.lower() for n in unique_names) and name.lower() != subject:
+            unique_names.append(name)
+    return Document(path, title, subject, pairs, disclaimer, unique_names)
+
+
+def _sub_section(section: _Unit, label: str, kind: SectionKind | None) -> str:
+    """Provenance of a passage inside a section: "Side Effects (common)", "Precautions (Alcohol)";
+    under the title, the label itself ("Generic Name")."""
+    if not section.label or (section.kind is None and kind is not None and not kind.within):
+        # Under the title, or a known section ("**Dosage:**") under a heading no kind names.
+        return label.rstrip(":").strip()
+    if kind is not None and section.kind is not None and section.kind.id in kind.within:
+        return f"{section.section} ({kind.id.removeprefix(section.kind.id + '-')})"
+    return f"{section.section} ({_short_label(label)})"
+
+
+_LEAD_IN_ENDINGS = {"include", "includes", "including", "are", "is", "as", "try", "have", "has", "of", "were",
+                    "be", "can", "will", "following", "these", "if", "you", "to", "with", "for"}
+
+
+def _labels_of_plain_lead_ins(blocks: list[Block]) -> list[Block]:
+    """A short line ending in ':' over a list is a label ("Key Takeaways:", "References:"),
+    unless it reads as the start of a sentence ("Other common symptoms include:")."""
+    for index, block in enumerate(blocks):
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if block.kind != "para" or not block.text.endswith(":") or following is None or following.kind != "list":
+            continue
+        words = block.text.rstrip(":").split()
+        if len(words) <= 5 and "," not in block.text and words and words[-1].lower() not in _LEAD_IN_ENDINGS:
+            block.kind, block.text, block.level = "label", block.text.rstrip(":").strip(), SECTION_LABEL
+    return blocks
+
+
+def _lead_in_kind(text: str, kinds, subject_words, parent: str) -> SectionKind | None:
+    """The part-of-section kind a lead-in sentence announces: "Common side effects include:",
+    "Serious side effects are rare. Contact a doctor straight away if you have:"."""
+    sentences = re.split(r"(?<=[.!?])\s+", text.rstrip(":").strip())
+    for sentence in (sentences[-1], sentences[0]):
+        kind = kinds.match(sentence, subject_words, parent)
+        if kind is not None and parent in kind.within:
+            return kind
+    return None
+
+
+def _field_unit(unit: _Unit) -> bool:
+    return len(unit.blocks) == 1 and unit.blocks[0].kind == "para" and unit.blocks[0].start == unit.start
+
+
+def _short_label(text: str) -> str:
+    text = text.rstrip(":").strip()
+    first = re.split(r"(?<=[.!?])\s+", text)[0]
+    return first if len(first.split()) <= 8 else " ".join(first.split()[:8])
+
+
+def _item_text(item: Item, with_label: bool = True) -> str:
+    text = f"{item.label}: {item.text}".strip() if item.label and with_label else item.text
+    text = text.rstrip(":").strip() if not item.text else text
+    if item.sub:
+        indent = "  " if text else ""   # an item that is only its sub-items (an FAQ's answer list)
+        subs = [f"{indent}{'  ' if s.startswith('  ') else ''}- {s.strip()}" for s in item.sub]
+        text = "\n".join(([text] if text else []) + subs)
+    return text.strip()
+
+
+def _pairs_of_units(units: list[_Unit], subject: str, title: str, names: list[str]) -> tuple[list[Pair], list[str]]:
     pairs: list[Pair] = []
     disclaimer: list[str] = []
-    sections = _sections(blocks, title)
-    for heading, body in sections:
-        label = heading.text.lower() if heading else ""
-        if label in DISCLAIMER_LABELS:
-            disclaimer.append(" ".join(b.text for b in body if b.text))
+    # Whole sections whose kind is noise or disclaimer take their sub-units with them.
+    dropped_section = ""
+    for index, unit in enumerate(units):
+        if unit.heading:
+            dropped_section = unit.section if unit.kind is not None and unit.kind.role in ("noise", "disclaimer") else ""
+            if unit.kind is not None and unit.kind.role == "disclaimer":
+                disclaimer.append(" ".join(_render(unit.blocks).replace("- ", "").split()))
+                continue
+        elif dropped_section and unit.section == dropped_section:
             continue
-        pairs.extend(_pairs_of_section(heading, body, subject, title))
-    pairs.sort(key=lambda pair: pair.lines[0])  # an inline field is a section before its heading's ends
-    pairs = _merge_intro_sections(pairs)
-    return Document(path, title, subject, pairs, disclaimer)
+        kind = unit.kind
+        if kind is not None and kind.role == "noise":
+            continue
+        if kind is not None and kind.role == "disclaimer":
+            text = " ".join(_render(unit.blocks).split())
+            if text:
+                disclaimer.append(text)
+            continue
+        if not unit.blocks:
+            continue
+        following = units[index + 1] if index + 1 < len(units) else None
+        answer = _render(unit.blocks, unit.lead)
+        if (unit.heading and following is not None and not following.heading and following.section == unit.section
+                and len(answer) < SHORT_INTRO_CHARS and len(unit.blocks) == 1 and unit.label and not following.is_faq):
+            # A short lead under a heading ("Like all medicines, ...") opens its first passage.
+            following.blocks.insert(0, unit.blocks[0])
+            following.parent = following.parent or unit.kind
+            following.lead_question = _question(unit, subject, title)
+            continue
+        pairs.extend(_passages(unit, subject, title, names))
+    return pairs, [d for d in disclaimer if d]
 
 
-def _sections(blocks: list[_Block], title: str) -> list[tuple[_Block | None, list[_Block]]]:
-    """Split blocks at headings and labels; inline fields are sections of their own."""
-    sections: list[tuple[_Block | None, list[_Block]]] = []
-    current: _Block | None = None
-    body: list[_Block] = []
-    for block in blocks:
-        if block.kind in ("heading", "label"):
-            if current is not None or body:
-                sections.append((current, body))
-            current, body = block, []
-        elif block.kind == "field":
-            sections.append((_Block("label", block.text, block.start, block.end),
-                             [_Block("para", block.extra, block.start, block.end)]))
-        else:
-            body.append(block)
-    if current is not None or body:
-        sections.append((current, body))
-    return sections
+def _question(unit: _Unit, subject: str, title: str) -> str:
+    label = unit.label.strip().rstrip(":").strip()
+    if label.endswith("?"):
+        return label
+    if unit.kind is not None and unit.kind.role == "answer":
+        return unit.kind.ask(subject)
+    if not label:
+        if unit.own_topic_defined:
+            return f"What should I know about {subject}?"
+        return f"What is {subject}?"
+    if unit.parent is not None and unit.parent.role == "answer":
+        base = unit.parent.ask(subject)
+        return f"{base.rstrip('?')}: {_lower_common(label)}?" if len(label.split()) <= 6 else base
+    return _generic_question(label, subject)
 
 
-def _pairs_of_section(heading: _Block | None, body: list[_Block], subject: str, title: str) -> list[Pair]:
-    """FAQ entries and Q/A blocks become pairs as written; the rest of a section becomes one pair."""
-    section_name = heading.text if heading else title
-    pairs: list[Pair] = []
-    rest: list[_Block] = []
-    pending_q: _Block | None = None
-    for block in body:
-        if block.kind == "faq":
-            pairs.append(Pair(block.text, block.extra, section_name, (block.start, block.end), "faq"))
-        elif block.kind == "q":
-            pending_q = block
-        elif block.kind == "a" and pending_q is not None:
-            pairs.append(Pair(pending_q.text, block.text, "Q&A", (pending_q.start, block.end), "qa"))
-            pending_q = None
-        else:
-            rest.append(block)
-    if not rest:
-        return pairs
-    if heading is None or heading.extra == "title":
-        # The text under the document's title: what the document is about.
-        main_title = re.split(r"\s+[–—-]\s+|:\s", title)[0] if title else subject
-        question = f"What is the article '{main_title}' about?"
-        pairs.insert(0, Pair(question, _render(rest), section_name or "Introduction",
-                             (rest[0].start, rest[-1].end), "overview"))
-        return pairs
-    split = _split_side_effects(heading, rest, subject)
-    if split:
-        return split + pairs
-    question = _question_for(heading, subject)
-    kind = "heading" if heading.kind == "heading" else "section"
-    # The heading itself is one more way to ask for the section ("Evidence from Case Studies").
-    examples = [section_name] if _key(section_name) != _key(question) else []
-    pairs.insert(0, Pair(question, _render(rest), section_name, (heading.start, rest[-1].end), kind, examples))
+def _passages(unit: _Unit, subject: str, title: str, names: list[str]) -> list[Pair]:
+    question = _question(unit, subject, title)
+    section = unit.section or title or subject
+    kind_name = "heading" if unit.heading else "faq" if unit.is_faq else "section"
+    examples: list[str] = []
+    if unit.lead_question and _key(unit.lead_question) != _key(question):
+        examples.append(unit.lead_question)
+    if not unit.label:
+        kind_name = "overview"
+        main_title = re.split(r"\s+[–—-]\s+|:\s", title)[0] if title else ""
+        if main_title and _key(main_title) != _key(subject):
+            examples.append(f"What is the article '{main_title}' about?")
+    elif _key(unit.label) != _key(question):
+        examples.append(unit.label if unit.heading else f"{subject} {_lower_common(unit.label)}")
+    for kind in (unit.kind, unit.parent if unit.kind is None else None):
+        if kind is not None and kind.role == "answer":
+            examples += kind.examples(subject)
+            for name in names[:2]:
+                examples += kind.examples(name.lower())[:2]
+            for item in _list_heads(unit.blocks)[:MAX_ITEM_EXAMPLES]:
+                examples += kind.item_examples(subject, item)
+    for also in unit.also:
+        # "How to take ibuprofen" is about the dose and about how to take it: asked both ways.
+        examples += also.examples(subject)
+    chunks = _chunks(unit.blocks, unit.lead)
+    pairs = []
+    for number, (text, start, end) in enumerate(chunks, 1):
+        q = question if number == 1 else f"{question.rstrip('?')} (part {number})?"
+        lines = (min(unit.start, start) if number == 1 and unit.label else start, end)
+        pairs.append(Pair(q, text, section, lines, kind_name, examples if number == 1 else [],
+                          unit.kind.id if unit.kind else (unit.parent.id if unit.parent else ""),
+                          "" if unit.heading else _short_label(unit.label)))
     return pairs
 
 
-def _split_side_effects(heading: _Block, rest: list[_Block], subject: str) -> list[Pair]:
-    """A side-effects section with a 'common' and a 'serious' list answers two questions."""
-    if "side effect" not in heading.text.lower():
-        return []
-    cut = None
-    for index, block in enumerate(rest):
-        if index and block.kind == "para" and re.search(r"\b(serious|severe|rare)\b", block.text, re.I):
-            cut = index
-            break
-    if cut is None or not any(b.kind == "list" for b in rest[:cut]) or not any(b.kind == "list" for b in rest[cut:]):
-        return []
-    common, serious = rest[:cut], rest[cut:]
-    return [
-        Pair(f"What are the common side effects of {subject}?", _render(common),
-             f"{heading.text} (common)", (heading.start, common[-1].end), "section"),
-        Pair(f"What are the serious side effects of {subject}?", _render(serious),
-             f"{heading.text} (serious)", (serious[0].start, serious[-1].end), "section"),
-    ]
+def _list_heads(blocks: list[Block]) -> list[str]:
+    """The first words of each list item ("swollen ankles or feet (oedema) - this is..." ->
+    "swollen ankles or feet"), for the kind's item phrasings."""
+    heads = []
+    for block in blocks:
+        items = [item.label or item.text for item in block.items] if block.kind == "list" else []
+        for text in items:
+            head = re.split(r"\s[-–—]\s|[:;(]|,\s(?:which|such as|for example|especially|as|but)\b|\.\s", text)[0]
+            words = head.strip(" ,.").split()
+            if 1 <= len(words) <= 8:
+                heads.append(" ".join(words).lower())
+    return heads
+
+
+def _chunks(blocks: list[Block], lead: str = "") -> list[tuple[str, int, int]]:
+    """The rendered blocks in passages of at most MAX_ANSWER_CHARS, cut between blocks or list
+    items, never inside a sentence unless a single paragraph is longer than that."""
+    pieces: list[tuple[str, int, int]] = []
+    if lead:
+        pieces.append((lead + ":", blocks[0].start if blocks else 0, blocks[0].start if blocks else 0))
+    for block in blocks:
+        if block.kind == "list":
+            for item in block.items:
+                pieces.append(("- " + _item_text(item), item.start, item.end))
+        else:
+            rendered = _render([block])
+            if rendered:
+                pieces.append((rendered, block.start, block.end))
+    chunks: list[tuple[str, int, int]] = []
+    for text, start, end in pieces:
+        for part in _split_long(text):
+            if chunks and len(chunks[-1][0]) + len(part) + 2 <= MAX_ANSWER_CHARS:
+                previous, first, _ = chunks[-1]
+                joiner = "\n" if part.startswith("- ") and previous.split("\n")[-1].startswith("- ") else "\n\n"
+                chunks[-1] = (previous + joiner + part, first, end)
+            else:
+                chunks.append((part, start, end))
+    return [(text.strip(), start, end) for text, start, end in chunks if text.strip()]
+
+
+def _split_long(text: str) -> list[str]:
+    if len(text) <= MAX_ANSWER_CHARS:
+        return [text]
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    parts, current = [], ""
+    for sentence in sentences:
+        while len(sentence) > MAX_ANSWER_CHARS:
+            cut = sentence.rfind(" ", 0, MAX_ANSWER_CHARS) or MAX_ANSWER_CHARS
+            parts.append((current + " " + sentence[:cut]).strip() if current else sentence[:cut])
+            current, sentence = "", sentence[cut:].strip()
+        if current and len(current) + len(sentence) + 1 > MAX_ANSWER_CHARS:
+            parts.append(current)
+            current = sentence
+        else:
+            current = (current + " " + sentence).strip()
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _overview_question(pairs: list[Pair], subject: str, title: str) -> None:
+    """The text under the title answers "What is X?" unless another passage does (a "What is
+    asthma" section, an FAQ defining the term): then it is what the article is about."""
+    for pair in pairs:
+        if pair.kind != "overview":
+            continue
+        others = {_key(p.question) for p in pairs if p is not pair}
+        if _key(pair.question) not in others:
+            continue
+        main_title = re.split(r"\s+[–—-]\s+|:\s", title)[0] if title else ""
+        if main_title and _key(main_title) != _key(subject):
+            pair.question = f"What is the article '{main_title}' about?"
+            pair.examples = [e for e in pair.examples if _key(e) != _key(pair.question)]
+        else:
+            pair.question = f"What should I know about {subject}?"
+
+
+def _unique_questions(pairs: list[Pair]) -> list[Pair]:
+    """Two passages asking the same question (two "adults" doses) name their label instead."""
+    counts = Counter(_key(p.question) for p in pairs)
+    first: set[str] = {_key(p.question) for p in pairs if p.kind in ("faq", "qa")}   # as the author wrote them
+    for pair in pairs:
+        if pair.kind in ("faq", "qa"):
+            continue
+        key = _key(pair.question)
+        if counts[key] > 1 and pair.label and key in first and _key(pair.label) not in key:
+            pair.question = f"{pair.question.rstrip('?')}: {_lower_common(pair.label)}?"
+        first.add(key)
+    seen: Counter = Counter(_key(p.question) for p in pairs if p.kind in ("faq", "qa"))
+    for pair in pairs:
+        if pair.kind in ("faq", "qa"):
+            continue
+        key = _key(pair.question)
+        seen[key] += 1
+        if seen[key] > 1:
+            pair.question = f"{pair.question.rstrip('?')} ({seen[key]})?"
+    return pairs
 
 
 def _merge_intro_sections(pairs: list[Pair]) -> list[Pair]:
@@ -399,41 +736,44 @@ def _merge_intro_sections(pairs: list[Pair]) -> list[Pair]:
         following = pairs[index + 1] if index + 1 < len(pairs) else None
         if (pair.kind == "heading" and following is not None and following.kind == "heading"
                 and "\n" not in pair.answer and _INTRO_CUE.search(pair.answer)):
-            following.answer = pair.answer + "\n\n" + following.answer
-            following.lines = (pair.lines[0], following.lines[1])
+            if len(pair.answer) + len(following.answer) + 2 <= MAX_ANSWER_CHARS:
+                following.answer = pair.answer + "\n\n" + following.answer
+                following.lines = (pair.lines[0], following.lines[1])
+            # else only its question moves: an announcement ("let's take a closer look") is no answer
             following.examples = [pair.question, *pair.examples, *following.examples]
-            following.kind = "heading"
             index += 1
             continue
         merged.append(pair)
         index += 1
     questions = {_key(p.question) for p in merged}
     for pair in merged:
-        pair.examples = [e for e in pair.examples if _key(e) not in questions]
+        kept, seen = [], set()
+        for example in pair.examples:
+            key = _key(example)
+            if key and key not in questions and key not in seen:
+                seen.add(key)
+                kept.append(example)
+        pair.examples = kept
     return merged
 
 
-def _question_for(heading: _Block, subject: str) -> str:
-    """A natural question for a heading or label, about the document's subject."""
-    text = heading.text.strip().rstrip(":").strip()
-    if text.endswith("?"):
-        return text
-    template = LABEL_QUESTIONS.get(text.lower())
-    if template:
-        return template.format(s=subject)
+def _generic_question(text: str, subject: str) -> str:
+    """A natural question for a heading no section kind knows, about the document's subject."""
     lowered = text[0].lower() + text[1:]
     effect = re.match(r"^(.+?) and (?:its|their) (?:effects?|impacts?) on (?:the )?(.+)$", text, re.I)
     if effect:
         return f"How does {_lower_common(effect.group(1))} affect the {effect.group(2).lower()}?"
+    if re.match(r"^(?:what|how|why|when|who|which|can|is|are|do|does|should|will)\b", text, re.I):
+        return text[0].upper() + text[1:] + "?"
     gerund = re.match(r"^(?:Exploring|Uncovering|Understanding|Examining|Discussing|Overview of|"
                       r"An Overview of|Introduction to)\s+(?:the\s+)?(.+)$", text, re.I)
     if gerund:
         lowered = gerund.group(1)
     phrase = _lower_common(lowered)
-    head = re.split(r"\s+(?:of|from|between|in|on|for|with)\s+", phrase)[0].split()[-1]
+    head = (re.split(r"\s+(?:of|from|between|in|on|for|with)\s+", phrase)[0].split() or [phrase])[-1]
     verb = "are" if head.endswith("s") and not head.endswith("ss") else "is"
     question = f"What {verb} the {phrase}"
-    if not any(w in _key(text) for w in _key(subject).split()):
+    if not any(w in _key(text).split() for w in _key(subject).split()):
         question += f" about {subject}"
     return question + "?"
 
@@ -443,45 +783,23 @@ def _lower_common(text: str) -> str:
     return " ".join(w if (w.isupper() and len(w) > 1) else w.lower() for w in text.split())
 
 
-def _subject(title: str, blocks: list[_Block]) -> str:
-    """The document's subject: its title when short, else the term its own FAQ defines, else the
-    title word the text repeats most."""
-    title_words = [w for w in title.split() if w]
-    if title and len(title_words) <= 4 and "?" not in title:
-        return _lower_common(title)
-    for block in blocks:
-        if block.kind in ("q", "faq"):
-            defined = re.match(r"^what (?:is|are) ([\w\s-]+?)\?$", block.text.strip(), re.I)
-            if defined:
-                return defined.group(1).strip().lower()
-    counts = Counter()
-    for block in blocks:
-        counts.update(tokenize(block.text))
-    candidates = [w for w in tokenize(title) if w not in STOPWORDS and len(w) > 3]
-    if candidates:
-        return max(candidates, key=lambda w: counts[w])
-    return title.lower() or "this topic"
-
-
-def _render(blocks: list[_Block]) -> str:
+def _render(blocks: list[Block], lead: str = "") -> str:
     """Answer text: paragraphs separated by blank lines, lists kept as '- item' lines."""
-    parts = []
+    parts = [lead + ":"] if lead else []
     for block in blocks:
         if block.kind == "list":
-            parts.append("\n".join(f"- {item}" for item in block.items))
-        elif block.kind in ("para", "a", "field"):
+            parts.append("\n".join(f"- {_item_text(item)}" for item in block.items))
+        elif block.kind == "list-item":
             parts.append(block.text)
+        elif block.kind in ("para", "a", "field"):
+            parts.append(block.text if block.kind != "field" else f"{block.text}: {block.answer}")
         elif block.kind in ("label", "heading"):
-            parts.append(block.text + ":")
+            parts.append((block.answer or block.text) + ":")
     return "\n\n".join(p for p in parts if p).strip()
 
 
-def _plain(text: str) -> str:
-    """Markdown emphasis and links removed, spaces collapsed."""
-    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
-    text = re.sub(r"(?<!\w)[*_](\S.*?\S|\S)[*_](?!\w)", r"\1", text)
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    return " ".join(text.split())
+def _fold(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def _key(text: str) -> str:

@@ -6,6 +6,13 @@ This module re-extracts each document named by an intent file's ``document:`` ke
 every intent that has a ``source`` with the content now at its recorded place (section and line
 range), ignoring only whitespace and list markers. It returns findings; it never prints.
 
+Staff's curation is told apart from drift: an answer staff edited (it no longer matches the
+``digest`` extraction recorded) is a note while the document's text at its place is still what
+extraction read (same digest), and drift once the document changed there; an answer with a
+source but no digest (split off or written by staff) is a note when every paragraph of it is
+text of the document. Passages staff deleted (listed in the file's ``extracted`` record, with
+no intent) are not reported as missing.
+
 Intent files without ``document:`` (imported FAQ tables) have nothing to compare with and are
 skipped, as are hand-written intents without a ``source``.
 """
@@ -20,7 +27,8 @@ from pathlib import Path
 
 from ..errors import DataFileError
 from .extract import Pair, extract_document
-from ..content.intents import Intent, intent_files, load_file
+from ..content.curation import digest, edited, extraction_key
+from ..content.intents import Intent, intent_files, load_extracted, load_file
 from ..yamlfile import LineDict, load_yaml
 
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+\u2022\u25cf\u25aa]|\d+[.)])\s+", re.M)
@@ -63,7 +71,11 @@ def check_file(path: Path) -> list[Finding]:
         return [Finding(path, data.line_of("document"), None, f"document '{relative}': {exc.message}")]
     findings: list[Finding] = []
     located: set[int] = set()
-    for intent in load_file(path):
+    document_text = comparable(" ".join(p.answer for p in pairs))
+    intents = load_file(path)
+    answered = {extraction_key(i) for i in intents}
+    deleted = set(load_extracted(path)) - answered
+    for intent in intents:
         if intent.source is None:
             continue
         if intent.source.file != document.name:
@@ -73,14 +85,15 @@ def check_file(path: Path) -> list[Finding]:
         pair = _locate(intent, pairs)
         if pair is not None:
             located.add(id(pair))
-        finding = _compare(path, intent, pair, document)
+        finding = _compare(path, intent, pair, document, document_text)
         if finding is not None:
             findings.append(finding)
     for pair in pairs:
-        if id(pair) not in located:
-            findings.append(Finding(path, data.line_of("document"), None,
-                                    f"{_place(document, pair.lines)} (section \"{pair.section}\") is in the "
-                                    "document but no intent answers from it", drift=False))
+        if id(pair) in located or f"{pair.section} | {pair.question}" in deleted:
+            continue
+        findings.append(Finding(path, data.line_of("document"), None,
+                                f"{_place(document, pair.lines)} (section \"{pair.section}\") is in the "
+                                "document but no intent answers from it", drift=False))
     return findings
 
 
@@ -116,9 +129,20 @@ def _locate(intent: Intent, pairs: list[Pair]) -> Pair | None:
     return same_section[0] if len(same_section) == 1 else None
 
 
-def _compare(path: Path, intent: Intent, pair: Pair | None, document: Path) -> Finding | None:
+def _compare(path: Path, intent: Intent, pair: Pair | None, document: Path, document_text: str) -> Finding | None:
     source = intent.source
     recorded = _place(document, source.lines)
+    if source.digest and edited(intent):
+        if pair is not None and digest(pair.answer) == source.digest:
+            return Finding(path, intent.line, intent.id, "curated: your edited answer is kept; the document is "
+                           f"unchanged at {_place(document, pair.lines)}", drift=False)
+        where = f"at {_place(document, pair.lines)}" if pair is not None else f"(section \"{source.section}\" is gone)"
+        return Finding(path, intent.line, intent.id, f"the document changed where your edited answer came from "
+                       f"{where}: review the answer, then delete its 'digest' line or re-run 'faqbot extract'")
+    if not source.digest and (pair is None or comparable(pair.answer) != comparable(intent.answer)) \
+            and _all_in_document(intent.answer, document_text):
+        return Finding(path, intent.line, intent.id, "curated: every paragraph of this answer is text of the "
+                       "document", drift=False)
     if pair is None:
         return Finding(path, intent.line, intent.id,
                        f"section \"{source.section}\" ({recorded}) is no longer in the document")
@@ -131,6 +155,11 @@ def _compare(path: Path, intent: Intent, pair: Pair | None, document: Path) -> F
         return Finding(path, intent.line, intent.id,
                        f"the answer's text moved from {recorded} to {_place(document, pair.lines)}", drift=False)
     return None
+
+
+def _all_in_document(answer: str, document_text: str) -> bool:
+    paragraphs = [comparable(p) for p in re.split(r"\n\s*\n", answer) if p.strip()]
+    return bool(paragraphs) and all(p in document_text for p in paragraphs)
 
 
 def _difference(answer: str, current: str, context: int = 3) -> str:

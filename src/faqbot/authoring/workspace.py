@@ -1,21 +1,46 @@
-"""Write intents folders: from documents (extract, merging with curated work) and FAQ tables (import)."""
+"""Write intents folders: from documents (extract, merging with curated work), from FAQ tables
+(import) and from the bundled intents (init). Nothing here prints: each writer returns what it
+did (or, on a dry run, what it would do, as diffs) for the command line to show.
+
+Ids are derived from the document's subject and the passage's section kind
+("amlodipine-missed-dose"), so they read well and stay the same when a document is extracted
+again; two documents with the same subject are told apart by their file names, deterministically
+(documents are read in name order). bot.yaml's disclaimer belongs to staff: extraction writes
+bot.yaml only when there is none, proposing the documents' disclaimer when they agree on one and
+faqbot's own otherwise, never a join of several. The subjects' other names (brand names, "also
+known as") become synonym groups in lexicon.yaml, so "keppra" finds the levetiracetam page;
+groups staff wrote are never changed.
+"""
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DataFileError
+from ..content.curation import MergeReport, digest, extraction_key, merge
+from ..content.lexicon import lay_terms_file
+from ..content.intents import (Intent, RESERVED_FILES, Source, bundled_intents, intent_files, load_bot_settings,
+                               load_extracted, load_file)
+from ..content.rules import DEFAULT_DISCLAIMER
+from ..content.saving import dump_yaml, render_bot_settings, render_intent_file
+from ..errors import DataFileError, FaqbotError
+from ..files import write_atomic
+from ..language.normalise import tokenize
+from ..language.words import STOPWORDS
+from ..yamlfile import read_text
 from .extract import Document, extract_document, find_documents
 from .faq_import import faq_intents
-from ..content.intents import Intent, Source, load_bot_settings, load_file
-from ..content.curation import MergeReport, merge
-from ..content.saving import save_bot_settings, save_file
-from ..content.rules import DEFAULT_DISCLAIMER
-from ..language.words import STOPWORDS
-from ..language.normalise import tokenize
+
+LEXICON_HEADER = """\
+Synonyms and lay terms. Each group lists words or phrases patients use for one idea; the first
+entry is the canonical term. It started as faqbot's general lay terms; `faqbot extract` adds a
+group for each document's subject and its other names (brand names, "also known as") and never
+changes a group that is already here. Edit freely.
+"""
 
 
 @dataclass
@@ -24,70 +49,293 @@ class FileReport:
     document: Path
     topic: str
     report: MergeReport
+    diff: str = ""
 
 
-def intent_id(prefix: str, question: str, taken: set[str], subject: str = "") -> str:
-    """A readable, stable id from a question's content words: 'valproate-drink-alcohol'."""
+@dataclass
+class ExtractReport:
+    files: list[FileReport]
+    bot: str                 # what happened to bot.yaml, one line
+    lexicon: str = ""        # what happened to lexicon.yaml, one line ('' when nothing to do)
+    diffs: list[str] = field(default_factory=list)   # dry run: unified diffs of every file
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+class _Ids:
+    """Unique ids in linear time: the first use of a base is the base, then base-2, base-3..."""
+
+    def __init__(self, taken: set[str] | None = None):
+        self.taken = set(taken or ())
+        self.next_number: Counter = Counter()
+
+    def claim(self, base: str) -> str:
+        candidate = base
+        while candidate in self.taken:
+            self.next_number[base] = max(self.next_number[base], 1) + 1
+            candidate = f"{base}-{self.next_number[base]}"
+        self.taken.add(candidate)
+        return candidate
+
+
+def _id_base(prefix: str, question: str, subject: str, kind: str = "") -> str:
+    if kind:
+        return f"{prefix}-{kind}"
     prefix_words = set(prefix.split("-")) | set(tokenize(subject))
     words = [w for w in tokenize(question) if w not in STOPWORDS and w not in prefix_words and w.isalnum()]
-    base = "-".join([prefix] + words[:4]) if words else prefix
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate, number = f"{base}-{number}", number + 1
-    taken.add(candidate)
-    return candidate
+    return "-".join([prefix] + words[:4]) if words else prefix
 
 
-def document_intents(document: Document) -> list[Intent]:
-    prefix = re.sub(r"[^a-z0-9]+", "-", document.subject.split()[-1].lower()).strip("-") or "doc"
-    taken: set[str] = set()
+def document_intents(document: Document, prefix: str | None = None, ids: _Ids | None = None) -> list[Intent]:
+    prefix = prefix or slug(document.subject) or "doc"
+    ids = ids or _Ids()
     intents = []
     for pair in document.pairs:
-        source = Source(document.path.name, pair.section, pair.lines)
-        intents.append(Intent(intent_id(prefix, pair.question, taken, document.subject), pair.question, pair.answer,
-                              document.subject, list(pair.examples), source))
+        source = Source(document.path.name, pair.section, pair.lines, digest(pair.answer))
+        kind = pair.section_kind if pair.kind not in ("faq", "qa") else ""
+        base = _id_base(prefix, pair.question, document.subject, kind)
+        intents.append(Intent(ids.claim(base), pair.question, pair.answer, document.subject,
+                              list(pair.examples), source))
     return intents
 
 
-def extract_into(documents: Path, into: Path) -> list[FileReport]:
-    """Extract every document into ``into/<document stem>.yaml``, keeping curated ids and examples,
-    and refresh the disclaimer in bot.yaml from the documents' disclaimer and note."""
+def _prefixes(documents: list[Document], into: Path) -> dict[Path, str]:
+    """One id prefix per document: its subject, or subject and file name when subjects repeat."""
+    counts = Counter(slug(d.subject) or "doc" for d in documents)
+    prefixes = {}
+    for document in documents:
+        base = slug(document.subject) or "doc"
+        stem = slug(document.path.stem)
+        prefixes[document.path] = base if counts[base] == 1 else stem if stem.startswith(base) else f"{base}-{stem}"
+    return prefixes
+
+
+def _other_ids(into: Path, own: set[Path]) -> set[str]:
+    """Ids used by intent files of this folder that this extraction does not write."""
+    taken: set[str] = set()
+    if into.is_dir():
+        for path in intent_files(into):
+            if path not in own:
+                try:
+                    taken |= {i.id for i in load_file(path)}
+                except DataFileError:
+                    pass
+    return taken
+
+
+def extract_into(documents: Path, into: Path, dry_run: bool = False) -> ExtractReport:
+    """Extract every document into ``into/<document stem>.yaml``, keeping curated work (see
+    content/curation.py); bot.yaml is written only when missing, lexicon.yaml gains groups for
+    new subjects' names. With ``dry_run`` nothing is written: the report carries the diffs."""
     into = Path(into)
     if into.exists() and not into.is_dir():
         raise DataFileError(into, None, "is not a folder")
     parsed = [extract_document(path) for path in find_documents(Path(documents))]
+    prefixes = _prefixes(parsed, into)
+    targets = {document.path: into / f"{document.path.stem}.yaml" for document in parsed}
+    _check_target_names(parsed, targets)
+    ids = _Ids(_other_ids(into, set(targets.values())))
+    writes: list[tuple[Path, str]] = []
     reports = []
     for document in parsed:
-        target = into / f"{document.path.stem}.yaml"
+        target = targets[document.path]
         curated = load_file(target) if target.exists() else []
-        merged, report = merge(curated, document_intents(document))
+        previously = load_extracted(target) if target.exists() else []
+        new = document_intents(document, prefixes[document.path], ids)
+        merged, report = merge(curated, new, previously)
         relative = os.path.relpath(document.path.resolve(), into.resolve())
-        save_file(target, merged, document=relative)
+        extracted = [extraction_key(i) for i in new]
+        text = render_intent_file(merged, relative, extracted, _current(target))
+        writes.append((target, text))
         reports.append(FileReport(target, document.path, document.subject, report))
-    disclaimer_parts = []
+    bot_line, bot_write = _proposed_bot(into, parsed)
+    if bot_write:
+        writes.append(bot_write)
+    lexicon_line, lexicon_write = _lexicon_names(into, parsed)
+    if lexicon_write:
+        writes.append(lexicon_write)
+    diffs = [_diff(path, text) for path, text in writes]
+    if not dry_run:
+        into.mkdir(parents=True, exist_ok=True)
+        for path, text in writes:
+            if _current(path) != text:
+                write_atomic(path, text)
+    return ExtractReport(reports, bot_line, lexicon_line, [d for d in diffs if d])
+
+
+def _check_target_names(parsed: list[Document], targets: dict[Path, Path]) -> None:
+    seen: dict[Path, Path] = {}
     for document in parsed:
-        for part in document.disclaimer:
-            if part and part not in disclaimer_parts:
-                disclaimer_parts.append(part)
+        target = targets[document.path]
+        if target.name in RESERVED_FILES:
+            raise DataFileError(document.path, None, f"would be written as {target.name}, a reserved file; rename the document")
+        if target in seen:
+            raise DataFileError(document.path, None, f"has the same name as {seen[target].name}: both would be "
+                                                     f"written to {target.name}; rename one")
+        seen[target] = document.path
+
+
+def _current(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _diff(path: Path, text: str) -> str:
+    old = _current(path)
+    if old == text:
+        return ""
+    lines = difflib.unified_diff((old or "").splitlines(keepends=True), text.splitlines(keepends=True),
+                                 fromfile=str(path) if old is not None else "/dev/null", tofile=str(path))
+    return "".join(lines)
+
+
+def _proposed_bot(into: Path, parsed: list[Document]) -> tuple[str, tuple[Path, str] | None]:
+    """bot.yaml is staff's once it exists; when missing, propose one disclaimer, never a join."""
     bot_file = into / "bot.yaml"
-    name = load_bot_settings(bot_file)[0] if bot_file.exists() else "faqbot"
-    if disclaimer_parts:
-        save_bot_settings(bot_file, " ".join(disclaimer_parts), name)
-    elif not bot_file.exists():
-        save_bot_settings(bot_file, DEFAULT_DISCLAIMER, name)
-    return reports
+    if bot_file.exists():
+        load_bot_settings(bot_file)   # still must be valid
+        return f"{bot_file}: kept (the disclaimer is yours; extraction never changes it)", None
+    texts = []
+    for document in parsed:
+        text = " ".join(document.disclaimer)
+        if text and text not in texts:
+            texts.append(text)
+    if len(texts) == 1:
+        where = parsed[[" ".join(d.disclaimer) for d in parsed].index(texts[0])].path.name
+        line = f"{bot_file}: written with the disclaimer of {where}; review it"
+        disclaimer = texts[0]
+    else:
+        why = f"the documents have {len(texts)} different disclaimers" if texts else "no document has a disclaimer"
+        line = f"{bot_file}: written with faqbot's own disclaimer ({why}); review it"
+        disclaimer = DEFAULT_DISCLAIMER
+    return line, (bot_file, render_bot_settings(disclaimer))
 
 
-def import_into(table: Path, into: Path, topic: str | None = None) -> tuple[Path, MergeReport]:
-    """Import an FAQ table as ``into/<table stem>.yaml`` (merged like extraction) with a bot.yaml."""
+def _lexicon_names(into: Path, parsed: list[Document]) -> tuple[str, tuple[Path, str] | None]:
+    """Synonym groups [subject, other names...] for subjects that have other names and no group yet."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from ..content.saving import _round_trip
+
+    path = into / "lexicon.yaml"
+    wanted = [[d.subject, *d.names] for d in parsed if d.names]
+    current = _current(path)
+    if not wanted and current is not None:
+        return "", None
+    if current is not None:
+        from ..content.lexicon import load_lexicon
+
+        known = {" ".join(tokenize(term)) for group in load_lexicon(path).groups for term in group}
+        data = _round_trip(current)
+        if data is None:
+            return f"{path}: kept (not rewritten: could not be read back with its comments)", None
+    else:
+        # A new folder starts with the general lay terms (content/lay-terms.yaml), then names.
+        data = _round_trip(read_text(lay_terms_file()))
+        data.yaml_set_start_comment(LEXICON_HEADER)
+        known = {" ".join(tokenize(str(term))) for group in data["synonyms"] for term in group}
+    groups = data.get("synonyms")
+    if not isinstance(groups, list):
+        groups = CommentedSeq()
+        data["synonyms"] = groups
+    added = []
+    for group in wanted:
+        if " ".join(tokenize(group[0])) in known:
+            continue
+        names = [name for name in group if " ".join(tokenize(name)) not in known]
+        if len(names) < 2:
+            continue
+        seq = CommentedSeq(names)
+        seq.fa.set_flow_style()
+        groups.append(seq)
+        known |= {" ".join(tokenize(n)) for n in names}
+        added.append(group[0])
+    if current is None:
+        names = f", with the names of {', '.join(added)}" if added else ""
+        return f"{path}: written with faqbot's lay terms{names}; edit it freely", (path, dump_yaml(data))
+    if not added:
+        return "", None
+    return f"{path}: names added for {', '.join(added)}", (path, dump_yaml(data))
+
+
+def import_into(table: Path, into: Path, topic: str | None = None, replace: bool = False,
+                dry_run: bool = False) -> tuple[Path, MergeReport, str]:
+    """Import an FAQ table as ``into/<table stem>.yaml`` (merged like extraction) with a bot.yaml.
+
+    Importing over a file whose intents would be lost (removed, or curated answers replaced) is
+    refused, naming them, unless ``replace`` is given."""
     into = Path(into)
     if into.exists() and not into.is_dir():
         raise DataFileError(into, None, "is not a folder")
     new = faq_intents(Path(table), topic)
     target = into / f"{Path(table).stem}.yaml"
+    if target.name in RESERVED_FILES:
+        raise DataFileError(table, None, f"would be written as {target.name}, a reserved file; rename the table")
     curated = load_file(target) if target.exists() else []
+    for intent in new:
+        intent.source = Source(intent.source.file, intent.source.section, intent.source.lines, digest(intent.answer))
     merged, report = merge(curated, new)
-    save_file(target, merged)
+    at_risk = report.removed + report.conflicts + report.curated + report.hand_written
+    if curated and at_risk and not replace:
+        raise FaqbotError(f"{target}: holds {len(curated)} intents; importing {Path(table).name} would drop or "
+                          f"override {len(at_risk)} of them ({', '.join(at_risk[:10])}"
+                          f"{', ...' if len(at_risk) > 10 else ''}). Nothing was written; give --replace to "
+                          "replace them, or import into another folder")
+    if replace:
+        # The table is the truth: curated answers and intents it no longer has go.
+        merged = [i for i in merged if i.id not in set(report.hand_written + report.conflicts)]
+        by_id = {i.id: i for i in new}
+        merged = [i if i.id not in report.curated else by_id.get(i.id, i) for i in merged]
+    text = render_intent_file(merged, None, None, _current(target))
+    writes = [(target, text)]
     if not (into / "bot.yaml").exists():
-        save_bot_settings(into / "bot.yaml", DEFAULT_DISCLAIMER)
-    return target, report
+        writes.append((into / "bot.yaml", render_bot_settings(DEFAULT_DISCLAIMER)))
+    diff = "".join(_diff(path, t) for path, t in writes)
+    if not dry_run:
+        into.mkdir(parents=True, exist_ok=True)
+        for path, t in writes:
+            write_atomic(path, t)
+    return target, report, diff
+
+
+def init_folder(target: Path, documents: Path | None = None) -> list[Path]:
+    """Create an editable intents folder: a copy of the bundled one, or extracted from documents.
+    Refuses a folder that already holds anything, so nothing staff wrote is overwritten."""
+    target = Path(target)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise FaqbotError(f"{target}: already exists and is not empty; give a new folder name")
+    if documents is not None:
+        extract_into(documents, target)
+        return sorted(target.iterdir())
+    source = bundled_intents()
+    written = []
+    target.mkdir(parents=True, exist_ok=True)
+    documents_copy = target / "documents"
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source)
+        destination = target / relative
+        if path.is_dir():
+            destination.mkdir(exist_ok=True)
+            continue
+        if path.suffix not in (".yaml", ".yml"):
+            continue
+        text = read_text(path)
+        if path.parent == source and path.name not in RESERVED_FILES:
+            # The bundled files name their documents relative to the package: the copy gets the
+            # documents beside it, so `faqbot check` and `faqbot extract` keep working on it.
+            match = re.search(r"^document: (.+)$", text, re.M)
+            if match:
+                document = (path.parent / match.group(1).strip()).resolve()
+                if document.is_file():
+                    documents_copy.mkdir(exist_ok=True)
+                    write_atomic(documents_copy / document.name, read_text(document))
+                    written.append(documents_copy / document.name)
+                    text = text.replace(match.group(0), f"document: documents/{document.name}", 1)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(destination, text)
+        written.append(destination)
+    return written

@@ -17,13 +17,13 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import DataFileError
-from ..yamlfile import LineDict, LineList, gc_paused, load_yaml, reject_unknown_keys, type_name
+from ..yamlfile import LineDict, LineList, excerpt, gc_paused, load_yaml, reject_unknown_keys, type_name
 
 RESERVED_FILES = {"bot.yaml", "lexicon.yaml", "safety.yaml", "scope.yaml"}
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 INTENT_KEYS = {"id", "question", "examples", "answer", "topic", "source"}
-FILE_KEYS = {"document", "intents"}
-SOURCE_KEYS = {"file", "section", "lines"}
+FILE_KEYS = {"document", "intents", "extracted"}
+SOURCE_KEYS = {"file", "section", "lines", "digest"}
 BOT_KEYS = {"name", "disclaimer", "tuning"}
 
 
@@ -48,6 +48,7 @@ class Source:
     file: str
     section: str
     lines: tuple[int, int] | None = None
+    digest: str = ""   # fingerprint of the answer as extraction wrote it (tells staff edits from drift)
 
     def label(self) -> str:
         return f"{self.file}#{self.section}"
@@ -117,13 +118,7 @@ def intent_files(folder: Path) -> list[Path]:
 def load_folder(folder: Path) -> IntentSet:
     """Load and validate a whole intents folder; any problem raises DataFileError."""
     folder = Path(folder)
-    if not folder.exists():
-        raise DataFileError(folder, None, "no such intents folder")
-    if not folder.is_dir():
-        raise DataFileError(folder, None, "is not a folder (give the folder that holds the intent files)")
-    files = intent_files(folder)
-    if not files:
-        raise DataFileError(folder, None, "no intent files (*.yaml) in this folder")
+    files = _folder_files(folder)
     with gc_paused():
         return _load_files(folder, files)
 
@@ -183,13 +178,61 @@ def _tuning_overrides(path: Path, data: LineDict) -> TuningOverrides:
         if not isinstance(key, str):
             raise DataFileError(path, tuning.line_of(key), f"tuning setting names must be text, got {type_name(key)}")
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise DataFileError(path, tuning.line_of(key), f"tuning '{key}' must be a number, got {type_name(value)}")
+            raise DataFileError(path, tuning.line_of(key), f"tuning '{excerpt(key)}' must be a number, got {type_name(value)}")
         values[key], lines[key] = value, tuning.line_of(key)
     return TuningOverrides(path, values, lines)
 
 
-def load_file(path: Path) -> list[Intent]:
-    """Load one intent file strictly."""
+def folder_problems(folder: Path) -> list[DataFileError]:
+    """Every problem of an intents folder, not only the first: each intent file and each intent
+    is checked on its own, then ids across files and bot.yaml. ``faqbot check`` lists them all,
+    so staff fix a folder in one round instead of one error per run. (Rules and the lexicon
+    are checked by loading the bot once these are clean.)"""
+    folder = Path(folder)
+    try:
+        files = _folder_files(folder)
+    except DataFileError as exc:
+        return [exc]
+    problems: list[DataFileError] = []
+    seen: dict[str, Intent] = {}
+    count = 0
+    for path in files:
+        try:
+            intents = load_file(path, problems)
+        except DataFileError as exc:
+            problems.append(exc)
+            continue
+        for intent in intents:
+            count += 1
+            first = seen.get(intent.id)
+            if first is not None:
+                problems.append(DataFileError(path, intent.line, f"duplicate intent id '{intent.id}' "
+                                                                 f"(first defined in {first.path.name}:{first.line})"))
+            else:
+                seen[intent.id] = intent
+    if not count and not problems:
+        problems.append(DataFileError(folder, None, "no intents: every intent file here has an empty 'intents' list"))
+    try:
+        load_bot_settings(folder / "bot.yaml")
+    except DataFileError as exc:
+        problems.append(exc)
+    return problems
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    if not folder.exists():
+        raise DataFileError(folder, None, "no such intents folder")
+    if not folder.is_dir():
+        raise DataFileError(folder, None, "is not a folder (give the folder that holds the intent files)")
+    files = intent_files(folder)
+    if not files:
+        raise DataFileError(folder, None, "no intent files (*.yaml) in this folder")
+    return files
+
+
+def load_file(path: Path, problems: list[DataFileError] | None = None) -> list[Intent]:
+    """Load one intent file strictly. With ``problems``, an intent that is wrong is recorded
+    there and skipped, so every wrong intent of the file is found in one pass."""
     data = load_yaml(path)
     if not isinstance(data, LineDict):
         raise DataFileError(path, getattr(data, "line", 1) or 1,
@@ -200,7 +243,15 @@ def load_file(path: Path) -> list[Intent]:
         raise DataFileError(path, data.line_of("intents"), f"'intents' must be a list, got {type_name(items)}")
     if "document" in data and not isinstance(data["document"], str):
         raise DataFileError(path, data.line_of("document"), f"'document' must be text, got {type_name(data['document'])}")
-    return [_intent(path, item, items.line_of(i)) for i, item in enumerate(items)]
+    if problems is None:
+        return [_intent(path, item, items.line_of(i)) for i, item in enumerate(items)]
+    intents = []
+    for index, item in enumerate(items):
+        try:
+            intents.append(_intent(path, item, items.line_of(index)))
+        except DataFileError as exc:
+            problems.append(exc)
+    return intents
 
 
 def _intent(path: Path, item, line: int) -> Intent:
@@ -220,7 +271,7 @@ def _intent(path: Path, item, line: int) -> Intent:
         values[key] = value.strip()
     if not ID_PATTERN.match(values["id"]):
         raise DataFileError(path, item.line_of("id"),
-                            f"id '{values['id']}' must use lower-case letters, digits, '-', '_' or '.'")
+                            f"id '{excerpt(values['id'])}' must use lower-case letters, digits, '-', '_' or '.'")
     examples = item.get("examples", [])
     if examples is None:
         examples = []
@@ -254,4 +305,19 @@ def _source(path: Path, data, line: int) -> Source:
                 or lines[0] > lines[1]):
             raise DataFileError(path, data.line_of("lines"), "source 'lines' must be [first, last], two line numbers")
         lines = (lines[0], lines[1])
-    return Source(sys.intern(data["file"].strip()), sys.intern(data["section"].strip()), lines)
+    digest = data.get("digest", "")
+    if not isinstance(digest, str) or (digest and not re.fullmatch(r"[0-9a-f]{6,64}", digest)):
+        raise DataFileError(path, data.line_of("digest"), "source 'digest' must be the hex fingerprint "
+                                                          "extraction wrote (delete it rather than edit it)")
+    return Source(sys.intern(data["file"].strip()), sys.intern(data["section"].strip()), lines, digest)
+
+
+def load_extracted(path: Path) -> list[str]:
+    """The file's ``extracted`` list: what extraction found in its document last time."""
+    data = load_yaml(path)
+    if not isinstance(data, LineDict) or data.get("extracted") is None:
+        return []
+    extracted = data["extracted"]
+    if not isinstance(extracted, list) or not all(isinstance(k, str) for k in extracted):
+        raise DataFileError(path, data.line_of("extracted"), "'extracted' must be a list of text")
+    return list(extracted)

@@ -10,9 +10,16 @@ from ..language.lexicon import Lexicon
 from ..language.analyzer import stem
 from ..language.normalise import normalize, tokenize
 from ..language.words import english_words
-from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
+from ..yamlfile import LineDict, LineList, excerpt, load_yaml, reject_unknown_keys, type_name
 
 LEXICON_KEYS = {"synonyms"}
+
+
+def lay_terms_file() -> Path:
+    """The general lay terms a new folder's lexicon starts from (data, not code)."""
+    from importlib import resources
+
+    return Path(str(resources.files("faqbot") / "content" / "lay-terms.yaml"))
 
 
 def load_lexicon(path: Path) -> Lexicon:
@@ -35,7 +42,7 @@ def load_lexicon(path: Path) -> Lexicon:
             raise DataFileError(path, line, "each synonym group must be a list of at least two words or phrases")
         for term in group:
             if not isinstance(term, str) or not tokenize(term):
-                raise DataFileError(path, line, f"synonym entries must be words or phrases, got {term!r}")
+                raise DataFileError(path, line, f"synonym entries must be words or phrases, got '{excerpt(term)}'")
         result.append([str(t) for t in group])
         lines.append(line)
     return Lexicon(result, lines)

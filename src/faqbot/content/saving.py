@@ -1,72 +1,163 @@
-"""Writing intents folders: intent files and bot.yaml, as readable YAML, atomically."""
+"""Writing intents folders: intent files and bot.yaml, as readable YAML, atomically.
+
+Files are written with ruamel.yaml's round-trip mode, because staff comment their intent files
+and PyYAML drops every comment on a save: when a file is rewritten (re-extraction, import), the
+intents that stay keep their comments, their key order and the file's header. Answers and
+examples are always written as block scalars (``|-``), so nothing staff type in them (``#``,
+``: ``, quotes, leading spaces, any Unicode) can change their meaning; only text a block scalar
+cannot hold (control characters, Unicode line separators) falls back to a double-quoted string.
+Reading stays with the strict loader in ``intents.py``: this module only writes.
+"""
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
-import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from ..files import write_atomic
 from .intents import Intent
 
 FILE_HEADER = """\
-# faqbot intents: one entry per question the bot can answer. Edit freely, then run `faqbot check`.
-# Keys of each intent (anything else is an error):
-#   id        unique, lower-case letters, digits, '-', '_' or '.'; other files refer to it
-#   question  the canonical question, shown in suggestions and completion
-#   examples  other ways patients ask it (typos and lay words welcome); kept when re-extracting
-#   answer    text from the source document, shown as it is; refreshed when re-extracting
-#   topic     the document's subject, used to follow a conversation ("is it addictive?")
-#   source    where the answer comes from: file (relative to the documents folder), section, lines
+faqbot intents: one entry per question the bot can answer. Edit freely, then run `faqbot check`.
+Keys of each intent (anything else is an error):
+  id        unique, lower-case letters, digits, '-', '_' or '.'; other files refer to it
+  question  the canonical question, shown in suggestions and completion
+  examples  other ways patients ask it (typos and lay words welcome); kept when re-extracting
+  answer    text from the source document, shown as it is; refreshed when re-extracting unless
+            you edited it (your text is kept, and `faqbot check` tells you if the document changes)
+  topic     the document's subject, used to follow a conversation ("is it addictive?")
+  source    where the answer comes from: file (relative to the documents folder), section, lines,
+            and digest (a fingerprint of the text extraction wrote, to tell your edits from drift)
+Deleting an intent, splitting one in two or adding your own all survive `faqbot extract`; the
+file's `extracted` list records what extraction found, so a deleted intent stays deleted.
+Comments you add are kept.
 """
 
+BOT_HEADER = "Settings of the bot. The disclaimer ends every reply, of every kind. It is yours: extraction\n" \
+             "never changes it once this file exists.\n"
+
+# Text a block scalar cannot hold exactly: line separators YAML reads as breaks, control characters.
+_NOT_BLOCK_SAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 
-class _BlockDumper(yaml.SafeDumper):
-    """Multi-line text as readable ``|`` blocks; lists indented the way people write them."""
-
-    def increase_indent(self, flow=False, indentless=False):
-        return super().increase_indent(flow, False)
-
-
-def _str_presenter(dumper, value: str):
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.preserve_quotes = True
+    return yaml
 
 
-def _list_presenter(dumper, value: list):
-    flow = bool(value) and all(isinstance(v, int) for v in value)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
-
-
-_BlockDumper.add_representer(str, _str_presenter)
-_BlockDumper.add_representer(list, _list_presenter)
+def block(text: str):
+    """A string as a literal block scalar, or double-quoted when a block cannot hold it exactly."""
+    if _NOT_BLOCK_SAFE.search(text):
+        return DoubleQuotedScalarString(text)
+    return LiteralScalarString(text)
 
 
 def dump_yaml(data) -> str:
-    return yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100)
+    buffer = io.StringIO()
+    _yaml().dump(data, buffer)
+    return buffer.getvalue()
 
 
-def intent_to_dict(intent: Intent) -> dict:
-    data = {"id": intent.id, "question": intent.question, "examples": list(intent.examples),
-            "answer": intent.answer, "topic": intent.topic}
+def _source_map(intent: Intent) -> CommentedMap:
+    source = CommentedMap()
+    source["file"] = intent.source.file
+    source["section"] = intent.source.section
+    if intent.source.lines:
+        lines = CommentedSeq(list(intent.source.lines))
+        lines.fa.set_flow_style()
+        source["lines"] = lines
+    if intent.source.digest:
+        source["digest"] = intent.source.digest
+    return source
+
+
+def _examples(intent: Intent) -> CommentedSeq:
+    return CommentedSeq([block(e) for e in intent.examples])
+
+
+def intent_map(intent: Intent, existing: CommentedMap | None = None) -> CommentedMap:
+    """An intent as a mapping; given the mapping it was read from, that one is updated in place
+    so its comments stay where staff put them."""
+    data = existing if existing is not None else CommentedMap()
+    values = {"id": intent.id, "question": intent.question, "examples": _examples(intent),
+              "answer": block(intent.answer), "topic": intent.topic}
+    for key, value in values.items():
+        if key == "examples" and isinstance(data.get("examples"), CommentedSeq) and \
+                [str(e) for e in data["examples"]] == intent.examples:
+            continue   # unchanged: keep the list and its comments
+        data[key] = value
     if intent.source is not None:
-        source = {"file": intent.source.file, "section": intent.source.section}
-        if intent.source.lines:
-            source["lines"] = list(intent.source.lines)
-        data["source"] = source
+        data["source"] = _source_map(intent)
+    elif "source" in data:
+        del data["source"]
     return data
 
 
-def save_file(path: Path, intents: list[Intent], document: str | None = None) -> None:
-    """Write an intent file atomically (a temporary file renamed), with the schema as a header."""
-    data: dict = {}
+def render_intent_file(intents: list[Intent], document: str | None = None, extracted: list[str] | None = None,
+                       previous: str | None = None) -> str:
+    """The text of an intent file. With ``previous`` (the file's current text) the file is
+    updated rather than rewritten: its header, its comments and the comments of every intent
+    that stays are kept."""
+    data = _round_trip(previous)
+    old_items: dict[str, CommentedMap] = {}
+    if data is None:
+        data = CommentedMap()
+        data.yaml_set_start_comment(FILE_HEADER)
+    else:
+        for item in data.get("intents") or []:
+            if isinstance(item, CommentedMap) and isinstance(item.get("id"), str):
+                old_items[item["id"]] = item
     if document:
         data["document"] = document
-    data["intents"] = [intent_to_dict(i) for i in intents]
-    write_atomic(path, FILE_HEADER + dump_yaml(data))
+    elif "document" in data:
+        del data["document"]
+    items = CommentedSeq([intent_map(i, old_items.get(i.id)) for i in intents])
+    old_seq = data.get("intents")
+    if isinstance(old_seq, CommentedSeq) and old_seq.ca.comment:
+        items.ca.comment = old_seq.ca.comment
+    data["intents"] = items
+    if extracted is not None:
+        data["extracted"] = CommentedSeq([block(k) if "\n" in k else k for k in extracted])
+    elif "extracted" in data:
+        del data["extracted"]
+    return dump_yaml(data)
+
+
+def _round_trip(text: str | None):
+    if not text:
+        return None
+    try:
+        data = _yaml().load(text)
+    except Exception:  # noqa: BLE001 - an unreadable file is rewritten from scratch, never half-kept
+        return None
+    return data if isinstance(data, CommentedMap) else None
+
+
+def save_file(path: Path, intents: list[Intent], document: str | None = None, extracted: list[str] | None = None) -> None:
+    """Write an intent file atomically, keeping the comments of the file it replaces."""
+    path = Path(path)
+    try:
+        previous = path.read_text(encoding="utf-8-sig") if path.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        previous = None
+    write_atomic(path, render_intent_file(intents, document, extracted, previous))
+
+
+def render_bot_settings(disclaimer: str, name: str = "faqbot") -> str:
+    data = CommentedMap()
+    data.yaml_set_start_comment(BOT_HEADER)
+    data["name"] = name
+    data["disclaimer"] = block(disclaimer)
+    return dump_yaml(data)
 
 
 def save_bot_settings(path: Path, disclaimer: str, name: str = "faqbot") -> None:
-    header = "# Settings of the bot. The disclaimer ends every reply, of every kind.\n"
-    write_atomic(path, header + dump_yaml({"name": name, "disclaimer": disclaimer}))
+    write_atomic(path, render_bot_settings(disclaimer, name))

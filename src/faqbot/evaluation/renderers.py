@@ -5,7 +5,7 @@ colour. Everything that came from a test file or an intent passes through ``prin
 or is escaped (XML, HTML), so no utterance can drive a terminal or break a page.
 
 JSON keys (stable; new keys may be added, none renamed or removed):
-  format_version, kind ("tests" | "self-check"), sources, threshold, near_miss_margin,
+  format_version, generated (UTC date and time), faqbot_version, intents_folder, kind ("tests" | "self-check"), sources, threshold, near_miss_margin,
   total, passed, accuracy, fallbacks, fallback_rate,
   intents / statuses: [{label, topic, support, predicted, correct, precision, recall, f1,
                         confused_with: [{label, count, utterances: [{say, where}]}]}],
@@ -26,6 +26,7 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
 
 from .report import LabelStats, Report
 from .runs import CaseResult
@@ -62,6 +63,7 @@ def to_data(report: Report) -> dict:
     check = report.self_check
     return {
         "format_version": FORMAT_VERSION,
+        **provenance(report),
         "kind": report.kind,
         "sources": list(report.sources),
         "threshold": report.threshold,
@@ -90,6 +92,15 @@ def to_data(report: Report) -> dict:
             "canonical_misses": [_case_data(r) for r in check.canonical_misses],
         },
     }
+
+
+def provenance(report: Report) -> dict:
+    """When, by which faqbot, on which intents folder: a report read later says what it measured."""
+    from .. import __version__
+
+    folder = report.intent_set.folder
+    return {"generated": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            "faqbot_version": __version__, "intents_folder": str(folder) if folder is not None else None}
 
 
 def render_json(report: Report) -> str:
@@ -263,8 +274,12 @@ def render_junit(report: Report) -> str:
     for result in report.results:
         key = result.utterance.expect if report.kind == "self-check" else str(result.utterance.path)
         suites.setdefault(key, []).append(result)
+    meta = provenance(report)
     root = ET.Element("testsuites", name=f"faqbot coverage ({report.kind})", tests=str(len(report.results)),
-                      failures=str(len(report.failures)), errors=str(len(report.unknown)))
+                      failures=str(len(report.failures)), errors=str(len(report.unknown)), timestamp=meta["generated"])
+    properties = ET.SubElement(root, "properties")
+    for key in ("faqbot_version", "intents_folder"):
+        ET.SubElement(properties, "property", name=key, value=_xml(meta[key] or ""))
     for name, results in suites.items():
         failures = sum(1 for r in results if r.known and not r.passed)
         errors = sum(1 for r in results if not r.known)
@@ -285,6 +300,9 @@ def _testcase(suite: ET.Element, report: Report, result: CaseResult) -> None:
         turn = f" turn {result.turn}" if result.turn > 1 or _in_conversation(report, result) else ""
         name = f"line {utterance.line}{turn}: {utterance.say}"
     case = ET.SubElement(suite, "testcase", classname=_xml(classname), name=_xml(name), time="0")
+    if getattr(utterance, "path", None) is not None and getattr(utterance, "line", None):
+        case.set("file", _xml(str(utterance.path)))     # read by CI annotators (GitLab, GitHub reporters)
+        case.set("line", str(utterance.line))
     detail = (f"{utterance.where}\nsay: {utterance.say}\nexpect: {utterance.expect}\ngot: {result.got} "
               f"(status {result.status}, score {result.score:g})")
     if result.runner_up:

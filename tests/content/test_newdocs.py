@@ -1,0 +1,67 @@
+"""Six documents faqbot was not tuned on, extracted with no hand edits, as a regression floor.
+
+tests/data/newdocs/ holds two drug pages (### sections with bold facets; bold labels), a
+national-style leaflet with setext and numbered headings and a dose table, a condition guide
+with front-matter FAQs, a saved HTML page and a plain-text blog post; tests/data/newdocs-dev.yaml
+holds questions written blind from them by a helper who saw only the documents (the dev half;
+the held-out half is kept elsewhere, unseen). Scored as /work/blind/score_newdocs.py scores them:
+an answered in-scope question must carry an accepted phrase and be under 3,000 characters.
+Emergencies are the built-in triage's job and are only required never to be raised falsely here.
+
+Scores when this floor was set: in scope 76/124 (BM25 over the same intents: 85/124 top-1,
+benchmarks/bm25_newdocs.py), out of scope 8/12, no false emergency; before the new extraction:
+24/124 and 11/12. The floors sit a few questions below today's figures.
+"""
+
+import io
+import json
+from pathlib import Path
+
+import yaml
+
+from faqbot.authoring.workspace import extract_into
+from faqbot.cli import main
+
+DATA = Path(__file__).parent.parent / "data"
+IN_SCOPE_FLOOR, OUT_OF_SCOPE_FLOOR = 72, 7
+
+
+def test_new_documents_extracted_without_edits_answer_blind_questions(tmp_path):
+    into = tmp_path / "intents"
+    extract_into(DATA / "newdocs", into)
+    items = yaml.safe_load((DATA / "newdocs-dev.yaml").read_text(encoding="utf-8"))
+    questions = tmp_path / "questions.txt"
+    questions.write_text("\n".join(i["q"] for i in items) + "\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--intents", str(into), "batch", str(questions), "--format", "jsonl", "-j", "1"],
+                stdout=out, stderr=err) == 0, err.getvalue()
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(records) == len(items)
+    passed = {"in": 0, "out": 0}
+    false_emergencies = []
+    for item, record in zip(items, records):
+        status, answer = record["status"], record["answer"] or ""
+        expect = item.get("expect")
+        if expect != "emergency" and status == "emergency":
+            false_emergencies.append(item["q"])
+        if expect is None:
+            flat = " ".join(answer.lower().split())
+            passed["in"] += (status == "answered" and len(answer) - 600 < 3000
+                             and any(p.lower() in flat for p in item["accept"]))
+        elif expect == "fallback":
+            passed["out"] += status in ("fallback", "clarify", "smalltalk")
+    assert false_emergencies == []
+    assert passed["in"] >= IN_SCOPE_FLOOR, passed
+    assert passed["out"] >= OUT_OF_SCOPE_FLOOR, passed
+
+
+def test_no_extracted_answer_is_a_dump(tmp_path):
+    """Passages, not dumps: every answer of the six documents is at most 1,500 characters."""
+    into = tmp_path / "intents"
+    report = extract_into(DATA / "newdocs", into)
+    from faqbot.content.intents import load_folder
+
+    intents = load_folder(into).intents
+    assert len(report.files) == 6 and len(intents) > 100
+    assert max(len(i.answer) for i in intents) <= 1500
+    assert not [i.id for i in intents if i.id.startswith("doc-")]

@@ -1,0 +1,248 @@
+"""Reading documents: markdown through markdown-it-py, saved web pages, plain text; what each
+construct becomes (issue 13's list of formats that used to go wrong)."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from faqbot.authoring.extract import MAX_ANSWER_CHARS, extract_document, find_documents
+from faqbot.content.section_kinds import bundled_kinds, kinds_file, load_kinds
+from faqbot.errors import DataFileError
+
+
+def extracted(tmp_path: Path, name: str, text: str, encoding: str = "utf-8"):
+    path = tmp_path / name
+    path.write_bytes(textwrap.dedent(text).encode(encoding))
+    return extract_document(path)
+
+
+def questions(document) -> list[str]:
+    return [p.question for p in document.pairs]
+
+
+def answer(document, question: str) -> str:
+    return next(p.answer for p in document.pairs if p.question == question)
+
+
+def test_setext_headings_are_sections_not_one_dump(tmp_path):
+    doc = extracted(tmp_path, "leaflet.md", """\
+        Package leaflet: information for the patient
+        ============================================
+
+        Ibuprofen 200 mg Tablets
+        ------------------------
+
+        1. What ibuprofen is and what it is used for
+        --------------------------------------------
+
+        Ibuprofen relieves pain.
+
+        3. How to store ibuprofen
+        -------------------------
+
+        Keep below 25 degrees.
+        """)
+    assert doc.subject == "ibuprofen"          # the generic title gives way; strength and form dropped
+    assert questions(doc) == ["What is ibuprofen used for?", "How should I store ibuprofen?"]
+    assert answer(doc, "How should I store ibuprofen?") == "Keep below 25 degrees."
+
+
+def test_faq_bullets_with_and_without_q_a_prefixes_and_nested_answers(tmp_path):
+    doc = extracted(tmp_path, "drug.md", """\
+        # Tealeaf
+
+        ### FAQs
+
+        * **Q: Can I take it at night?** A: Yes, with water.
+        * **Is it safe for children?** Only over 12.
+        * **What are the forms?**
+          * tablets
+          * syrup
+        """)
+    assert [(p.question, p.answer) for p in doc.pairs] == [
+        ("Can I take it at night?", "Yes, with water."),
+        ("Is it safe for children?", "Only over 12."),
+        ("What are the forms?", "- tablets\n- syrup"),
+    ]
+
+
+def test_front_matter_faqs_and_a_bold_question_on_its_own_line(tmp_path):
+    doc = extracted(tmp_path, "asthma.md", """\
+        ---
+        title: "Asthma: a guide"
+        faq:
+          - question: "Can asthma be cured?"
+            answer: "There is no cure, but it can be controlled."
+        ---
+
+        # Asthma
+
+        ## Symptoms
+
+        Wheezing and coughing.
+
+        **Can I exercise?**
+
+        Yes, warm up first.
+        """)
+    pairs = {p.question: (p.answer, p.lines) for p in doc.pairs}
+    assert pairs["Can asthma be cured?"] == ("There is no cure, but it can be controlled.", (4, 5))
+    assert pairs["What are the symptoms of asthma?"][0] == "Wheezing and coughing."   # not merged with the FAQ
+    assert pairs["Can I exercise?"][0] == "Yes, warm up first."
+
+
+def test_a_title_ending_in_a_dot_and_sub_labels_give_natural_questions(tmp_path):
+    doc = extracted(tmp_path, "combo.md", """\
+        # Metformin + Voglibose.
+
+        **Dosage:**
+
+        **Adults:** One tablet twice a day.
+
+        **Children:** Not recommended.
+
+        **Precautions:**
+
+        * **Alcohol:** Avoid it.
+        * **Kidney problems:** Ask your doctor.
+        * **Driving:** Fine.
+        """)
+    assert doc.subject == "metformin + voglibose"
+    assert questions(doc) == [
+        "What is the dose of metformin + voglibose for adults?",
+        "What is the dose of metformin + voglibose for children?",
+        "Can I drink alcohol while taking metformin + voglibose?",
+        "Can I take metformin + voglibose if I have kidney problems?",
+        "Can I drive while taking metformin + voglibose?",
+    ]
+    alcohol = next(p for p in doc.pairs if p.section_kind == "alcohol")
+    assert "can i have a beer on metformin + voglibose" in alcohol.examples   # lay phrasings of the kind
+
+
+def test_names_come_from_brand_and_also_known_as_lines(tmp_path):
+    doc = extracted(tmp_path, "lev.md", """\
+        # Levetiracetam
+
+        Brand names: Keppra, Desitrend
+        Also known as: Matever (in some countries). It is an anti-epileptic.
+
+        **Usage:** Epilepsy.
+        """)
+    assert doc.names == ["Keppra", "Desitrend", "Matever"]
+
+
+def test_long_sections_become_passages_split_at_lead_ins(tmp_path):
+    items = "\n".join(f"* symptom number {n} described at some length to fill the page" for n in range(40))
+    doc = extracted(tmp_path, "x.md", f"# Drug\n\n## Side effects\n\nCommon side effects include:\n\n{items}\n\n"
+                                      "Serious side effects are rare. Call a doctor if you have:\n\n* a rash\n")
+    kinds = [p.section_kind for p in doc.pairs]
+    assert "side-effects-common" in kinds and kinds[-1] == "side-effects-serious"
+    assert all(len(p.answer) <= MAX_ANSWER_CHARS for p in doc.pairs)
+    assert answer(doc, "What are the serious side effects of drug?").endswith("- a rash")
+
+
+def test_filler_openings_are_not_answers(tmp_path):
+    doc = extracted(tmp_path, "blog.txt", """\
+        Understanding Gout: A Guide
+
+        Welcome to our blog! Grab a cup of tea and let's get started! Gout is a type of arthritis.
+
+        Symptoms
+
+        Sudden joint pain, often in the big toe.
+        """)
+    assert answer(doc, "What is gout?") == "Gout is a type of arthritis."
+
+
+def test_a_saved_web_page(tmp_path):
+    doc = extracted(tmp_path, "page.html", """\
+        <!DOCTYPE html><html><head><title>Metformin | Pharmacy</title>
+        <script>var tracking = "Metformin is sold here";</script><style>p {}</style></head>
+        <body><nav><a href="/">Home</a> <a href="/m">Medicines</a></nav>
+        <div id="cookie-banner"><p>We use cookies on this website.</p></div>
+        <main><h1>Metformin</h1>
+        <p class="subtitle">Brand names: Glucophage, Sukkarto SR</p>
+        <h2>Side effects</h2>
+        <h3>Common side effects</h3>
+        <ul><li>feeling <strong>sick</strong></li><li>diarrhoea</li></ul>
+        <h2>Precautions</h2>
+        <ul><li><strong>Alcohol:</strong> limit it.</li><li><strong>Driving:</strong> fine.</li></ul>
+        <h2>How to take it</h2>
+        <table><tr><th>Age</th><th>Dose</th></tr><tr><td>Adults</td><td>500 mg</td></tr></table>
+        <p class="disclaimer"><em>Disclaimer: not advice.</em></p></main>
+        <footer><p>Copyright 2024</p></footer></body></html>
+        """)
+    assert doc.subject == "metformin" and doc.names == ["Glucophage", "Sukkarto SR"]
+    everything = " ".join(p.answer for p in doc.pairs)
+    assert "tracking" not in everything and "cookies" not in everything and "Home" not in everything
+    assert answer(doc, "What are the common side effects of metformin?") == "- feeling sick\n- diarrhoea"
+    assert answer(doc, "Can I drink alcohol while taking metformin?") == "Alcohol: limit it."
+    assert answer(doc, "How should I take metformin?") == "- Age: Adults; Dose: 500 mg"
+    assert doc.disclaimer == ["not advice."]
+
+
+def test_plain_text_with_heading_like_lines_and_a_byte_order_mark(tmp_path):
+    doc = extracted(tmp_path, "notes.txt", "\ufeffHay Fever\n\nHome   Blog   Contact   Shop\n\nCauses\n\n"
+                                           "Pollen from grass and trees causes hay fever.\n\nTreatment\n\nAntihistamines help.\n")
+    assert doc.title == "Hay Fever"
+    assert questions(doc) == ["What causes hay fever?", "How is hay fever treated?"]
+
+
+def test_a_format_faqbot_cannot_read_is_a_clear_error(tmp_path):
+    (tmp_path / "leaflet.pdf").write_bytes(b"%PDF-1.4 text")
+    with pytest.raises(DataFileError) as error:
+        extract_document(tmp_path / "leaflet.pdf")
+    assert str(error.value) == (f"{tmp_path / 'leaflet.pdf'}: cannot read '.pdf' documents "
+                                "(faqbot reads .md, .markdown, .html, .htm, .txt)")
+
+
+def test_extraction_never_follows_a_link_out_of_the_documents_folder(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Root password\n\nhunter2 is the password.\n")
+    documents = tmp_path / "docs"
+    documents.mkdir()
+    (documents / "leaflet.md").write_text("# Tea\n\n**Usage:** Drinking.\n")
+    os.symlink(secret, documents / "stolen.txt")
+    with pytest.raises(DataFileError) as error:
+        find_documents(documents)
+    assert str(error.value).startswith(f"{documents / 'stolen.txt'}: is a link to a file outside the documents folder")
+    assert "hunter2" not in str(error.value)
+    os.unlink(documents / "stolen.txt")
+    os.symlink(documents / "leaflet.md", documents / "copy.md")     # a link inside the folder is fine
+    assert [p.name for p in find_documents(documents)] == ["copy.md", "leaflet.md"]
+
+
+def test_the_bundled_section_kinds_load_and_every_answer_kind_asks_about_its_subject():
+    kinds = load_kinds(kinds_file())
+    answering = [k for k in kinds.kinds if k.role == "answer"]
+    assert len(answering) >= 30
+    for kind in answering:
+        assert "drug" in kind.ask("drug") and kind.phrasings, kind.id
+    for facet in ("alcohol", "driving", "pregnancy", "breastfeeding", "kidney", "liver", "allergy", "interactions",
+                  "missed-dose", "overdose", "stopping", "storage", "names", "forms", "symptoms", "causes",
+                  "diagnosis", "treatment", "prevention", "outlook", "what-it-is", "dosage-children",
+                  "dosage-elderly", "side-effects-common", "side-effects-serious", "how-it-works", "uses"):
+        assert facet in kinds.by_id
+
+
+@pytest.mark.parametrize("label, parent, kind", [
+    ("Usage", None, "uses"), ("What metformin is used for", None, "uses"), ("If you forget a dose", None, "missed-dose"),
+    ("Older people and people with liver problems", "dosage", "dosage-elderly"), ("Adults", "dosage", "dosage-adults"),
+    ("Adults", None, None), ("Overview of Current Medical Research", None, None), ("References", None, "noise"),
+    ("Pregnancy, breastfeeding and fertility", None, "pregnancy"), ("Symptoms and aura", None, "symptoms"),
+])
+def test_section_kinds_match_labels_in_context(label, parent, kind):
+    found = bundled_kinds().match(label, ("metformin",), parent)
+    assert (found.id if found else None) == kind
+
+
+def test_a_kinds_file_with_a_mistake_names_its_line(tmp_path):
+    path = tmp_path / "kinds.yaml"
+    path.write_text("kinds:\n  - id: uses\n    labels: [usage]\n    question: What is it for?\n")
+    with pytest.raises(DataFileError) as error:
+        load_kinds(path)
+    assert str(error.value) == f"{path}:4: kind 'uses' needs a question naming <s>"
