@@ -28,6 +28,7 @@ from .matching.matcher import Candidate, MatchResult, Matcher
 from .matching.tuning import DEFAULT, Tuning
 from .content.rules import Rule, SafetyRules
 from .language.query import Query
+from .language.question import separate_questions
 from .safety import Assessment, Finding, SafetyMemory, Triage
 
 MAX_QUESTION_CHARS = 2000  # longer input is truncated for matching, never rejected
@@ -63,9 +64,9 @@ class Reason:
     (the rule id, the score and threshold, the word left unexplained, the topics...).
 
     Kinds: ``emergency-rule``, ``out-of-scope-rule``, ``empty``, ``chosen-option``, ``smalltalk``,
-    ``two-topics``, ``no-candidate``, ``below-threshold``, ``unknown-word``, ``matched``,
-    ``unreadable`` (a batch record that could not be read); in a folder of many subjects also
-    ``no-medicine``, ``several-subjects``, ``unpaired-medicines``.
+    ``two-topics``, ``no-candidate``, ``below-threshold``, ``unknown-word``, ``not-covered``, ``matched``,
+    ``choice-out-of-range``, ``unreadable`` (a batch record that could not be read); in a folder of
+    many subjects also ``no-medicine``, ``several-subjects``, ``unpaired-medicines``.
     """
 
     kind: str
@@ -82,20 +83,37 @@ class Reason:
     def of(cls, kind: str, text: str, **details: Any) -> "Reason":
         return cls(kind, text, tuple(details.items()))
 
-# Small talk: whole messages made only of greeting, thanks, identity or help words.
-_SMALLTALK = [
-    ("greeting", re.compile(r"^(hi+|hello+|hey+|hiya|yo|good (morning|afternoon|evening|day)|greetings|howdy)"
-                            r"( there| bot| faqbot| all)?$")),
-    ("thanks", re.compile(r"^((thank you|thanks|thx|ty|cheers|much appreciated)( (so|very) much| a lot| again)?"
-                          r"|great|perfect|ok(ay)? thanks|that helps|helpful)$")),
-    ("identity", re.compile(r"^(who|what) are you|^are you (a |an )?(bot|robot|human|real|person|ai|doctor)$"
-                            r"|^what can you (do|answer)$|^what do you know$|^your name$|^what is your name$")),
-    ("help", re.compile(r"^(help|help me|i need help|how does this work|how do i use (this|you)|menu|commands|\?)$")),
-    ("goodbye", re.compile(r"^(bye|goodbye|see you|see ya|good night|cya)$")),
-]
+# Small talk: messages made only of greeting, thanks, acknowledgement, identity, help or farewell
+# phrases, in any combination ("ok thank you", "thanks, you're very helpful", "hi, who are you?").
+_SMALLTALK_PHRASES = {
+    "greeting": r"(?:hi+|hello+|hey+|hiya|yo|good (?:morning|afternoon|evening|day)|greetings|howdy)"
+                r"(?: there| bot| faqbot| all| everyone| again)?",
+    "thanks": r"(?:thank you|thanks|thank u|thx|ty|cheers|ta|much appreciated|(?:i )?appreciate (?:it|that|you))"
+              r"(?: (?:so|very) much| a lot| again| for (?:that|this|your help|the help|the info|the information|helping))*"
+              r"|(?:that|this|that's|thats|it's|its|you're|youre|you are|you've been|youve been)? ?(?:very |really |so |super )?"
+              r"(?:helpful|useful|great|brilliant|perfect|lovely|amazing|fantastic|wonderful|excellent|awesome|"
+              r"clear|interesting|good to know|a big help|a great help|a help|kind|a star|a gem)"
+              r"|that helps|that helped|nice one|great stuff|good bot",
+    "acknowledge": r"ok(?:ay)?|ok(?:ay)? then|right|alright|all right|fine|cool|i see|got it|understood|noted|sure|"
+                   r"yes|yeah|yep|no|nope|hmm+|ah+|oh+|wow|ahh? (?:ok|i see)|fair enough|makes sense|that makes sense",
+    "identity": r"(?:who|what) are you|are you (?:a |an )?(?:real )?(?:bot|robot|human|person|ai|doctor|nurse|machine|"
+                r"computer|chatbot|pharmacist)|are you real|is this (?:a )?(?:bot|robot|real person|human)|"
+                r"am i (?:talking|speaking|chatting) to (?:a )?(?:bot|robot|real person|human|person|doctor)|"
+                r"what can you (?:do|answer|help with)|what do you know|your name|what is your name|what's your name",
+    "help": r"help|help me|i need help|how does this work|how do i use (?:this|you)|menu|commands|\\?",
+    "goodbye": r"bye+|bye bye|goodbye|good bye|see you(?: later| soon)?|see ya|good night|night night|cya|later|"
+               r"take care|have a (?:nice|good|great) (?:day|evening|night|one)|that's all|thats all|that is all|"
+               r"that's it|thats it|nothing else|no more questions|i'm done|im done|i am done|all done|exit|quit",
+}
+_SMALLTALK_PIECE = re.compile("^(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _SMALLTALK_PHRASES.items())
+                              + r")(?:\s+|$)")
+# When a message mixes kinds, the one it answers to: a farewell ends the talk, a question about the
+# bot wants its answer, thanks beat the "ok" around them.
+_SMALLTALK_PRIORITY = ("goodbye", "identity", "help", "thanks", "greeting", "acknowledge")
 _ORDINALS = {"first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2, "third": 3, "3rd": 3, "three": 3}
-_CHOICE = re.compile(r"^(?:(?:the|option|number|no|choice|#)\s*)*(\d|first|1st|second|2nd|third|3rd|one|two|three|last)"
-                     r"(?:\s+(?:one|option|question))?$")
+_CHOICE = re.compile(r"^(?:(?:the|option|number|no|choice|#)\s*)*(\d{1,4}|first|1st|second|2nd|third|3rd|one|two|three|last)"
+                     r"(?:\s+(?:one|option|question|please|pls))?$")
+_FOLLOW_UP_WORDS = 5   # a follow-up with no word of its own ("how come?", "why?") is this short at most
 
 
 @dataclass
@@ -114,6 +132,19 @@ class Reply:
     threshold: float | None = None              # the answer threshold it was judged by (explanations)
     reason: Reason | None = None                # always set by Bot.reply
     triage: Assessment | None = None            # what triage found, near misses included
+    see_also: list[Intent] = field(default_factory=list)   # a close runner-up of an answer, offered by number
+
+    @property
+    def citation(self) -> str | None:
+        """The answer's source as a patient would say it ("Magnesium valproate, FAQs")."""
+        if self.intent is None or self.intent.source is None:
+            return None
+        return messages.citation(self.intent.topic, self.intent.source.section)
+
+    @property
+    def ends_conversation(self) -> bool:
+        """A farewell ("bye", "see you", "exit"): the REPL leaves after showing the reply."""
+        return self.reason is not None and self.reason.get("smalltalk") == "goodbye"
 
     @property
     def source(self) -> str | None:
@@ -126,7 +157,8 @@ class Reply:
         return {"question": self.question, "status": self.status.value,
                 "intent": self.intent.id if self.intent else None, "score": round(self.score, 1),
                 "answer": self.text, "source": self.source, "suggestions": list(self.suggestions),
-                "reason": self.reason.text if self.reason is not None else None}
+                "reason": self.reason.text if self.reason is not None else None,
+                "see_also": [intent.question for intent in self.see_also]}
 
 
 @dataclass
@@ -249,9 +281,21 @@ class Bot:
             conversation.topic = reply.intent.topic
         if reply.status in (Status.CLARIFY, Status.FALLBACK):
             conversation.options = reply.options
+        elif reply.status is Status.ANSWERED:
+            conversation.options = list(reply.see_also)
         elif reply.status is not Status.SMALLTALK:
             conversation.options = []
         return reply
+
+    def replies(self, text: str, conversation: Conversation | None = None) -> list[Reply]:
+        """Every question of a pasted block answered in turn, in one conversation: one per line,
+        or several on one line each ending with "?". A single question gets one reply, exactly
+        ``reply``'s. Every line reaches triage: an emergency anywhere is answered where it is."""
+        conversation = conversation if conversation is not None else Conversation()
+        questions = separate_questions(text) if len(text) <= MAX_QUESTION_CHARS else [text]
+        if len(questions) <= 1:
+            return [self.reply(text, conversation)]
+        return [self.reply(question, conversation) for question in questions]
 
     def _decide(self, query: Query, conversation: Conversation, assessment: Assessment) -> Reply:
         question, normalised = query.question, query.normalised
@@ -264,6 +308,13 @@ class Bot:
         if declined is not None:
             return self._declined(question, declined)
         chosen = self._chosen_option(normalised, conversation)
+        if chosen == "out of range":
+            count = len(conversation.options)
+            valid = messages.CHOICE_ONE if count == 1 else messages.CHOICE_RANGE.format(count=count)
+            return Reply(question, Status.CLARIFY, messages.CHOICE_OUT_OF_RANGE.format(valid=valid), None, 0.0,
+                         [o.question for o in conversation.options], list(conversation.options),
+                         reason=Reason.of("choice-out-of-range", f"no option with that number (1 to {count} offered)",
+                                          offered=count))
         if chosen is not None:
             number = conversation.options.index(chosen) + 1
             reason = Reason.of("chosen-option", f"chosen option {number} of those offered in the previous turn",
@@ -271,17 +322,40 @@ class Bot:
             return self._answer(question, chosen, 100.0, None, reason)
         kind = self._smalltalk_kind(normalised)
         if kind is not None:
-            return Reply(question, Status.SMALLTALK, self._smalltalk_text(kind),
+            return Reply(question, Status.SMALLTALK, self._smalltalk_text(kind, conversation),
                          reason=Reason.of("smalltalk", f"small talk: {kind}", smalltalk=kind))
+        follow_up = self._follow_up(query, conversation)
+        if follow_up is not None:
+            return follow_up
         if self.entities is not None:
             return self._by_subject(query, conversation)
         unnamed = self._subject_unnamed(query, conversation)
         # One ranking serves both: the best answer, and (no subject named) each topic's best.
         result = self.matcher.match(query, boost_topic=conversation.topic,
                                     readings_of=self._reading_topics if unnamed else ())
-        return self._judge(question, unnamed, result)
+        return self._judge(question, unnamed, result, query)
 
-    def _judge(self, question: str, unnamed: bool, result: MatchResult) -> Reply:
+    def _follow_up(self, query: Query, conversation: Conversation) -> Reply | None:
+        """A short follow-up with no word of its own ("how come?", "why?", "does it go away?") read
+        with the question it follows, for the next answer on it: the last one was read already."""
+        last = conversation.last
+        if last is None or last.status is not Status.ANSWERED or last.intent is None or last.match is None:
+            return None
+        if self.entities is not None:
+            return None      # a folder of many subjects reads follow-ups within the conversation's page
+        terms = query.analysis.terms
+        if len(query.tokens) > _FOLLOW_UP_WORDS or any(self.matcher.knows(t) and not self.matcher.is_light(t)
+                                                       for t in terms):
+            return None
+        combined = Query(last.question + " " + query.core, self.analyzer, MAX_QUESTION_CHARS)
+        result = self.matcher.match(combined, boost_topic=conversation.topic, limit=self.tuning.max_suggestions + 2)
+        result.candidates = [c for c in result.candidates if c.intent.id != last.intent.id]
+        reply = self._judge(query.question, False, result, combined)
+        reply.reason = Reason.of(reply.reason.kind, reply.reason.text + f" (read as a follow-up to \"{last.question}\")",
+                                 *(), **dict(reply.reason.details), follow_up=last.question)
+        return reply
+
+    def _judge(self, question: str, unnamed: bool, result: MatchResult, query: Query) -> Reply:
         candidates = result.candidates
         if unnamed:
             readings = [c for c in self._topic_readings(result) if not self._leaves_unexplained(result, c)]
@@ -304,9 +378,59 @@ class Bot:
             reason = Reason.of("unknown-word", f"no subject named, and the best answer ({top.intent.id}) leaves "
                                f"the word '{word}' unexplained", word=word, intent=top.intent.id)
             return self._fallback(question, result, reason)
+        uncovered = self._uncovered_focus(result, top)
+        if uncovered:
+            words = messages.and_list([self._word_for(term, query) for term in uncovered])
+            reason = Reason.of("not-covered", f"no intent knows '{words}', and the best answer ({top.intent.id}) "
+                               "does not explain the rest of the question", words=words, intent=top.intent.id)
+            return self._fallback(question, result, reason, messages.NOT_COVERED.format(focus=words))
         reason = Reason.of("matched", f"score {top.score:.1f} reaches the answer threshold {threshold:g}",
                            score=round(top.score, 1), threshold=threshold, intent=top.intent.id)
-        return self._answer(question, top.intent, top.score, result, reason)
+        reply = self._answer(question, top.intent, top.score, result, reason)
+        runner_up = next((c for c in candidates[1:] if c.intent.id != top.intent.id), None)
+        if (runner_up is not None and runner_up.score >= threshold
+                and top.score - runner_up.score <= self.tuning.see_also_margin
+                and not self._uncovered_focus(result, runner_up)):
+            reply.see_also = [runner_up.intent]
+            reply.text += "\n\n" + "\n".join([messages.SEE_ALSO_INTRO, *messages.numbered([runner_up.intent.question]),
+                                              messages.SEE_ALSO_OUTRO])
+        return reply
+
+    def _uncovered_focus(self, result: MatchResult, candidate: Candidate) -> list[str]:
+        """The question's focus words no intent knows, when the candidate does not explain enough
+        of the rest of the question to answer it anyway (``Tuning.focus_support``).
+
+        Focus words are the question's terms other than the subject's name, common words, numbers,
+        abbreviations of two letters and context. "is it safe to breastfeed on valproate": "breastfeed" is unknown and "safe"
+        alone, in four intents, weighs too little to answer for it; "can I combine valproate and
+        ibuprofen": "combine" is what the interactions answer is about, so it answers."""
+        weights, matcher = result.weights, self.matcher
+        focus = [t for t in dict.fromkeys(result.analysis.terms)
+                 if t not in self._subject_terms and not matcher.is_light(t) and not t.isdigit()
+                 and t not in result.context_terms and len(t) > 2]   # "mg", "iv": too ambiguous to name
+        unknown = [t for t in focus if not matcher.knows(t)]
+        if not unknown:
+            return []
+        # What the candidate explains of the question's other focus words must weigh as much as the
+        # unknown word; a share of it (focus_support) when its best phrasing asks nothing the
+        # question does not, a general intent ("what does valproate interact with") whose answer
+        # holds for the unknown word too. A phrasing about pints of beer is about another focus.
+        matched = set(candidate.matched_terms)
+        explained = sum(weights.get(t, 0.0) for t in focus if t in matched)
+        asked = set(result.analysis.terms)
+        general = all(t in asked for t in self.analyzer.terms(candidate.phrasing)
+                      if t not in self._subject_terms and not matcher.is_light(t))
+        needed = max(weights.get(t, 0.0) for t in unknown) * (self.tuning.focus_support if general else self.tuning.focus_support_specific)
+        return unknown if explained < needed else []
+
+    @staticmethod
+    def _word_for(term: str, query: Query) -> str:
+        """The word the patient typed for a term ("breastfeeding" for "breastfe")."""
+        analyzer = query._analyzer
+        for token in query.tokens:
+            if analyzer.terms(token) == [term]:
+                return token
+        return term
 
     # --- many subjects: the medicine named picks the pages ---------------------------------
 
@@ -324,7 +448,7 @@ class Bot:
             result = self.matcher.match(query, boost_topic=conversation.topic,
                                         within=self.entities.intents_of(documents),
                                         subject_terms=self.analyzer.terms(conversation.topic))
-            return self._judge(question, False, result)
+            return self._judge(question, False, result, query)
         if resolution.kind == "unpaired":
             return self._unpaired(query, resolution)
         limit = self.tuning.character_candidates
@@ -338,7 +462,7 @@ class Bot:
             asking = messages.WHICH_OF_MEDICINES.format(names=" or ".join(dict.fromkeys(topics)))
             return self._clarify_subject(question, asking, options, result, reason)
         result.candidates = result.candidates[:5]
-        return self._judge(question, False, result)
+        return self._judge(question, False, result, query)
 
     def _best_per_document(self, candidates: list[Candidate]) -> list[Candidate]:
         """Each document's best candidate that would be trusted, best first."""
@@ -427,13 +551,14 @@ class Bot:
                 reason: Reason) -> Reply:
         text = intent.answer
         if intent.source is not None:
-            text += messages.ANSWER_SOURCE.format(file=intent.source.file, section=intent.source.section)
+            text += messages.ANSWER_SOURCE.format(citation=messages.citation(intent.topic, intent.source.section))
         return Reply(question, Status.ANSWERED, text, intent, score, [], [], result, reason=reason)
 
-    def _fallback(self, question: str, result: MatchResult, reason: Reason) -> Reply:
+    def _fallback(self, question: str, result: MatchResult, reason: Reason, opening: str | None = None) -> Reply:
+        """``opening``, when given, replaces the general "I can't answer that" (a named focus)."""
         tuning = self.tuning
         close = [c for c in result.candidates if c.score >= tuning.suggestion_floor][:tuning.max_suggestions]
-        lines = [messages.FALLBACK.format(topics=self.topics_sentence())]
+        lines = [opening or messages.FALLBACK.format(topics=self.topics_sentence())]
         if close:
             lines += [messages.FALLBACK_CLOSEST_INTRO, *messages.numbered([c.intent.question for c in close]),
                       messages.FALLBACK_CLOSEST_OUTRO]
@@ -469,8 +594,9 @@ class Bot:
         reason = Reason.of("emergency-rule", text, rule=rule.id, layer=rule.layer)
         return Reply(question, Status.EMERGENCY, "\n\n".join(parts), intent, 100.0, rule=rule, reason=reason)
 
-    def _chosen_option(self, normalised: str, conversation: Conversation) -> Intent | None:
-        """'1', 'the first one', 'number 2' pick from the options offered in the previous turn."""
+    def _chosen_option(self, normalised: str, conversation: Conversation) -> Intent | str | None:
+        """'1', 'the first one', 'number 2' pick from the options offered in the previous turn;
+        "out of range" for a number no option has ("7" after three)."""
         if not conversation.options:
             return None
         match = _CHOICE.match(normalised.strip(" .!?"))
@@ -482,17 +608,26 @@ class Bot:
         number = int(word) if word.isdigit() else _ORDINALS.get(word, 0)
         if 1 <= number <= len(conversation.options):
             return conversation.options[number - 1]
-        return None
+        return "out of range"
 
     def _smalltalk_kind(self, normalised: str) -> str | None:
+        """The kind of small talk a message is made of, or None when anything else is in it."""
         cleaned = " ".join(re.findall(r"[\w']+|\?", normalised))
         cleaned = re.sub(r"\s*\?$", "", cleaned) or cleaned
-        for kind, pattern in _SMALLTALK:
-            if pattern.match(cleaned):
-                return kind
-        return None
+        kinds = set()
+        while cleaned:
+            piece = _SMALLTALK_PIECE.match(cleaned)
+            if piece is None or not piece.group():
+                return None
+            kinds.add(piece.lastgroup)
+            cleaned = cleaned[piece.end():]
+        return next((kind for kind in _SMALLTALK_PRIORITY if kind in kinds), None)
 
-    def _smalltalk_text(self, kind: str) -> str:
+    def _smalltalk_text(self, kind: str, conversation: Conversation) -> str:
+        if kind in messages.SMALLTALK_CLOSINGS:
+            return messages.SMALLTALK_CLOSINGS[kind].format(topics=self.topics_sentence())
+        if kind == "acknowledge":
+            return messages.SMALLTALK_ACKNOWLEDGE.format(topics=self.topics_sentence())
         scope = messages.SMALLTALK_SCOPE.format(topics=self.topics_sentence(),
                                                 example=min((i.question for i in self.intent_set.intents), key=len))
         return messages.SMALLTALK_OPENINGS[kind].format(name=self.intent_set.name) + scope

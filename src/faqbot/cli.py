@@ -128,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="coverage test files (default: the intents folder's tests/*.yaml)")
     coverage.add_argument("--self-check", action="store_true",
                           help="no test files: leave-one-out over the examples, thin intents, near-duplicates")
+    coverage.add_argument("--calibrate", action="store_true",
+                          help="set the folder's answer threshold from its own examples (stored in bot.yaml); no tests run")
     coverage.add_argument("--format", default="text", choices=("text", "json", "junit", "html"),
                           help="report format (default text)")
     coverage.add_argument("-o", "--output", metavar="OUT", help="write the report to OUT instead of standard output")
@@ -574,6 +576,7 @@ def _cmd_extract(args, stdin, stdout, stderr) -> int:
 def _cmd_import(args, stdin, stdout, stderr) -> int:
     from .display import one_line, printable
     from .authoring.workspace import import_into
+    from .bot import Bot
 
     target, report, diff = import_into(Path(args.table), Path(args.into), args.topic, replace=args.replace,
                                        dry_run=args.dry_run)
@@ -583,6 +586,10 @@ def _cmd_import(args, stdin, stdout, stderr) -> int:
     if args.dry_run:
         stdout.writelines("  " + one_line(line.strip(), 300) + "\n" for line in _merge_lines(report))
         stdout.write(printable(diff) if diff else "no changes\n")
+    else:
+        # An imported table's wordings score lower than curated intents': its threshold comes from it.
+        folder = Path(args.into)
+        _calibrate(folder, Bot.from_folder(folder), stdout)
     return EXIT_OK
 
 
@@ -628,8 +635,19 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
         # A folder's own rule that flags general questions is the folder's choice: a note, not a failure.
         label = "false alarm" if layer == "built-in" else "note"
         stdout.write(f"{label}: {layer} rule {one_line(rule, 60)} flags the general question \"{one_line(message, 120)}\"\n")
+    _report_lexicon(folder, bot, stdout)
     status = _report_integrity(folder, stdout)
     return EXIT_RECORDS_FAILED if failed or matrix.missed or matrix.builtin_flagged else status
+
+
+def _report_lexicon(folder: Path, bot, stdout) -> None:
+    """Synonym groups that may change what questions mean: notes, for the author to judge."""
+    from .content.lexicon import lint_lexicon
+    from .display import one_line
+
+    texts = [" ".join([i.question, *i.examples, i.answer]) for i in bot.intent_set.intents]
+    for finding in lint_lexicon(_shown(folder / "lexicon.yaml"), bot.lexicon, texts, list(bot.intent_set.topics())):
+        stdout.write(f"note: {one_line(str(finding), 400)}\n")
 
 
 def _report_integrity(folder: Path, stdout) -> int:
@@ -659,6 +677,11 @@ def _cmd_coverage(args, stdin, stdout, stderr) -> int:
 
     folder = _shown(intents_folder(args))      # so the report names files as staff type them
     bot = Bot.from_folder(folder, notify=_notifier(stderr))
+    if args.calibrate:
+        if args.files or args.self_check:
+            raise UsageError("--calibrate takes no test files and no --self-check (it reads only the intents)")
+        _calibrate(folder, bot, stdout)
+        return EXIT_OK
     if args.self_check:
         if args.files:
             raise UsageError("--self-check takes no test files (it tests the intents' own examples)")
@@ -684,6 +707,20 @@ def _cmd_coverage(args, stdin, stdout, stderr) -> int:
         stderr.write(f"faqbot: coverage gate failed: {'; '.join(failures)}\n")
         return EXIT_RECORDS_FAILED
     return EXIT_OK
+
+
+def _calibrate(folder: Path, bot, stdout) -> None:
+    """Find the folder's answer threshold from its own content and store it in its bot.yaml."""
+    from .display import printable
+    from .evaluation.calibration import calibrate, store
+
+    calibration = calibrate(bot)
+    try:
+        path = store(folder, calibration)
+    except OSError as exc:
+        raise FaqbotError(f"{folder / 'bot.yaml'}: cannot write: {exc.strerror or exc}") from None
+    stdout.write(f"{printable(str(path))}: answer threshold {calibration.threshold:g} "
+                 f"(was {bot.tuning.answer_threshold:g}), {calibration.comment()}\n")
 
 
 def _shown(path: Path) -> Path:

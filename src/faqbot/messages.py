@@ -8,6 +8,9 @@ anything, and nothing here prints.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 # --- replies (bot.py) ----------------------------------------------------------------------------
 
 EMPTY_QUESTION = "Please type a question about {topics}."
@@ -26,9 +29,18 @@ NO_PAGE_TOGETHER = ("I have no page about {names} together; please ask your phar
 SUBJECT_OUTRO = "Reply with the number, or ask again naming the medicine."
 MANY_TOPICS = "{count:,} subjects, such as {some}"
 
-ANSWER_SOURCE = "\n\nSource: {file}, section \"{section}\""
+ANSWER_SOURCE = "\n\nSource: {citation}"
+SEE_ALSO_INTRO = "See also:"
+SEE_ALSO_OUTRO = "Reply with the number to read it."
+CHOICE_OUT_OF_RANGE = "Please reply with {valid}, or ask a new question."
+CHOICE_RANGE = "a number from 1 to {count}"
+CHOICE_ONE = "1"
+# Section headings that stand for the whole question-and-answer part of a document.
+FAQ_SECTIONS = {"q&a": "FAQs", "q & a": "FAQs", "qa": "FAQs", "faq": "FAQs", "faqs": "FAQs",
+                "frequently asked questions": "FAQs", "questions and answers": "FAQs"}
 
 FALLBACK = "I'm sorry, I can't answer that from my documents. I can only answer questions about {topics}."
+NOT_COVERED = "My documents don't cover {focus}."
 FALLBACK_CLOSEST_INTRO = "The closest questions I can answer are:"
 FALLBACK_CLOSEST_OUTRO = "Reply with a number to read one of them."
 FALLBACK_ELSEWHERE = "For anything else, please ask your doctor or pharmacist."
@@ -45,13 +57,18 @@ SMALLTALK_OPENINGS = {
     "help": "",
     "goodbye": "Goodbye, and take care. ",
 }
+# Closing small talk needs no advertisement of what the bot can do.
+SMALLTALK_CLOSINGS = {"thanks": "You're welcome. Ask me anything else about {topics}.",
+                      "goodbye": "Goodbye, and take care."}
+SMALLTALK_ACKNOWLEDGE = "OK. Ask me anything else about {topics}."
+SEVERAL_QUESTIONS = "({number} of {count}) {question}"
 
 # --- the interactive prompt (repl.py) ------------------------------------------------------------
 
 WELCOME = ("Hello, I'm {name}. I answer questions about {topics}, "
            "using only the text of my source documents, and I say so when I'm not sure.")
 WELCOME_EXAMPLES = "Ask in your own words, for example: {examples}"
-WELCOME_COMMANDS = "Type /help for commands, /topics for everything I can answer, Ctrl-D to leave."
+WELCOME_COMMANDS = "Type /help for commands, /topics for everything I can answer, bye to leave."
 
 HELP_INTRO = "Ask a question in your own words, or use a command:"
 HELP_COMMAND = "  {name:8} {meaning}"
@@ -60,9 +77,9 @@ HELP_TIPS = ("A follow-up such as \"what about alcohol?\" stays on the same subj
              "Tab completes questions, Up/Down recalls earlier ones, Ctrl-C clears the line.")
 
 TOPICS_INTRO = "These are the questions I can answer (Tab completes them at the prompt):"
-TOPICS_HEADING_WITH_FILES = "{topic} (from {files}):"
 TOPICS_HEADING = "{topic}:"
-TOPICS_ITEM = "  - {question}"
+TOPICS_ITEM = "  {number}. {question}"
+TOPICS_OUTRO = "Reply with a number to read that answer."
 
 WHY_NOTHING_YET = "Ask a question first; then /why shows how I chose my answer."
 WHY_INTRO = "How I chose my last answer (to \"{question}\"):"
@@ -86,3 +103,31 @@ def and_list(names: list[str], empty: str = NO_TOPICS) -> str:
 def numbered(questions: list[str]) -> list[str]:
     """The numbered lines of offered questions, as a reply shows them (1-based)."""
     return [NUMBERED_OPTION.format(number=n, question=q) for n, q in enumerate(questions, 1)]
+
+
+def sentence_case(text: str) -> str:
+    """"Generic Name" -> "Generic name": headings as a sentence would name them; words in capitals
+    (GABA, FAQs) and names inside stay as written."""
+    words = text.split()
+    out = []
+    for position, word in enumerate(words):
+        if position and word[:1].isupper() and word[1:].islower() and len(word) > 1:
+            word = word.lower()
+        out.append(word)
+    result = " ".join(out)
+    return result[:1].upper() + result[1:]
+
+
+@lru_cache(maxsize=4096)
+def citation(title: str, section: str | None) -> str:
+    """Where an answer comes from as a patient would say it: "Magnesium valproate, FAQs". The
+    document's title (its topic) and section heading, never a file name; an imported table's "row
+    2" says nothing to a patient and is left out, as is a section that only repeats the title."""
+    title = sentence_case(title.strip())
+    section = (section or "").strip()
+    if not section or re.fullmatch(r"(?i)row \d+", section):
+        return title
+    section = FAQ_SECTIONS.get(section.lower(), section)
+    if section.casefold() == title.casefold():
+        return title
+    return f"{title}, {sentence_case(section)}"

@@ -102,8 +102,10 @@ def _help_command(context: CommandContext) -> str:
     return help_text()
 
 
-@command("/topics", "list the questions I can answer, by document")
+@command("/topics", "list the questions I can answer, numbered")
 def _topics_command(context: CommandContext) -> str:
+    # The numbers shown answer the next turn, like the options of a reply.
+    context.conversation.options = [intent for intents in context.bot.intent_set.topics().values() for intent in intents]
     return topics_text(context.bot)
 
 
@@ -112,7 +114,7 @@ def _why_command(context: CommandContext) -> str:
     return why_text(context.conversation)
 
 
-@command("/quit", "leave (Ctrl-D works too)", aliases=("/exit", "/q", "/bye", "quit", "exit"), leaves=True)
+@command("/quit", "leave (Ctrl-D or \"bye\" works too)", aliases=("/exit", "/q", "/bye", "quit", "exit"), leaves=True)
 def _quit_command(context: CommandContext) -> str:
     return messages.GOODBYE
 
@@ -183,12 +185,15 @@ def help_text() -> str:
 
 def topics_text(bot: Bot) -> str:
     lines = [messages.TOPICS_INTRO]
+    number = 0
     for topic, intents in bot.intent_set.topics().items():
-        files = sorted({i.source.file for i in intents if i.source is not None})
+        # A topic as a patient would say it (its document's subject), never a file name.
         lines.append("")
-        lines.append(messages.TOPICS_HEADING_WITH_FILES.format(topic=topic, files=", ".join(files)) if files
-                     else messages.TOPICS_HEADING.format(topic=topic))
-        lines += [messages.TOPICS_ITEM.format(question=intent.question) for intent in intents]
+        lines.append(messages.TOPICS_HEADING.format(topic=messages.sentence_case(topic)))
+        for intent in intents:
+            number += 1
+            lines.append(messages.TOPICS_ITEM.format(number=number, question=intent.question))
+    lines += ["", messages.TOPICS_OUTRO]
     return "\n".join(lines)
 
 
@@ -293,7 +298,9 @@ def styled(shown: str, urgent: set[str], width: int, colour: bool) -> str:
 def run_repl(bot: Bot, input=None, output=None, history_file: Path | None = None,
              write: Callable[[str], None] | None = None, on_reply: Callable[[Reply], None] | None = None,
              colour: bool | None = None) -> int:
-    """Run the conversation until /quit or Ctrl-D; returns the exit status (0).
+    """Run the conversation until /quit, a farewell ("bye", "see you") or Ctrl-D; returns the exit
+    status (0). A pasted block of several questions is answered question by question, each
+    reply headed "(2 of 3) question".
 
     ``write`` receives every text shown (default: standard output); ``on_reply`` every Reply.
     History stays in memory unless ``history_file`` is given (the caller creates it private).
@@ -350,10 +357,17 @@ def run_repl(bot: Bot, input=None, output=None, history_file: Path | None = None
         try:
             # Every other line is a message, "/" or not: "/my son is having a seizure" reaches
             # triage like any other, and gets the disclaimer.
-            reply = bot.reply(line, conversation)
-            if on_reply is not None:
-                on_reply(reply)
-            say("\n" + reply.text + "\n", urgent_paragraphs(bot, reply))
+            replies = bot.replies(line, conversation)
+            for number, reply in enumerate(replies, 1):
+                if on_reply is not None:
+                    on_reply(reply)
+                heading = ""
+                if len(replies) > 1:
+                    heading = messages.SEVERAL_QUESTIONS.format(number=number, count=len(replies),
+                                                               question=one_line(reply.question, 200)) + "\n"
+                say("\n" + heading + reply.text + "\n", urgent_paragraphs(bot, reply))
+                if reply.ends_conversation:
+                    return 0
         except KeyboardInterrupt:
             # Ctrl-C while a reply is worked out or shown: drop it and prompt again, as a shell does.
             say(messages.INTERRUPTED)

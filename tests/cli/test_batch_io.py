@@ -36,7 +36,7 @@ def answer(tea_bot, n: int, question: str, **extra) -> dict:
 def error(n: int, where: str, reason: str, question=None, **extra) -> dict:
     return {"n": n, **extra, "question": question, "status": "error", "intent": None, "score": 0.0,
             "answer": None, "source": None, "suggestions": [], "reason": "the input could not be read",
-            "error": f"{where}: {reason}"}
+            "see_also": [], "error": f"{where}: {reason}"}
 
 
 # --- text files ------------------------------------------------------------------------------
@@ -110,12 +110,12 @@ def test_tsv_input_and_csv_output_keep_the_id_column(batch, tea_bot, tmp_path):
     path.write_text("question\tid\nHow do I brew coffee?\tT1\n", encoding="utf-8")
     status, out, _ = batch(str(path), "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert out.splitlines()[0] == "n,id,question,status,intent,score,answer,source,suggestions,reason,error"
+    assert out.splitlines()[0] == "n,id,question,status,intent,score,answer,source,suggestions,see_also,reason,error"
     expected = tea_bot.reply("How do I brew coffee?").record()
     assert rows == [{"n": "1", "id": "T1", "question": "How do I brew coffee?", "status": expected["status"],
                      "intent": expected["intent"] or "", "score": str(expected["score"]),
                      "answer": expected["answer"], "source": expected["source"] or "",
-                     "suggestions": " | ".join(expected["suggestions"]), "reason": expected["reason"],
+                     "suggestions": " | ".join(expected["suggestions"]), "see_also": "", "reason": expected["reason"],
                      "error": ""}]
 
 

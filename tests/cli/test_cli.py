@@ -8,7 +8,7 @@ import pytest
 from conftest import DISCLAIMER
 from faqbot import __version__
 
-CAFFEINE = f'Yes, green tea contains some caffeine.\n\nSource: tea.md, section "FAQs"\n\n{DISCLAIMER}\n'
+CAFFEINE = f'Yes, green tea contains some caffeine.\n\nSource: Green tea, FAQs\n\n{DISCLAIMER}\n'
 
 
 def test_ask_prints_one_reply(cli, tea_folder):

@@ -28,10 +28,10 @@ WELCOME = (
     "the text of my source documents, and I say so when I'm not sure.\n"
     "Ask in your own words, for example: \"How do I brew green tea?\" or \"How do I\n"
     "brew coffee?\"\n"
-    "Type /help for commands, /topics for everything I can answer, Ctrl-D to leave.\n")
-CAFFEINE = f"\nYes, green tea contains some caffeine.\n\nSource: tea.md, section \"FAQs\"\n\n{DISCLAIMER}\n\n"
+    "Type /help for commands, /topics for everything I can answer, bye to leave.\n")
+CAFFEINE = f"\nYes, green tea contains some caffeine.\n\nSource: Green tea, FAQs\n\n{DISCLAIMER}\n\n"
 BREW_TEA = ("\nBrew it gently:\n- water below boiling\n- two minutes at most\n\n"
-            f"Source: tea.md, section \"Brewing\"\n\n{DISCLAIMER}\n\n")
+            f"Source: Green tea, Brewing\n\n{DISCLAIMER}\n\n")
 GOODBYE = "Goodbye, and take care.\n"
 
 
@@ -115,17 +115,44 @@ def test_help_lists_every_command(tea_bot):
         assert f"  {command:8} {entry.help}\n" in shown[1]
 
 
-def test_topics_lists_the_questions_by_document(tea_bot):
+def test_topics_lists_the_questions_numbered_by_topic(tea_bot):
     _, shown = converse(tea_bot, "/topics" + ENTER)
     assert shown[1] == (
         "\nThese are the questions I can answer (Tab completes them at the prompt):\n"
         "\n"
-        "green tea (from tea.md):\n"
-        "  - Does green tea contain caffeine?\n"
-        "  - How do I brew green tea?\n"
+        "Green tea:\n"
+        "  1. Does green tea contain caffeine?\n"
+        "  2. How do I brew green tea?\n"
         "\n"
-        "coffee (from coffee.md):\n"
-        "  - How do I brew coffee?\n\n")
+        "Coffee:\n"
+        "  3. How do I brew coffee?\n"
+        "\n"
+        "Reply with a number to read that answer.\n\n")
+
+
+def test_a_number_after_topics_answers_that_question(tea_bot):
+    _, shown = converse(tea_bot, "/topics" + ENTER + "3" + ENTER)
+    assert shown[2].startswith("\nPour hot water over ground coffee.\n\nSource: Coffee, Brewing")
+
+
+def test_a_number_outside_the_topics_list_says_which_are_valid(tea_bot):
+    _, shown = converse(tea_bot, "/topics" + ENTER + "7" + ENTER)
+    assert shown[2].startswith("\nPlease reply with a number from 1 to 3, or ask a new question.")
+
+
+@pytest.mark.parametrize("farewell", ["bye", "see you", "ok thanks, bye!", "exit"])
+def test_a_farewell_ends_the_session(tea_bot, farewell):
+    status, shown = converse(tea_bot, farewell + ENTER + "does green tea contain caffeine" + ENTER)
+    assert status == 0
+    assert shown[-1].strip().startswith("Goodbye, and take care.")
+    assert not any("caffeine." in text for text in shown)     # nothing after the farewell was read
+
+
+def test_a_pasted_block_is_answered_question_by_question(tea_bot):
+    status, shown = converse(tea_bot, "does green tea contain caffeine? how do I brew coffee?" + ENTER + CTRL_D)
+    assert status == 0
+    assert shown[1].startswith("\n(1 of 2) does green tea contain caffeine?\nYes, green tea contains some caffeine.")
+    assert shown[2].startswith("\n(2 of 2) how do I brew coffee?\nPour hot water over ground coffee.")
 
 
 def test_why_shows_the_candidates_behind_the_last_answer(tea_bot):

@@ -450,7 +450,9 @@ def test_import_reads_each_table_format(cli, tmp_path, monkeypatch, name, text):
     monkeypatch.chdir(tmp_path)
     Path(name).write_text(text)
     assert cli(["import", name, "--into", "intents"]) == (
-        0, f"{name} -> intents/clinic.yaml: 2 intents, 2 added, 0 changed, 0 removed\n", "")
+        0, f"{name} -> intents/clinic.yaml: 2 intents, 2 added, 0 changed, 0 removed\n"
+        "intents/bot.yaml: answer threshold 42 (was 42), calibrated by faqbot from 2 of the folder's own "
+        "answer sentences (2 ranked right)\n", "")
     intent_set = load_folder(Path("intents"))
     assert [(i.id, i.question, i.answer, i.topic) for i in intent_set.intents] == [
         ("clinic-001", "How do I book?", "Call us, or book online.", "clinic"),
@@ -466,8 +468,8 @@ def test_import_with_a_topic_and_again_over_curated_intents(cli, tmp_path, monke
     assert cli(["import", "faq.csv", "--into", "intents", "--topic", "clinic admin"])[0] == 0
     assert load_file(Path("intents/faq.yaml"))[0].id == "clinic-admin-001"
     Path("faq.csv").write_text("question,answer\nHow do I book?,Call us or book online.\nWhere are you?,Here.\n")
-    assert cli(["import", "faq.csv", "--into", "intents", "--topic", "clinic admin"]) == (
-        0, "faq.csv -> intents/faq.yaml: 2 intents, 1 added, 1 changed, 0 removed\n", "")
+    status, out, err = cli(["import", "faq.csv", "--into", "intents", "--topic", "clinic admin"])
+    assert (status, out.splitlines()[0], err) == (0, "faq.csv -> intents/faq.yaml: 2 intents, 1 added, 1 changed, 0 removed", "")
 
 
 @pytest.mark.parametrize("name, text, message", [

@@ -39,9 +39,20 @@ def test_an_answer_carries_its_source_the_disclaimer_and_a_session(client, bundl
     assert reply["text"] == expected.text and reply["text"].endswith(bundled_bot.disclaimer)
     assert reply["disclaimer"] == bundled_bot.disclaimer
     assert reply["source"] == expected.source and reply["source"].startswith("magnesium-valproate.md#")
-    assert reply["suggestions"] == [] and reply["see_also"] == [] and reply["emergency"] is None
+    assert reply["citation"] == expected.citation and ".md" not in reply["citation"]
+    assert reply["suggestions"] == [] and reply["emergency"] is None
+    assert reply["see_also"] == [{"number": n, "text": i.question} for n, i in enumerate(expected.see_also, 1)]
     assert reply["session_restarted"] is False and len(reply["session_id"]) >= 24
     assert bundled_bot.disclaimer not in reply["answer"]
+
+
+def test_a_close_runner_up_comes_as_see_also_and_its_number_answers_it(client, bundled_bot):
+    reply = ask(client, question="side effects of valproate").json()
+    assert reply["intent"] == "valproate-common-side-effects"
+    assert reply["see_also"] == [{"number": 1, "text": "What are the serious side effects of magnesium valproate?"}]
+    assert "See also" not in reply["answer"]            # the answer is the document's text alone
+    picked = ask(client, choice=1, question=reply["see_also"][0]["text"], session_id=reply["session_id"]).json()
+    assert picked["intent"] == "valproate-serious-side-effects"
 
 
 def test_clarify_offers_numbered_suggestions_and_a_number_picks_one(client, bundled_bot):

@@ -28,7 +28,7 @@ class Outcome:
         else:
             record.update({"question": self.item.question, "status": Status.ERROR.value, "intent": None,
                            "score": 0.0, "answer": None, "source": None, "suggestions": [],
-                           "reason": "the input could not be read",
+                           "reason": "the input could not be read", "see_also": [],
                            "error": f"{self.item.where}: {self.item.error}"})
         return record
 

@@ -35,7 +35,8 @@ from ..errors import DataFileError
 from ..yamlfile import load_yaml, parse_json
 
 INPUT_FORMATS = ("txt", "csv", "tsv", "jsonl", "yaml")
-RESERVED_FIELDS = ("n", "question", "status", "intent", "score", "answer", "source", "suggestions", "reason", "error")
+RESERVED_FIELDS = ("n", "question", "status", "intent", "score", "answer", "source", "suggestions", "see_also", "reason",
+                   "error")
 
 
 @dataclass

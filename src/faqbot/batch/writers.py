@@ -123,6 +123,7 @@ class Writer:
     def _csv_row(self, record: dict) -> dict:
         row = dict(record)
         row["suggestions"] = " | ".join(record.get("suggestions") or [])
+        row["see_also"] = " | ".join(record.get("see_also") or [])
         return {key: self._csv_cell(value) for key, value in row.items()}
 
     def _csv_cell(self, value):

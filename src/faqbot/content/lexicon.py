@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DataFileError
 from ..language.lexicon import Lexicon
-from ..language.normalise import tokenize
+from ..language.analyzer import stem
+from ..language.normalise import normalize, tokenize
+from ..language.words import english_words
 from ..yamlfile import LineDict, LineList, excerpt, load_yaml, reject_unknown_keys, type_name
 
 LEXICON_KEYS = {"synonyms"}
@@ -32,7 +35,7 @@ def load_lexicon(path: Path) -> Lexicon:
     groups = data.get("synonyms") or []
     if not isinstance(groups, LineList):
         raise DataFileError(path, data.line_of("synonyms"), f"'synonyms' must be a list of lists, got {type_name(groups)}")
-    result = []
+    result, lines = [], []
     for index, group in enumerate(groups):
         line = groups.line_of(index)
         if not isinstance(group, list) or len(group) < 2:
@@ -41,4 +44,70 @@ def load_lexicon(path: Path) -> Lexicon:
             if not isinstance(term, str) or not tokenize(term):
                 raise DataFileError(path, line, f"synonym entries must be words or phrases, got '{excerpt(term)}'")
         result.append([str(t) for t in group])
-    return Lexicon(result)
+        lines.append(line)
+    return Lexicon(result, lines)
+
+
+# --- the lint ``faqbot check`` runs ---------------------------------------------------------------
+
+EVERYDAY_ZIPF = 5.0
+"""A single word at least this frequent in English (Zipf) is an everyday word: one that patients
+use in many senses ("only", "drink", "normal"), so a synonym group that swallows it changes what
+questions mean ("can i only take one tablet" read as "sole cause"). Higher than the matcher's
+``Tuning.common_zipf`` (4.5): "beer" in the group of "alcohol" is a true synonym; the commonest
+words are the ones with many senses. Set on the bundled lexicon."""
+BROAD_GROUP_SHARE = 0.6
+"""A group whose words occur in at least this share of the intents (and in more than two) tells
+none of them apart: every question using it looks like every intent."""
+
+
+@dataclass(frozen=True)
+class LexiconFinding:
+    path: Path
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+
+
+def lint_lexicon(path: Path, lexicon: Lexicon, intent_texts: list[str],
+                 topic_names: list[str] = ()) -> list[LexiconFinding]:
+    """What in a lexicon likely changes a question's meaning, for ``faqbot check`` (notes, not errors):
+
+    - an everyday English word as a single-word member of a group whose canonical term is another
+      word (not just another form of it): phrases ("drink alcohol", "only cause") keep the meaning;
+    - a group whose words occur in most intents' texts, so it tells none of them apart.
+    ``intent_texts`` holds one text per intent (its phrasings and answer); a group naming a topic
+    (``topic_names``) is meant to be everywhere in that topic and is not reported as broad.
+    """
+    everyday = {word for word, zipf in english_words().items() if zipf >= EVERYDAY_ZIPF}
+    findings = []
+    topic_stems = {stem(w) for name in topic_names for w in tokenize(name)}
+    intent_stems = [{stem(w) for w in tokenize(text)} for text in intent_texts]
+    for number, group in enumerate(lexicon.groups):
+        line = lexicon.lines[number] if number < len(lexicon.lines) else None
+        canonical = tokenize(group[0])
+        canonical_stems = {stem(w) for w in canonical}
+        group_stems = set()
+        for term in group:
+            words = tokenize(term)
+            if len(words) == 1:
+                group_stems.add(stem(words[0]))
+            word = normalize(term)
+            if (len(words) == 1 and word in everyday and stem(words[0]) not in canonical_stems
+                    and not _same_word(words[0], canonical)):
+                findings.append(LexiconFinding(path, line, f"'{term}' is an everyday word of many senses; in "
+                                               f"the group of '{group[0]}' it always reads as '{group[0]}' "
+                                               "(a phrase keeps the one sense)"))
+        holding = sum(1 for stems in intent_stems if stems & (group_stems | canonical_stems))
+        if not (group_stems | canonical_stems) & topic_stems and len(intent_texts) > 2 and holding > 2 and holding >= BROAD_GROUP_SHARE * len(intent_texts):
+            findings.append(LexiconFinding(path, line, f"the group of '{group[0]}' occurs in {holding} of "
+                                           f"{len(intent_texts)} intents, so it tells them apart poorly"))
+    return findings
+
+
+def _same_word(word: str, canonical: list[str]) -> bool:
+    """Whether a group member is only another form of its one-word canonical term ("children" of
+    "child", "percent" of "percentage"): one begins with the other."""
+    return len(canonical) == 1 and (word.startswith(canonical[0]) or canonical[0].startswith(word))

@@ -9,6 +9,7 @@ phrases ("fits", "low magnesium") onto one canonical term.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .lexicon import Lexicon
-from .normalise import WORD, normalize, tokenize
+from .normalise import WORD, normalize, reading, tokenize
 from .words import STOPWORDS, english_words
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -29,6 +30,42 @@ _STEMMER = snowballstemmer.stemmer("english")
 def stem(word: str) -> str:
     """Snowball stem of a word; apostrophes dropped so "don't" and "dont" agree."""
     return _STEMMER.stemWord(word.replace("'", ""))
+
+
+_INFLECTION = re.compile(r"(?<=\w{2})(?:ings?|ed|es|s|ly|ers?)$")
+
+
+def _root(word: str) -> str:
+    """A word without its inflection ("using" -> "us", "use" -> "us", "severe" -> "sever")."""
+    root = _INFLECTION.sub("", re.sub(r"ies$", "y", word)).rstrip("e") or word
+    return root[:-1] if len(root) > 3 and root[-1] == root[-2] else root   # "forgetting" -> "forget"
+
+
+@lru_cache(maxsize=8)
+def stem_merges(members: tuple[str, ...]) -> frozenset[str]:
+    """Common English words the stemmer would merge into a synonym group's single-word member
+    though they are not a form of it: "several" stems like "severe", "medical" like "medication",
+    "definitely" like "definition", "depending" like "dependence". They read as themselves, so a
+    group never changes an everyday word's meaning; forms of a member ("using", "causing") still
+    join it."""
+    by_stem: dict[str, set[str]] = {}
+    for term in members:
+        words = tokenize(term)
+        if len(words) == 1:
+            by_stem.setdefault(stem(words[0]), set()).add(words[0])
+    # A word begins with its stem (a final "i" may be the word's "y"), so only words beginning so
+    # can stem alike: stemming all 36,000 common words would take seconds.
+    common = sorted(english_words())
+    apart = set()
+    for member_stem, listed in by_stem.items():
+        prefixes = {member_stem, member_stem[:-1] + "y"} if member_stem.endswith("i") else {member_stem}
+        words = {w for p in prefixes for w in common[bisect.bisect_left(common, p):bisect.bisect_right(common, p + "\uffff")]}
+        for word in sorted(words):
+            if word in listed or stem(word) != member_stem:
+                continue
+            if not any(_root(word) == _root(m) or (len(m) >= 5 and word.startswith(m)) for m in listed):
+                apart.add(word)
+    return frozenset(apart)
 
 
 @dataclass
@@ -65,6 +102,7 @@ class Analyzer:
                 words = tokenize(term)
                 if len(words) == 1:
                     self._single.setdefault(stem(words[0]), canonical)
+        self._apart = stem_merges(tuple(term for group in lexicon.groups for term in group))
         self._phrases: dict[tuple[str, ...], str] = {}
         self._max_phrase = 1
         for group, canonical in zip(lexicon.groups, canonicals):
@@ -158,8 +196,12 @@ class Analyzer:
             tokens_for_terms = fixed
         else:
             tokens_for_terms = tokens
+        tokens_for_terms = [reading(t) for t in tokens_for_terms]
         stems = [stem(t) for t in tokens_for_terms]
-        mapped = [self._single.get(s, s) for s in stems]
+        apart = self._apart
+        # A word kept apart from a group reads as itself: its stem may be the group's own term
+        # ("medical" and "medication" both stem to "medic").
+        mapped = [t if t in apart else self._single.get(s, s) for s, t in zip(stems, tokens_for_terms)]
         synonyms: dict[str, str] = {}
         terms: list[str] = []
         i = 0

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from collections import Counter
+
 from .analyzer import Analysis, Analyzer
 from .normalise import normalize, words_of_normalised
+from .question import Relation, context_words, relation, strip_glue
 
 
 class Query:
@@ -19,7 +22,9 @@ class Query:
         self.question: str = question if isinstance(question, str) else str(question)
         self.text: str = self.question.strip()[:max_chars] if max_chars is not None else self.question
         self.normalised: str = normalize(self.text)
-        self.tokens: list[str] = words_of_normalised(self.normalised)
+        # What the matcher reads: the message without "ok so" before it or "thanks" after it.
+        self.core: str = strip_glue(self.normalised)
+        self.tokens: list[str] = words_of_normalised(self.core)
         self._analyzer = analyzer
 
     @cached_property
@@ -32,6 +37,27 @@ class Query:
     def analysis(self) -> Analysis:
         """The matcher's reading: corrected terms, synonyms, word frequencies."""
         return self._analyzer.analyse_tokens(self.tokens, correct=True)
+
+    @cached_property
+    def context_terms(self) -> frozenset[str]:
+        """Terms only the message's context uses (who, how long, the story around the question):
+        the matcher weighs them low."""
+        context = words_of_normalised(" ".join(context_words(self.core)))
+        if not context:
+            return frozenset()
+        rest = Counter(self.tokens)
+        rest.subtract(context)
+        asked = set(self._analyzer.analyse_tokens([t for t in self.tokens if rest[t] > 0], correct=True).terms)
+        return frozenset(set(self._analyzer.analyse_tokens(context, correct=True).terms) - asked)
+
+    @cached_property
+    def relation(self) -> tuple[frozenset[str], frozenset[str]] | None:
+        """(cause terms, effect terms) when the question asks what causes what, else None."""
+        found = relation(self.core)
+        if found is None:
+            return None
+        terms = lambda words: frozenset(self._analyzer.analyse_tokens(words_of_normalised(" ".join(words)), correct=True).terms)
+        return terms(found.cause), terms(found.effect)
 
     def __repr__(self) -> str:
         return f"Query({self.text!r})"

@@ -26,7 +26,9 @@ from rapidfuzz import fuzz
 
 from ..content.intents import Intent, IntentSet
 from ..language.analyzer import Analysis, Analyzer
+from ..language.normalise import normalize
 from ..language.query import Query
+from ..language.question import relation
 from . import scoring
 from .index import Index, Postings
 from .tuning import DEFAULT, Tuning
@@ -38,6 +40,7 @@ class Candidate:
     score: float                      # 0-100
     phrasing: str                     # the phrasing that matched best
     matched_terms: list[str] = field(default_factory=list)
+    reversed_relation: bool = False   # the intent asks the question's cause and effect the other way round
 
 
 @dataclass
@@ -49,6 +52,8 @@ class MatchResult:
     everyday_unknown: set[str] = field(default_factory=set)   # unknown terms that are everyday words ("son")
     # For each topic asked for (``readings_of``): its best intent, as if only that topic existed.
     readings: dict[str, Candidate] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)   # each question term's weight in the score
+    context_terms: frozenset[str] = frozenset()                # terms only the message's context uses
 
 
 class Matcher:
@@ -65,6 +70,7 @@ class Matcher:
         self.index = index if index is not None else Index(intent_set, analyzer, tuning)
         self.topic_terms = self.index.topic_terms     # topic -> the terms that name it
         self.name_terms = self.index.name_terms       # names (Smith, NMDA) that pinpoint one intent
+        self._relation_memo: dict[int, tuple[set[str], set[str]]] = {}
 
     def knows(self, term: str) -> bool:
         """Whether any intent's phrasings or answer contain the term."""
@@ -109,10 +115,13 @@ class Matcher:
         if boost_topic and not named_topics and boost_topic in self.topic_terms:
             # A follow-up: read it as if it named the conversation's topic.
             terms += [t for t in sorted(self.topic_terms[boost_topic]) if t not in terms]
-        weights = {t: self.idf(t) * (tuning.light_word_factor if t in everyday else 1.0) for t in terms}
+        context = query.context_terms
+        weights = {t: self.idf(t) * (tuning.light_word_factor if t in everyday else 1.0)
+                   * (tuning.context_factor if t in context and (t not in idf or t in self.index.light) else 1.0)
+                   for t in terms}
         total = sum(weights.values())
         if not terms or total <= 0:
-            return MatchResult(analysis, [], unknown, named_topics, everyday)
+            return MatchResult(analysis, [], unknown, named_topics, everyday, weights=weights, context_terms=context)
         query_text = " ".join(sorted(terms))
         implied = sum(self.idf(t) for t in dict.fromkeys(subject_terms) if t not in weights) if not named_topics else 0.0
         evidence = min(1.0, (total + implied) / self.index.evidence_needed)
@@ -121,17 +130,18 @@ class Matcher:
             scored, complete = self._ranked_within(within, weights, total, off_topic), False
         else:
             scored, complete = self._rows(weights, total, off_topic, topic_only)
-        candidates = self._candidates(scored, terms, query_text, evidence)
+        asked_relation = query.relation
+        candidates = self._candidates(scored, terms, query_text, evidence, asked_relation)
         readings = {}
         for topic in readings_of:
             if complete and topic_only is None:
                 rows = [row for row in scored if self.intents[row[1]].topic == topic]
             else:
                 rows, _ = self._rows(weights, total, off_topic, topic)
-            best = self._candidates(rows, terms, query_text, evidence)
+            best = self._candidates(rows, terms, query_text, evidence, asked_relation)
             if best:
                 readings[topic] = best[0]
-        return MatchResult(analysis, candidates[:limit], unknown, named_topics, everyday, readings)
+        return MatchResult(analysis, candidates[:limit], unknown, named_topics, everyday, readings, weights, context)
 
     def _rows(self, weights, total, off_topic, topic_only) -> tuple[list[list], bool]:
         """Rows [lexical, intent, best phrasing or -1], best first, and whether they are every
@@ -142,8 +152,10 @@ class Matcher:
                 return scored, False
         return self._ranked(weights, total, off_topic, topic_only)
 
-    def _candidates(self, scored: list[list], terms: list[str], query_text: str, evidence: float) -> list[Candidate]:
-        """The first character_candidates rows scored in full, best first (ties by intent id)."""
+    def _candidates(self, scored: list[list], terms: list[str], query_text: str, evidence: float,
+                    asked_relation=None) -> list[Candidate]:
+        """The first character_candidates rows scored in full, best first (ties by intent id); an
+        intent asking the reverse of the question's cause and effect scores less."""
         candidates = []
         for lexical, intent_index, position in scored[:self.tuning.character_candidates]:
             phrasing_text = self.index.phrasing_text
@@ -156,9 +168,40 @@ class Matcher:
             phrasing_terms = self.index.phrasing_terms[position] if position >= 0 else frozenset()
             matched_terms = [t for t in terms if t in phrasing_terms or self.index.holds(t, intent_index)]
             phrasing = self._phrasing_source(position)
-            candidates.append(Candidate(intent, round(min(score, 100.0), 1), phrasing, matched_terms))
+            reverse = asked_relation is not None and self._reverses(intent_index, asked_relation)
+            if reverse:
+                score *= self.tuning.reversed_relation_factor
+            candidates.append(Candidate(intent, round(min(score, 100.0), 1), phrasing, matched_terms, reverse))
         candidates.sort(key=lambda c: (-c.score, c.intent.id))
         return candidates
+
+    def _reverses(self, intent_index: int, asked: tuple[frozenset[str], frozenset[str]]) -> bool:
+        """Whether the intent fails the question's cause and effect: its phrasings put the
+        question's effect on the cause side (or its cause on the effect side) and never the way
+        the question does, or the question asks for one side ("what causes X") and no phrasing
+        of the intent asks about X as an effect. (The reverse, "what can X lead to", is left to
+        the words: an answer listing consequences rarely phrases them as a question.)"""
+        cause, effect = asked
+        intent_cause, intent_effect = self._relation_sides(intent_index)
+        if not cause and effect:
+            return not effect & intent_effect
+        return bool((effect & intent_cause and not effect & intent_effect)
+                    or (cause & intent_effect and not cause & intent_cause))
+
+    def _relation_sides(self, intent_index: int) -> tuple[set[str], set[str]]:
+        """The intent's cause and effect terms over its phrasings that ask a cause and effect,
+        read when first needed (a folder of 50,000 intents never reads most of them)."""
+        sides = self._relation_memo.get(intent_index)
+        if sides is None:
+            cause, effect = set(), set()
+            intent = self.intents[intent_index]
+            for phrasing in (intent.question, *intent.examples):
+                found = relation(normalize(phrasing))
+                if found is not None:
+                    cause.update(self.analyzer.terms(" ".join(found.cause)))
+                    effect.update(self.analyzer.terms(" ".join(found.effect)))
+            sides = self._relation_memo[intent_index] = (cause, effect)
+        return sides
 
     def _f_score(self, overlap: float, total: float, phrasing_weight: float) -> float:
         return scoring.f_score(overlap, total, phrasing_weight, self.tuning)

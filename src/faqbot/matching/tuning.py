@@ -10,6 +10,9 @@ Each question term t has a weight
     light(t) = light_word_factor                for a common English word (language.words.LIGHT_WORDS), else 1
     everyday(t) = light_word_factor             for an unknown term that is an everyday English word
                                                 (Zipf >= common_zipf) or a number, else 1
+    context(t) = context_factor                 for a term only the message's context uses (a clause
+                                                that does not ask, "since his stroke", "she is 68")
+                                                when no intent knows it or it is a common word, else 1
 
 and W = sum of w(t). An intent i scores by two word-level measures:
 
@@ -34,7 +37,8 @@ stemming and spelling correction miss (near-identical stems, a word split or joi
     evidence = min(1, W / (evidence_share * ln(1 + N)))   (1 when the question IS the canonical question)
     score(i) = 100 * evidence * (lexical + character_weight * character * min(1, lexical / (1 - character_weight)))
 
-capped at 100 and rounded to 0.1. ``prune_above`` and ``prune_budget`` choose when and how the
+capped at 100 and rounded to 0.1; times reversed_relation_factor when the question asks a cause
+and effect the other way round from every phrasing of the intent that asks one. ``prune_above`` and ``prune_budget`` choose when and how the
 ranking reads fewer postings; they never change a result (tests/unit/test_matcher_pruning.py).
 
 Calibration: unless a field says otherwise, the values were set by hand on the dev set
@@ -66,6 +70,11 @@ class Tuning:
     """English words at least this frequent (Zipf scale, wordfreq) are everyday words: unknown to
     every intent, they are likelier the patient's context ("my son", "at work") than the subject.
     4.5 keeps "son", "work", "mention" and leaves "metformin", "ibuprofen" rare; set on the blind sets."""
+    context_factor: float = 0.3
+    """Weight factor of a context word no intent knows (or a common word): a word only the story
+    around the question uses ("my dad is 68 ... since his stroke"), or a who/how-long span. Known
+    words of the story keep their weight: they are often what it is about ("his hands shake").
+    Set by hand on the blind sets' long messages (issue 12)."""
     # --- credits in an intent's coverage -------------------------------------------------
     utterance_credit: float = 1.0
     """Credit of a question term found in one of the intent's phrasings (the unit of credit), and
@@ -89,6 +98,11 @@ class Tuning:
     off_topic_factor: float = 0.7
     """Factor on the lexical score of intents of other topics when the question names exactly one
     topic: "valproate neurotransmitters" names valproate."""
+    reversed_relation_factor: float = 0.4
+    """Factor on the score of an intent whose phrasings ask the reverse cause-and-effect question:
+    "what causes hypomagnesemia" is not "can hypomagnesemia cause seizures" (the question's effect
+    is the intent's cause), or asks for causes of X where the intent never names X as an effect.
+    0.4 puts an otherwise perfect reverse match (85) below the answer threshold; set by hand (issue 12)."""
     # --- topics ----------------------------------------------------------------------------
     topic_share: float = 0.8
     """A term of a topic's name names the topic only if at least this share of the intents whose
@@ -113,6 +127,28 @@ class Tuning:
     answer_threshold: float = 42.0
     """Below this score the best candidate is not trusted: the Bot falls back with suggestions.
     Set where answered and unanswerable questions of the dev and blind sets separate."""
+    focus_support: float = 0.4
+    """A question word no intent knows, and not context, a common word or a number, is part of
+    what the question is about (its focus): "is it safe to breastfeed on valproate". The best
+    answer must explain the question's other focus words (not the subject's name) with
+    focus_support_specific of that word's weight, or with this share of it when its best phrasing asks nothing the
+    question does not (a general intent, "what does valproate interact with", holds for
+    "ibuprofen" too); otherwise the Bot says the documents don't cover the word. "safe", in four
+    intents, does not explain "breastfeed". Set by hand on the blind sets (issue 12)."""
+    focus_support_specific: float = 0.75
+    """See focus_support: the share needed when the best phrasing asks something of its own
+    ("tummy upset from valproate" for "does valproate upset your stomach": 0.83 of "stomach")."""
+    see_also_margin: float = 8.0
+    """A runner-up from another intent within this many points of the answer (and itself above
+    the answer threshold) is offered as a numbered "see also": "side effects of valproate" shows
+    the common ones and offers the serious ones. Set by hand (issue 12)."""
+    calibration_answer_share: float = 0.9
+    """Calibration (``faqbot coverage --calibrate``, and at import): the answer threshold is set
+    where this share of the folder's own new wordings that rank their intent first still reach
+    it (evaluation.calibration): nine in ten. Set by hand (issue 12)."""
+    calibration_floor: float = 15.0
+    """Calibration never sets the answer threshold below this: under it, a question sharing one
+    common word with an intent would be answered."""
     topic_clarify_margin: float = 20.0
     """A question naming no topic that fits two topics' best intents within this many points is
     answered with a question (which do you mean?); a wider gap answers the better one."""

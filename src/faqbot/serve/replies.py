@@ -1,7 +1,7 @@
 """A Reply as the API's JSON: the one place that decides what the web sees of an answer.
 
-The page shows ``answer`` with the suggestions as buttons under it, the source under that and the
-disclaimer last, so ``answer`` leaves out what comes in its own fields: the disclaimer, the source
+The page shows ``answer`` with the suggestions (or the "see also") as buttons under it, the
+citation under that and the disclaimer last, so ``answer`` leaves out what comes in its own fields: the disclaimer, the source
 line and the numbered suggestion lines. ``text`` keeps the whole reply as a terminal shows it.
 """
 
@@ -34,10 +34,12 @@ def reply_json(reply: Reply, session_id: str, restarted: bool, disclaimer: str, 
         "answer": answer,
         "disclaimer": disclaimer,
         "source": reply.source,
+        "citation": reply.citation,
         "intent": reply.intent.id if reply.intent is not None else None,
         "score": round(reply.score, 1),
         "suggestions": [{"number": n, "text": text} for n, text in enumerate(reply.suggestions, 1)],
-        "see_also": [],            # related questions: filled once the Bot offers them (issue 12)
+        # A close runner-up of an answer; its number answers it, like a suggestion's.
+        "see_also": [{"number": n, "text": intent.question} for n, intent in enumerate(reply.see_also, 1)],
         "emergency": emergency,
         "reason": reply.reason.text if reply.reason is not None else None,
     }

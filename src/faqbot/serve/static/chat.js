@@ -114,10 +114,15 @@
       node.appendChild(banner);
     }
     paragraphs(node, reply.answer);
-    if (reply.suggestions && reply.suggestions.length) {
-      var list = element("ul", "suggestions");
-      list.setAttribute("aria-label", "Suggested questions");
-      reply.suggestions.forEach(function (suggestion) {
+    function offered(items, className, heading) {
+      if (!items || !items.length) {
+        return;
+      }
+      if (heading) {
+        node.appendChild(element("p", className + "-heading", heading));
+      }
+      var list = element("ul", className);
+      items.forEach(function (suggestion) {
         var item = element("li");
         var button = element("button", null, suggestion.number + ". " + suggestion.text);
         button.type = "button";
@@ -129,8 +134,10 @@
       });
       node.appendChild(list);
     }
-    if (reply.source) {
-      node.appendChild(element("p", "source", "Source: " + reply.source));
+    offered(reply.suggestions, "suggestions", null);
+    offered(reply.see_also, "see-also", "See also:");
+    if (reply.citation || reply.source) {
+      node.appendChild(element("p", "source", "Source: " + (reply.citation || reply.source)));
     }
     node.appendChild(element("p", "disclaimer", reply.disclaimer));
     return node;
@@ -163,8 +170,9 @@
 
   function keptReply(reply) {
     return {
-      status: reply.status, answer: reply.answer, source: reply.source, disclaimer: reply.disclaimer,
-      suggestions: reply.suggestions || [], emergency: reply.emergency || null
+      status: reply.status, answer: reply.answer, source: reply.source, citation: reply.citation || null,
+      disclaimer: reply.disclaimer, suggestions: reply.suggestions || [], see_also: reply.see_also || [],
+      emergency: reply.emergency || null
     };
   }
 

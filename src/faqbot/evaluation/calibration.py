@@ -1,0 +1,125 @@
+"""An answer threshold that fits a folder's content, found from the folder itself.
+
+One threshold does not suit every folder. With a dozen examples per intent (our bundled folder)
+a right answer to a new wording usually scores 50 to 90, so 42 keeps weak matches out; an FAQ
+table imported bare (one question per intent) scores its right answers to new wordings at 20 to
+40, and 42 declines most of them. The calibration asks the folder how its own right answers score
+when the wording is new, and sets the threshold where ``Tuning.calibration_answer_share`` of
+them are still answered:
+
+- intents with examples: each example is asked of the folder without that example (the
+  self-check's leave-one-out bots), as a patient's new wording would be;
+- intents without examples: the first sentence of the answer is asked (the words a patient
+  would take from the topic, but not the question's wording).
+
+Only right answers count (ranked first); the threshold is their score at that share from the top,
+kept between ``calibration_floor`` and the default threshold (a folder is never made stricter
+than the default by its own content). Test files and their answers are never read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..bot import Bot
+from ..content.intents import Intent
+from ..matching.tuning import DEFAULT
+from .selfcheck import HeldOutBots
+
+
+@dataclass(frozen=True)
+class Calibration:
+    threshold: float            # the calibrated answer threshold
+    phrasings: int              # new wordings asked
+    right: int                  # of which ranked their own intent first
+    source: str                 # "examples" or "answer sentences" (what the wordings were)
+
+    def comment(self) -> str:
+        return (f"calibrated by faqbot from {self.phrasings} of the folder's own {self.source} "
+                f"({self.right} ranked right)")
+
+
+def first_sentence(text: str, min_words: int = 4) -> str | None:
+    """The first sentence (or list item) of an answer with at least ``min_words`` words."""
+    for piece in re.split(r"(?<=[.!?])\s+|\n+", text):
+        piece = piece.strip(" -*#>\t")
+        if len(piece.split()) >= min_words:
+            return piece
+    return None
+
+
+def calibrate(bot: Bot) -> Calibration:
+    """The answer threshold for ``bot``'s folder (see the module docstring)."""
+    tuning = bot.tuning
+    intents = bot.intent_set.intents
+    scores: list[float] = []
+    asked = 0
+    with_examples = [i for i in intents if i.examples]
+    if with_examples:
+        source = "examples"
+        held_out = HeldOutBots(bot)
+        for position, intent in enumerate(intents):
+            for index, example in enumerate(intent.examples):
+                reduced = replace(intent, examples=intent.examples[:index] + intent.examples[index + 1:])
+                changed = list(intents)
+                changed[position] = reduced
+                matcher = held_out.bot(replace(bot.intent_set, intents=changed), example).matcher
+                asked += 1
+                _score_if_right(matcher.match(example, limit=1).candidates, intent, scores)
+    else:
+        source = "answer sentences"
+        for intent in intents:
+            sentence = first_sentence(intent.answer)
+            if sentence is None:
+                continue
+            asked += 1
+            _score_if_right(bot.matcher.match(sentence, limit=1).candidates, intent, scores)
+    default = DEFAULT.answer_threshold
+    if not scores:
+        return Calibration(default, asked, 0, source)
+    scores.sort(reverse=True)
+    at = scores[min(len(scores) - 1, int(tuning.calibration_answer_share * len(scores)))]
+    threshold = round(min(default, max(tuning.calibration_floor, at)) * 2) / 2
+    return Calibration(threshold, asked, len(scores), source)
+
+
+def _score_if_right(candidates, intent: Intent, scores: list[float]) -> None:
+    if candidates and candidates[0].intent.id == intent.id:
+        scores.append(candidates[0].score)
+
+
+# --- storing it in bot.yaml ------------------------------------------------------------------
+
+_TUNING_BLOCK = re.compile(r"^tuning:[ \t]*(?:#.*)?$", re.MULTILINE)
+_THRESHOLD_LINE = re.compile(r"^([ \t]+)answer_threshold:.*$", re.MULTILINE)
+
+
+def stored_text(text: str, calibration: Calibration) -> str:
+    """bot.yaml's text with ``tuning: answer_threshold`` set to the calibration, every other line
+    (comments included) kept as it was."""
+    line = f"answer_threshold: {calibration.threshold:g}   # {calibration.comment()}"
+    block = _TUNING_BLOCK.search(text)
+    if block is None:
+        return text.rstrip("\n") + ("\n" if text.strip() else "") + "tuning:\n  " + line + "\n"
+    rest = text[block.end():]
+    following = re.search(r"^\S", rest, re.MULTILINE)       # where the tuning block ends
+    body_end = block.end() + (following.start() if following else len(rest))
+    body = text[block.end():body_end]
+    existing = _THRESHOLD_LINE.search(body)
+    if existing:
+        body = body[:existing.start()] + existing.group(1) + line + body[existing.end():]
+    else:
+        body = "\n  " + line + body
+    return text[:block.end()] + body + text[body_end:]
+
+
+def store(folder: Path, calibration: Calibration) -> Path:
+    """Write the calibrated threshold into the folder's bot.yaml (created if missing)."""
+    from ..files import write_atomic
+
+    path = Path(folder) / "bot.yaml"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    write_atomic(path, stored_text(text, calibration))
+    return path

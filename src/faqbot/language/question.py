@@ -1,0 +1,133 @@
+"""The question inside a message: conversational glue stripped, context told from the question,
+several questions told apart, and the relation asked (what causes what).
+
+Patients rarely type a bare question. They open with "right, next thing -", close with "thanks",
+wrap the question in a story ("my dad is 68 and has taken valproate since his stroke, ... is that
+the tablets"), paste three questions at once, or ask "what causes X" where the documents answer
+"can X cause Y". These functions read the normalised text (``normalise.normalize``) and say which
+words are the question and which are context; they decide nothing (the matcher and the Bot do).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .normalise import WORD
+
+# Openers and closers that carry no question: "ok so", "right, next thing -", "one more question:",
+# "... thanks", "... please". Stripped from the ends, repeatedly ("ok thanks, and also ...").
+_OPENER = re.compile(
+    r"^(?:(?:(?:one|a|another|my|the) (?:more |other |next |last |second |quick |further )?(?:thing|question|query)"
+    r"(?: (?:is|for you|then|please))?|next (?:thing|question|one)|quick question|"
+    r"i have (?:a|another) (?:question|query)|i (?:was|am|'m|m) (?:just )?wondering(?: if| whether)?|"
+    r"can i ask(?: you)?(?: something| a question)?|i wanted to ask|i want to ask|thank you|all right|got it|i see|"
+    r"ok(?:ay)?|right|alright|so|and|also|well|um+|erm+|hmm+|oh|ah|sorry|great|perfect|cool|thanks|cheers|"
+    r"brilliant|lovely|fine|next|then|plus|question)"
+    r"(?:\s*[,.:;!\-]+\s*|\s+))+")
+_CLOSER = re.compile(
+    r"(?:[\s,.;:!\-]+(?:thanks|thank you|thx|ta|cheers|please|pls|plz|in advance|thanks in advance|"
+    r"many thanks|if you can|if you know|any idea|any ideas|anyone)(?: (?:so|very) much| a lot)?)+[\s.!?]*$")
+
+# Clause boundaries inside one message: sentence ends, semicolons, dashes, and ", and" / ", but".
+_CLAUSE = re.compile(r"(?<=[?!.;])\s+|\s+-+\s+|,\s*(?:and|but|so)\s+(?=\w)"
+                     r"|,\s*(?=(?:is|are|can|could|does|do|did|should|will|would|what|how|why|when)\s)")
+# A clause that asks: it ends with "?" or opens with a question word or an inverted verb.
+_ASKING = re.compile(r"^(?:(?:and|but|so|then|or|also)\s+)?(?:what|whats|what's|how|hows|why|when|where|which|who|whom|"
+                     r"is|are|am|was|were|can|could|cant|can't|do|does|did|dont|don't|doesnt|doesn't|should|shall|"
+                     r"will|would|wont|won't|may|might|must|has|have|had|any|tell me|explain|is there|are there)\b")
+# Who the patient is and how long something has gone on: context, however the message is cut.
+_CONTEXT = re.compile(
+    r"\b(?:ever )?since (?:last |the |a |an |my |his |her |their |about |around )?"
+    r"(?:\w+ )?(?:ago|years?|months?|weeks?|days?|birth|childhood|stroke|diagnosis|then|\d+)\b[^,.;?!]*"
+    r"|\bfor (?:about |around |over |nearly |almost |the (?:last|past) )?(?:\d+|a few|a couple of|several|many|some|"
+    r"a|an) (?:years?|months?|weeks?|days?|hours?)\b"
+    r"|\b\d+ (?:years?|months?) old\b|\baged? \d+\b|\b(?:is|was|turned|turns|im|i'm|i am|she's|he's) \d+\b"
+    r"|\b\d+ (?:years?|months?|weeks?|days?) ago\b")
+
+
+_MAYBE_CONTEXT = re.compile(r"[,;!\d]|[.?]\s+\S|\s-+\s|\bsince\b|\bfor\b")
+
+
+def strip_glue(normalised: str) -> str:
+    """The message without conversational openers and closers; the message itself when nothing
+    else would remain ("thanks" stays "thanks", for small talk to recognise)."""
+    text = normalised.strip()
+    stripped = _OPENER.sub("", text, count=1)
+    stripped = _CLOSER.sub("", stripped)
+    stripped = stripped.strip(" ,.;:!-")
+    return stripped if WORD.search(stripped) else text
+
+
+def clauses(normalised: str) -> list[str]:
+    """The message cut into sentences and clauses, in order, empty pieces dropped."""
+    return [c.strip(" ,") for c in _CLAUSE.split(normalised) if c and WORD.search(c)]
+
+
+def asks(clause: str) -> bool:
+    """Whether a clause is itself a question (not a statement of context)."""
+    clause = clause.strip()
+    return clause.endswith("?") or bool(_ASKING.match(clause))
+
+
+def context_words(normalised: str) -> list[str]:
+    """The words of a message that describe its context rather than its question: clauses that do
+    not ask when another clause does, and spans saying who and how long ("since his stroke", "for
+    15 years", "she is 68"), wherever they are. A word asked about elsewhere is not context."""
+    if not _MAYBE_CONTEXT.search(normalised):
+        return []      # one clause, no number, no "since" / "for ...": nothing but the question
+    pieces = clauses(normalised)
+    context: list[str] = []
+    asking = [p for p in pieces if asks(p)]
+    if len(pieces) > 1 and asking:
+        for piece in pieces:
+            if not asks(piece):
+                context += WORD.findall(piece)
+    for span in _CONTEXT.finditer(normalised):
+        context += WORD.findall(span.group())
+    asked = {w for p in (asking or pieces) for w in WORD.findall(_CONTEXT.sub(" ", p))}
+    return [w for w in context if w not in asked]
+
+
+def separate_questions(text: str) -> list[str]:
+    """A pasted block split into its questions: one per line, or several on one line each ending
+    with "?". A single question (or a story around one) comes back whole."""
+    lines = [line.strip() for line in text.splitlines() if WORD.search(line)]
+    if len(lines) > 1:
+        return [q for line in lines for q in separate_questions(line)]
+    line = lines[0] if lines else text.strip()
+    parts = [p.strip() for p in re.split(r"(?<=\?)\s+", line) if WORD.search(p)]
+    questions = [p for p in parts if p.endswith("?") and len(WORD.findall(p)) >= 3]
+    if len(parts) > 1 and len(questions) == len(parts):
+        return parts
+    return [line] if line else []
+
+
+# --- the relation asked -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Relation:
+    """A cause-and-effect question read as words on each side: ``cause`` the words naming what
+    causes, ``effect`` what is caused. "what causes X": effect X, cause nothing named; "can X cause
+    Y" and "is Y caused by X": cause X, effect Y."""
+
+    cause: tuple[str, ...]
+    effect: tuple[str, ...]
+
+
+# Active markers put the cause before them; passive ones after them.
+_ACTIVE = re.compile(r"\b(?:cause[sd]?|causing|trigger(?:s|ed|ing)?|lead(?:s|ing)? to|led to|result(?:s|ed)? in|"
+                     r"bring(?:s|ing)? on|brought on|provoke[sd]?|responsible for|reasons? for|to blame(?: for)?|"
+                     r"behind)\b")
+_PASSIVE = re.compile(r"\b(?:caused by|triggered by|brought on by|provoked by|because of|due to|from|resulting from)\b")
+
+
+def relation(normalised: str) -> Relation | None:
+    """The cause-and-effect relation a question asks about, if it asks one (one marker read)."""
+    passive = _PASSIVE.search(normalised)
+    active = _ACTIVE.search(normalised)
+    if passive and (not active or passive.start() <= active.start()):
+        return Relation(tuple(WORD.findall(normalised[passive.end():])), tuple(WORD.findall(normalised[:passive.start()])))
+    if active:
+        return Relation(tuple(WORD.findall(normalised[:active.start()])), tuple(WORD.findall(normalised[active.end():])))
+    return None

@@ -1,0 +1,255 @@
+"""Issue 12 at the Bot: question focus ("My documents don't cover X."), direction of cause and
+effect, stories, conversation glue (small talk in combinations, follow-ups, numbers out of range,
+pasted blocks), "see also", readable citations, and the calibrated threshold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from conftest import DISCLAIMER, examples, write_folder
+from faqbot.bot import Bot, Conversation
+from faqbot.cli import main
+from faqbot.evaluation.calibration import Calibration, calibrate, first_sentence, stored_text
+from faqbot.messages import citation
+
+
+# --- focus and relation (the bundled intents) -------------------------------------------------
+
+
+@pytest.mark.parametrize("question,word", [("is it safe to breastfeed on valproate", "breastfeed"),
+                                           ("can i drive on magnesium valproate", "drive")])
+def test_an_uncovered_focus_is_named_then_the_closest_questions(bundled_bot, question, word):
+    reply = bundled_bot.reply(question)
+    assert reply.status == "fallback"
+    assert reply.text.startswith(f"My documents don't cover {word}.\nThe closest questions I can answer are:\n  1. ")
+    assert reply.reason.kind == "not-covered"
+    assert reply.suggestions                       # the closest questions, answerable by number
+    assert reply.text.endswith(bundled_bot.disclaimer)
+
+
+def test_a_general_intent_answers_for_an_unknown_word_it_holds_for(bundled_bot):
+    """The interactions answer is about any other medicine: an unknown one does not stop it."""
+    reply = bundled_bot.reply("can I combine valproate and ibuprofen")
+    assert (reply.status, reply.intent.id) == ("answered", "valproate-interactions")
+
+
+def test_what_causes_x_is_not_answered_by_can_x_cause_y(bundled_bot):
+    reverse = bundled_bot.reply("what causes hypomagnesemia")
+    assert reverse.status == "fallback"
+    assert reverse.match.candidates[0].reversed_relation
+    forward = bundled_bot.reply("can low magnesium cause seizures")
+    assert (forward.status, forward.intent.id) == ("answered", "hypomagnesemia-cause-seizures")
+    passive = bundled_bot.reply("do seizures happen because of hypomagnesemia")
+    assert passive.intent is not None and passive.intent.id == "hypomagnesemia-cause-seizures"
+
+
+def test_a_long_story_around_a_plain_question_is_answered(bundled_bot):
+    reply = bundled_bot.reply("my dad is 68 and has taken valproate since his stroke, and lately his hands "
+                              "shake when he holds a cup, is that the tablets")
+    assert (reply.status, reply.intent.id) == ("answered", "valproate-common-side-effects")
+
+
+def test_a_conversational_prefix_does_not_hide_the_question(bundled_bot):
+    plain = bundled_bot.reply("is magnesium valproate addictive")
+    glued = bundled_bot.reply("right, next thing - is magnesium valproate addictive? thanks")
+    assert glued.intent.id == plain.intent.id == "valproate-addictive"
+    assert glued.score == plain.score
+
+
+def test_normal_is_not_normalise(bundled_bot):
+    """'normal' used to stem like 'normalize', in the group of 'increase' (issue 12)."""
+    terms = bundled_bot.analyzer.terms("what is a normal magnesium level")
+    assert "increas" not in terms
+
+
+# --- conversation glue -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("message,kind", [("thanks thats helpful", "thanks"), ("ok thank you", "thanks"),
+                                          ("thanks, you're very helpful!", "thanks"),
+                                          ("are you a real doctor?", "identity"), ("hi there", "greeting"),
+                                          ("ok", "acknowledge"), ("thanks, bye", "goodbye"), ("see you", "goodbye")])
+def test_small_talk_is_recognised_in_combinations(bundled_bot, message, kind):
+    conversation = Conversation()
+    bundled_bot.reply("what is magnesium valproate used for", conversation)
+    reply = bundled_bot.reply(message, conversation)
+    assert reply.status == "smalltalk"
+    assert reply.reason.get("smalltalk") == kind
+    assert reply.ends_conversation == (kind == "goodbye")
+    said = reply.text[:-len(bundled_bot.disclaimer)]
+    assert len(said) < 120 or kind in ("identity", "greeting")   # no five-paragraph answer
+
+
+def test_small_talk_around_a_question_answers_the_question(bundled_bot):
+    assert bundled_bot.reply("thanks! and is it addictive?").status == "answered"
+
+
+def test_a_short_follow_up_is_read_with_the_question_it_follows(bundled_bot):
+    conversation = Conversation()
+    bundled_bot.reply("can low magnesium cause seizures", conversation)
+    reply = bundled_bot.reply("how come?", conversation)
+    assert (reply.status, reply.intent.id) == ("answered", "hypomagnesemia-mechanisms")
+    assert reply.reason.get("follow_up") == "can low magnesium cause seizures"
+
+
+def test_a_follow_up_needs_a_previous_answer(bundled_bot):
+    assert bundled_bot.reply("how come?").status != "answered"
+
+
+def test_a_close_runner_up_is_offered_as_see_also_and_answers_to_its_number(bundled_bot):
+    conversation = Conversation()
+    reply = bundled_bot.reply("side effects of valproate", conversation)
+    assert reply.intent.id == "valproate-common-side-effects"
+    assert [i.id for i in reply.see_also] == ["valproate-serious-side-effects"]
+    assert ("See also:\n  1. What are the serious side effects of magnesium valproate?\n"
+            "Reply with the number to read it.") in reply.text
+    assert reply.record()["see_also"] == ["What are the serious side effects of magnesium valproate?"]
+    chosen = bundled_bot.reply("1", conversation)
+    assert chosen.intent.id == "valproate-serious-side-effects"
+
+
+def test_a_clear_answer_has_no_see_also(bundled_bot):
+    reply = bundled_bot.reply("What is the generic name of magnesium valproate?")
+    assert reply.see_also == [] and "See also" not in reply.text
+    assert reply.record()["see_also"] == []
+
+
+def test_a_number_outside_the_options_says_which_numbers_are_valid(bundled_bot):
+    conversation = Conversation()
+    offered = bundled_bot.reply("how does it work?", conversation)
+    assert offered.status == "clarify"
+    count = len(offered.options)
+    reply = bundled_bot.reply("7", conversation)
+    assert reply.status == "clarify"
+    assert reply.text.startswith(f"Please reply with a number from 1 to {count}, or ask a new question.")
+    assert bundled_bot.reply("1", conversation).status == "answered"     # the options are still on offer
+
+
+def test_a_pasted_block_is_answered_question_by_question(bundled_bot):
+    replies = bundled_bot.replies("what is magnesium valproate used for? is it addictive? can i drink on it?")
+    assert [r.intent.id for r in replies] == ["valproate-uses", "valproate-addictive", "valproate-alcohol"]
+    assert all(r.text.endswith(bundled_bot.disclaimer) for r in replies)
+    assert [r.status for r in bundled_bot.replies("is it addictive")] == ["answered"]
+
+
+def test_an_emergency_inside_a_pasted_block_is_not_lost(bundled_bot):
+    replies = bundled_bot.replies("what is valproate for?\nshe is having a seizure and won't stop\nbye")
+    assert [r.status for r in replies][:2] == ["answered", "emergency"]
+
+
+# --- citations ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("topic,section,shown", [
+    ("magnesium valproate", "Q&A", "Magnesium valproate, FAQs"),
+    ("magnesium valproate", "Generic Name", "Magnesium valproate, Generic name"),
+    ("kb", "row 2", "Kb"),
+    ("Green tea", "green tea", "Green tea"),
+    ("aspirin", "GABA levels", "Aspirin, GABA levels"),
+])
+def test_a_citation_is_the_title_and_section_as_a_patient_would_say_it(topic, section, shown):
+    assert citation(topic, section) == shown
+
+
+def test_bundled_answers_never_cite_a_file_name(bundled_bot):
+    reply = bundled_bot.reply("can i drink alcohol on valproate")
+    assert "Source: Magnesium valproate, FAQs" in reply.text
+    assert ".md" not in reply.text and "row " not in reply.text
+    assert reply.citation == "Magnesium valproate, FAQs"
+
+
+# --- the calibrated threshold -----------------------------------------------------------------
+
+BARE = {
+    "bot.yaml": """\
+        # Settings: kept as written
+        name: kb
+        disclaimer: Not medical advice.
+        """,
+    "kb.yaml": """\
+        intents:
+          - id: kb-1
+            question: How do I reset my password?
+            answer: Open the settings page and choose reset password, then follow the email link.
+            topic: accounts
+          - id: kb-2
+            question: How do I change my email address?
+            answer: Your email address can be changed on the profile page under contact details.
+            topic: accounts
+          - id: kb-3
+            question: Can I export my data?
+            answer: Exports of all your data are available as a zip archive from the privacy page.
+            topic: accounts
+        """,
+}
+
+
+def test_a_bare_table_is_calibrated_from_its_answer_sentences(tmp_path):
+    bot = Bot.from_folder(write_folder(tmp_path / "kb", BARE))
+    calibration = calibrate(bot)
+    assert calibration.source == "answer sentences"
+    assert calibration.phrasings == 3
+    assert bot.tuning.calibration_floor <= calibration.threshold <= bot.tuning.answer_threshold
+
+
+def test_the_bundled_folder_keeps_its_threshold(bundled_bot):
+    assert calibrate(bundled_bot).threshold == bundled_bot.tuning.answer_threshold == 42
+
+
+def test_the_calibration_is_stored_in_bot_yaml_keeping_its_comments():
+    calibration = Calibration(31.5, 10, 8, "answer sentences")
+    text = "# my comment\nname: kb\ntuning:\n  answer_threshold: 40\n  max_suggestions: 2\nother: 1\n"
+    stored = stored_text(text, calibration)
+    assert stored == ("# my comment\nname: kb\ntuning:\n  answer_threshold: 31.5   # " + calibration.comment()
+                      + "\n  max_suggestions: 2\nother: 1\n")
+    assert stored_text("name: kb\n", calibration) == ("name: kb\ntuning:\n  answer_threshold: 31.5   # "
+                                                      + calibration.comment() + "\n")
+    assert stored_text(stored, calibration) == stored
+
+
+def test_coverage_calibrate_writes_the_threshold_the_bot_then_uses(cli, tmp_path):
+    folder = write_folder(tmp_path / "kb", BARE)
+    status, out, err = cli(["coverage", "--calibrate", "--intents", str(folder)])
+    calibration = calibrate(Bot.from_folder(folder))
+    assert (status, err) == (0, "")
+    assert out == (f"{folder / 'bot.yaml'}: answer threshold {calibration.threshold:g} (was 42), "
+                   f"{calibration.comment()}\n")
+    assert (folder / "bot.yaml").read_text(encoding="utf-8").startswith("# Settings: kept as written\n")
+    assert Bot.from_folder(folder).tuning.answer_threshold == calibration.threshold
+
+
+def test_calibrate_takes_no_test_files(cli, tmp_path):
+    folder = write_folder(tmp_path / "kb", BARE)
+    status, out, err = cli(["coverage", "--calibrate", "--intents", str(folder), "tests.yaml"])
+    assert status == 2 and "--calibrate takes no test files" in err
+
+
+def test_an_import_is_calibrated(cli, tmp_path):
+    table = tmp_path / "kb.csv"
+    table.write_text("question,answer\nHow do I reset my password?,Open the settings page and choose reset.\n"
+                     "Can I export my data?,Exports of all your data are available from the privacy page.\n",
+                     encoding="utf-8")
+    status, out, err = cli(["import", str(table), "--into", str(tmp_path / "kb")])
+    assert status == 0, err
+    assert out.splitlines()[1].startswith(f"{tmp_path / 'kb' / 'bot.yaml'}: answer threshold ")
+    assert "answer_threshold:" in (tmp_path / "kb" / "bot.yaml").read_text(encoding="utf-8")
+
+
+def test_first_sentence_skips_headings_and_bullets():
+    assert first_sentence("# Yes\n- Keep it in the fridge below five degrees.\nMore.") == \
+        "Keep it in the fridge below five degrees."
+    assert first_sentence("Yes.") is None
+
+
+# --- any input ---------------------------------------------------------------------------------
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_any_pasted_text_gets_replies_that_all_end_with_the_disclaimer(bundled_bot, text):
+    replies = bundled_bot.replies(text, Conversation())
+    assert replies
+    assert all(r.text.endswith(bundled_bot.disclaimer) and r.reason is not None for r in replies)

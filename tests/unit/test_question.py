@@ -1,0 +1,112 @@
+"""The question inside a message (language.question), spelling and number readings, stem merges
+and the lexicon lint: the pieces issue 12 added below the Bot, each tested on its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from faqbot.content.lexicon import lint_lexicon
+from faqbot.language.analyzer import Analyzer, stem_merges
+from faqbot.language.lexicon import Lexicon
+from faqbot.language.normalise import fold_spelling, reading
+from faqbot.language.question import asks, context_words, relation, separate_questions, strip_glue
+
+
+@pytest.mark.parametrize("british,american", [("hypomagnesaemia", "hypomagnesemia"), ("paediatric", "pediatric"),
+                                              ("foetus", "fetus"), ("diarrhoea", "diarrhea"),
+                                              ("oedema", "edema"), ("anaemia", "anemia")])
+def test_british_and_american_spellings_read_alike(british, american):
+    assert reading(british) == reading(american)
+
+
+def test_ize_and_ise_fold_to_ise_so_normalize_never_stems_to_normal():
+    assert fold_spelling("normalize") == fold_spelling("normalise") == "normalise"
+    assert fold_spelling("stabilizing") == "stabilising"
+    analyzer = Analyzer(Lexicon(), [])
+    assert analyzer.terms("normalize") != analyzer.terms("normal")
+
+
+@pytest.mark.parametrize("word", ["size", "seize", "does", "toes", "poetry", "advise", "aerobic"])
+def test_short_and_unrelated_words_keep_their_spelling(word):
+    assert fold_spelling(word) == word
+
+
+def test_number_words_read_as_digits_but_one_stays_a_word():
+    assert [reading(w) for w in ["two", "twelve", "twice", "2", "one"]] == ["2", "12", "2", "2", "one"]
+    analyzer = Analyzer(Lexicon(), [])
+    assert analyzer.terms("i missed 2 doses") == analyzer.terms("i missed two doses")
+
+
+def test_a_stem_merge_never_changes_an_everyday_word():
+    """'several' stems like 'severe', 'medical' like 'medication': they keep their own stems,
+    while forms of a group member ('causing', 'using') still join it."""
+    groups = [["serious", "severe"], ["medication", "medicine"], ["cause", "trigger"], ["use", "uses"]]
+    analyzer = Analyzer(Lexicon(groups), [])
+    assert analyzer.terms("severe") == ["serious"]
+    assert analyzer.terms("several") != ["serious"]
+    assert analyzer.terms("medical") != analyzer.terms("medication")
+    assert analyzer.terms("causing") == analyzer.terms("cause")
+    assert "several" in stem_merges(tuple(w for g in groups for w in g))
+
+
+@pytest.mark.parametrize("message,question", [
+    ("right, next thing - can i drink on it thanks", "can i drink on it"),
+    ("ok so what about pregnancy?", "what about pregnancy?"),
+    ("one more question: is it addictive please", "is it addictive"),
+    ("thanks", "thanks"),                       # nothing else: small talk reads it
+])
+def test_conversational_openers_and_closers_are_stripped(message, question):
+    assert strip_glue(message) == question
+
+
+def test_context_is_the_story_around_the_question():
+    message = ("my dad is 68 and has taken valproate since his stroke, and lately his hands shake "
+               "when he holds a cup, is that the tablets")
+    context = context_words(message)
+    assert {"dad", "68", "stroke", "cup"} <= set(context)
+    assert "tablets" not in context
+    assert context_words("what is valproate for") == []
+
+
+def test_a_clause_asks_when_it_opens_with_a_question_word_or_ends_with_a_question_mark():
+    assert asks("is that the tablets") and asks("valproate and wine?")
+    assert not asks("my dad is 68")
+
+
+@pytest.mark.parametrize("question,cause,effect", [
+    ("what causes hypomagnesemia", ("what",), ("hypomagnesemia",)),
+    ("can hypomagnesemia cause seizures", ("can", "hypomagnesemia"), ("seizures",)),
+    ("do seizures happen because of low magnesium", ("low", "magnesium"), ("do", "seizures", "happen")),
+    ("are seizures caused by low magnesium", ("low", "magnesium"), ("are", "seizures")),
+])
+def test_cause_and_effect_are_read_by_direction(question, cause, effect):
+    found = relation(question)
+    assert (found.cause, found.effect) == (cause, effect)
+
+
+def test_a_question_without_cause_and_effect_has_no_relation():
+    assert relation("is valproate safe during pregnancy") is None
+
+
+def test_a_pasted_block_separates_into_its_questions():
+    assert separate_questions("what is it for? is it addictive? can i drink on it?") == [
+        "what is it for?", "is it addictive?", "can i drink on it?"]
+    assert separate_questions("what is it for\nis it addictive") == ["what is it for", "is it addictive"]
+    # One question, or a story with one question mark, stays whole.
+    assert separate_questions("my mum takes it, is that ok?") == ["my mum takes it, is that ok?"]
+    assert separate_questions("really? ok") == ["really? ok"]
+
+
+def test_the_lexicon_lint_names_everyday_words_and_broad_groups(tmp_path):
+    lexicon = Lexicon([["sole", "only", "single cause"], ["aspirin", "asa"], ["drink", "drinks"]], [3, 4, 5])
+    texts = ["aspirin and anemia", "aspirin dose", "aspirin with alcohol", "anemia diet"]
+    findings = [str(f) for f in lint_lexicon(Path("lexicon.yaml"), lexicon, texts)]
+    assert findings == [
+        "lexicon.yaml:3: 'only' is an everyday word of many senses; in the group of 'sole' it always reads "
+        "as 'sole' (a phrase keeps the one sense)",
+        "lexicon.yaml:4: the group of 'aspirin' occurs in 3 of 4 intents, so it tells them apart poorly",
+    ]
+    # A group naming a topic is meant to be everywhere in it.
+    assert len(lint_lexicon(Path("lexicon.yaml"), lexicon, texts, ["aspirin"])) == 1
