@@ -114,7 +114,8 @@ def test_csv_header_is_the_union_of_every_records_fields_and_nested_values_are_j
     assert status == 0
     header = out.splitlines()[0].split(",")
     assert header[:5] == ["n", "ref", "tags", "meta", "ok"]
-    assert header[5:] == ["question", "status", "intent", "score", "answer", "source", "suggestions", "reason", "error"]
+    assert header[5:] == ["question", "status", "intent", "score", "answer", "source", "suggestions", "see_also", "reason",
+                           "error"]
     first, second = read_csv(out)
     assert (first["ref"], first["tags"]) == ("", "")
     assert (second["ref"], second["tags"], second["meta"], second["ok"]) == ("7", '["a", "b"]', '{"k": null}', "true")

@@ -56,11 +56,12 @@ def spreadsheet_safe(text: str) -> str:
 
 def markdown_cell(value) -> str:
     """Text for one markdown table cell: inert (printable), HTML and markdown punctuation escaped,
-    line breaks as ``<br>`` (the only HTML in the table, written by us)."""
+    line breaks as ``<br>`` (the only HTML in the table, written by us). Every character a reader
+    splits lines at counts as a break (U+2028 and U+0085 too), so a row stays one line."""
     text = "" if value is None else printable(str(value))
     text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("\n", "<br>")
+    return "<br>".join(text.splitlines()) if text else text
 
 
 def one_line_field(value) -> str:
