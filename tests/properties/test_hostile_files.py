@@ -269,3 +269,14 @@ def test_property_any_bytes_in_a_data_file_load_or_fail_in_one_line(tmp_path, da
         read_text(path)
     except DataFileError as exc:
         assert "\n" not in str(exc) and str(exc).startswith(str(path))
+
+
+def test_a_comment_line_whose_other_bytes_are_not_utf8_is_still_a_comment(cli, tea_folder, tmp_path):
+    """Found by the ci profile: '#\\x80' was an error record; a comment holds no question, so it
+    gets no record, whatever bytes follow its '#'."""
+    path = tmp_path / "q.txt"
+    path.write_bytes(b"#\x80 a comment\ntea?\n")
+    status, out, err = cli(["batch", str(path), "--intents", str(tea_folder), "-q", "-j", "1", "--format", "jsonl"])
+    records = [json.loads(line) for line in out.splitlines()]
+    assert (status, err) == (0, "")
+    assert [(r["n"], r["question"], r["status"] != "error") for r in records] == [(1, "tea?", True)]

@@ -114,14 +114,15 @@ def _decoded_lines(raw, name: str = "<input>") -> Iterator[tuple[int, str, str |
 def _read_txt(lines, name: str) -> Iterator[Item]:
     for number, text, problem in lines:
         where = f"{name}:{number}"
+        stripped = text.strip()
+        if stripped.startswith("#"):
+            continue   # a comment, even one whose other bytes are not UTF-8: it holds no question
         if problem:
             yield Item(None, where, error=problem)
             continue
-        stripped = text.strip()
-        if not stripped.startswith("#"):
-            # A blank line is an empty question: its record (a request to type one) keeps record
-            # n on line n for every file without comments, as the batch contract promises.
-            yield Item(stripped, where)
+        # A blank line is an empty question: its record (a request to type one) keeps record
+        # n on line n for every file without comments, as the batch contract promises.
+        yield Item(stripped, where)
 
 
 class _RowLines:
