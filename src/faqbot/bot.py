@@ -295,6 +295,10 @@ class Bot:
         questions = separate_questions(text) if len(text) <= MAX_QUESTION_CHARS else [text]
         if len(questions) <= 1:
             return [self.reply(text, conversation)]
+        # The block is triaged whole first: an emergency split over lines ("i took" / "30 tablets")
+        # is one message, and its urgent instruction comes before any answer.
+        if self.triage.assess(text, self.analyzer.corrected_text, conversation.safety).urgent is not None:
+            return [self.reply(text, conversation)]
         return [self.reply(question, conversation) for question in questions]
 
     def _decide(self, query: Query, conversation: Conversation, assessment: Assessment) -> Reply:

@@ -135,9 +135,18 @@ def test_a_pasted_block_is_answered_question_by_question(bundled_bot):
     assert [r.status for r in bundled_bot.replies("is it addictive")] == ["answered"]
 
 
-def test_an_emergency_inside_a_pasted_block_is_not_lost(bundled_bot):
+def test_an_emergency_inside_a_pasted_block_comes_first_as_one_reply(bundled_bot):
+    """The urgent instruction is never behind an answer to another line of the same paste."""
     replies = bundled_bot.replies("what is valproate for?\nshe is having a seizure and won't stop\nbye")
-    assert [r.status for r in replies][:2] == ["answered", "emergency"]
+    assert [r.status for r in replies] == ["emergency"]
+    assert replies[0].text.startswith(bundled_bot.triage.message)
+
+
+@pytest.mark.parametrize("block", ["i took\n30 tablets", "my daughter\nis fitting right now",
+                                   "he collapsed\nand wont wake up\nwhat do i do"])
+def test_an_emergency_split_over_the_lines_of_a_paste_is_caught(bundled_bot, block):
+    """Each line alone says too little ("i took", "30 tablets"): the block is triaged whole first."""
+    assert [r.status for r in bundled_bot.replies(block)] == ["emergency"]
 
 
 # --- citations ---------------------------------------------------------------------------------
