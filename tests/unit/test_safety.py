@@ -340,3 +340,12 @@ def test_why_says_when_triage_added_the_crisis_line_or_nearly_flagged_a_question
     assert "crisis line added: lethal-amount" in explain(bot.reply("what is a lethal dose of valproate"))
     lines = explain(bot.reply("I had a seizure last year, can I drive"))
     assert any(line.startswith("triage nearly flagged it (seizure-now): ") for line in lines)
+
+
+def test_a_repeated_rule_id_in_a_safety_file_is_an_error_naming_its_line(tmp_path):
+    path = tmp_path / "safety.yaml"
+    path.write_text("message: Call 999 now.\nrules:\n  - id: scald\n    patterns: ['scalded']\n  - id: scald\n    patterns: ['burnt']\n",
+                    encoding="utf-8")
+    with pytest.raises(DataFileError) as raised:
+        SafetyRules.load(path)
+    assert str(raised.value) == f"{path}:5: duplicate rule id 'scald'"

@@ -84,15 +84,21 @@ class SafetyRules:
         rules_data = data.get("rules")
         if not isinstance(rules_data, LineList):
             raise DataFileError(path, data.line_of("rules"), f"'rules' must be a list, got {type_name(rules_data)}")
-        rules = []
-        seen = set()
-        for index, item in enumerate(rules_data):
-            rule = _rule(path, item, rules_data.line_of(index), known_intents)
-            if rule.id in seen:
-                raise DataFileError(path, rule.line, f"duplicate rule id '{rule.id}'")
-            seen.add(rule.id)
-            rules.append(rule)
+        rules = unique_rules(path, rules_data, lambda item, line: _rule(path, item, line, known_intents))
         return cls(" ".join(message.split()), rules)
+
+
+def unique_rules(path: Path, rules_data: LineList, build) -> list:
+    """Each entry of a rules list built by ``build(item, line)``, in order; a repeated id is an
+    error naming its line (the folder's rules and the built-in layer read rules alike)."""
+    rules, seen = [], set()
+    for index, item in enumerate(rules_data):
+        rule = build(item, rules_data.line_of(index))
+        if rule.id in seen:
+            raise DataFileError(path, rule.line, f"duplicate rule id '{rule.id}'")
+        seen.add(rule.id)
+        rules.append(rule)
+    return rules
 
 
 def _rule(path: Path, item, line: int, known_intents: set[str] | None) -> Rule:

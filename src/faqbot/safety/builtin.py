@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from ..content.rules import case_lists
+from ..content.rules import case_lists, unique_rules
 from ..errors import DataFileError
 from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 from .reading import Clause, TypoFixer
@@ -192,13 +192,7 @@ def load_layer(path: Path) -> BuiltinLayer:
     rules_data = data.get("rules")
     if not isinstance(rules_data, LineList) or not rules_data:
         raise DataFileError(path, data.line_of("rules"), "'rules' must be a non-empty list")
-    rules, seen = [], set()
-    for index, item in enumerate(rules_data):
-        rule = _rule(path, item, rules_data.line_of(index), expand)
-        if rule.id in seen:
-            raise DataFileError(path, rule.line, f"duplicate rule id '{rule.id}'")
-        seen.add(rule.id)
-        rules.append(rule)
+    rules = unique_rules(path, rules_data, lambda item, line: _rule(path, item, line, expand))
     vocabulary = set()
     for name in concepts:
         vocabulary |= set(_WORDS.findall(expand("{" + name + "}", 0)))
