@@ -301,6 +301,31 @@ def test_labelled_sections_and_split_side_effects(tmp_path):
     ]
 
 
+def test_each_thing_a_list_item_names_is_asked_about(tmp_path):
+    """A patient names one sign of an item, or its lay or medical name in brackets, never the
+    whole item: each becomes a question of the kind's item phrasings."""
+    doc = document(tmp_path, "amlodipine.md", """\
+        # Amlodipine
+
+        **Side Effects:**
+
+        Common side effects include:
+
+        * flushing (redness and warmth of the face)
+        * swollen ankles or feet (oedema) - this is the most common side effect
+        * yellow skin or eyes, pale stools or dark urine - signs of liver problems
+        * chest pain that is new or worse, or that does not go away, which is rare when you first start it
+        """)
+    common = next(p for p in doc.pairs if p.section_kind == "side-effects-common")
+    for name in ("flushing", "redness and warmth of the face", "swollen ankles or feet", "oedema",
+                 "yellow skin or eyes", "pale stools or dark urine"):
+        assert f"can amlodipine cause {name}" in common.examples
+        assert f"{name} on amlodipine" in common.examples
+    # A head longer than a name (a sentence) is no question; its first clause is.
+    assert "can amlodipine cause chest pain that is new or worse" in common.examples
+    assert not [e for e in common.examples if "does not go away" in e]
+
+
 def test_plain_text_headings_overview_and_noise(tmp_path):
     doc = document(tmp_path, "migraine.txt", """\
         web analytics

@@ -36,8 +36,9 @@ from ..language.words import STOPWORDS
 from .documents import DOCUMENT_SUFFIXES, MAX_HEADING_WORDS, Block, Item, RawDocument, read_document
 
 MAX_ANSWER_CHARS = 1500      # a passage longer than this is split (an answer is read on a phone)
-SHORT_INTRO_CHARS = 250
-MAX_ITEM_EXAMPLES = 15       # list items turned into examples per passage      # a section's own text this short is the lead of its first passage
+SHORT_INTRO_CHARS = 250      # a section's own text this short is the lead of its first passage
+MAX_ITEM_EXAMPLES = 24       # list items' names turned into examples per passage
+MAX_ITEM_WORDS = 8           # a longer item head is a sentence, not a name a patient would type
 SECTION_LABEL = -2           # Block.level of a "Key Takeaways:" line: a section of its own, like a heading
 TITLE_SCAN_LINES = 40        # repeated title lines are looked for only at the top of a document
 
@@ -627,17 +628,32 @@ def _passages(unit: _Unit, subject: str, title: str, names: list[str]) -> list[P
     return pairs
 
 
+_CLAUSE_OPENERS = {"that", "which", "who", "when", "if", "especially", "but", "so", "because", "although",
+                   "while", "as", "even", "usually", "often", "sometimes"}
+
+
 def _list_heads(blocks: list[Block]) -> list[str]:
-    """The first words of each list item ("swollen ankles or feet (oedema) - this is..." ->
-    "swollen ankles or feet"), for the kind's item phrasings."""
-    heads = []
+    """What each list item names, for the kind's item phrasings: its first words ("swollen
+    ankles or feet (oedema) - this is..." -> "swollen ankles or feet"), the lay or medical name
+    in its brackets ("oedema"), and each part of a list of signs ("yellowing of the skin, pale
+    stools or dark urine" -> "yellowing of the skin", "pale stools or dark urine"): a patient
+    names one of them, not the whole item."""
+    heads: list[str] = []
     for block in blocks:
         items = [item.label or item.text for item in block.items] if block.kind == "list" else []
         for text in items:
-            head = re.split(r"\s[-–—]\s|[:;(]|,\s(?:which|such as|for example|especially|as|but)\b|\.\s", text)[0]
-            words = head.strip(" ,.").split()
-            if 1 <= len(words) <= 8:
-                heads.append(" ".join(words).lower())
+            head = re.split(r"\s[-–—]\s|[:;(]|,\s(?:which|such as|for example|especially|as|but|that)\b|\.\s",
+                            text)[0]
+            found = [head]
+            if "," in head:
+                found += head.split(",")
+            found += re.findall(r"\(([^()]+)\)", re.split(r"\s[-–—]\s", text)[0])
+            for piece in found:
+                words = re.sub(r"^(?:or|and)\s+", "", piece.strip(" ,.")).split()
+                if words and words[0].lower() in _CLAUSE_OPENERS:
+                    continue   # "..., or that does not go away": the rest of a sentence, no name
+                if len(words) <= MAX_ITEM_WORDS and " ".join(words).lower() not in heads:
+                    heads.append(" ".join(words).lower())
     return heads
 
 
