@@ -520,3 +520,40 @@ def test_import_errors_name_the_file_and_line(cli, tmp_path, monkeypatch, name, 
 def test_import_of_a_missing_file(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert cli(["import", "nope.csv", "--into", "intents"]) == (2, "", "faqbot: error: nope.csv: no such file\n")
+
+
+LEAFLET_IN_DOCUMENT_WORDS = """\
+# Hay fever
+
+## Causes
+
+Pollen is the main cause. Pets with fur can make it worse, and so can too much caffeine.
+
+## Prevention
+
+A yearly flu vaccine is a good idea. Some hay fever tablets can raise your blood pressure.
+
+## Outlook
+
+Hay fever rarely causes permanent harm.
+"""
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("hay fever from my cat", "hay-fever-causes"),
+    ("hay fever and coffee", "hay-fever-causes"),
+    ("should i get the flu jab with hay fever", "hay-fever-prevention"),
+    ("hay fever tablets and my bp", "hay-fever-prevention"),
+    ("will hay fever damage me for good", "hay-fever-outlook"),
+])
+def test_an_extracted_folder_reads_patients_words_for_the_documents_words(tmp_path, question, intent):
+    """The lay terms a new folder starts with (content/lay-terms.yaml) join a patient's word to the
+    one leaflets use: cat and pets, coffee and caffeine, jab and vaccine, bp and blood pressure."""
+    from faqbot.authoring.workspace import extract_into
+    from faqbot.bot import Bot
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "hay-fever.md").write_text(LEAFLET_IN_DOCUMENT_WORDS, encoding="utf-8")
+    extract_into(tmp_path / "docs", tmp_path / "intents")
+    reply = Bot.from_folder(tmp_path / "intents", cache=False).reply(question)
+    assert (reply.status.value, reply.intent.id if reply.intent else None) == ("answered", intent)
