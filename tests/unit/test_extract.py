@@ -557,3 +557,47 @@ def test_an_extracted_folder_reads_patients_words_for_the_documents_words(tmp_pa
     extract_into(tmp_path / "docs", tmp_path / "intents")
     reply = Bot.from_folder(tmp_path / "intents", cache=False).reply(question)
     assert (reply.status.value, reply.intent.id if reply.intent else None) == ("answered", intent)
+
+
+def test_a_passage_holding_a_kinds_cues_is_asked_that_way_when_no_section_is_of_that_kind(tmp_path):
+    """A drug page with no "How it works" section says how it works under "Usage"; its "report
+    side effects" sentence sits under "Side effects": those passages are asked both ways. FAQ
+    questions saying "it" are asked with the subject's name."""
+    doc = document(tmp_path, "keppra.md", """\
+        # Levetiracetam
+
+        **Usage:**
+
+        Levetiracetam treats epilepsy. It is thought to work by calming electrical activity in the brain.
+
+        **Side effects:**
+
+        Feeling sleepy is common. You can report side effects through the Yellow Card scheme.
+
+        **FAQs:**
+
+        * **How long will I need to take it?** Many people take it for years.
+        """)
+    by_kind = {p.section_kind: p for p in doc.pairs}
+    assert "how does levetiracetam act" in by_kind["uses"].examples
+    assert "where do i report a side effect of levetiracetam" in by_kind["side-effects"].examples
+    faq = next(p for p in doc.pairs if p.kind == "faq")
+    assert faq.section_kind == "duration"
+    assert "How long will I need to take levetiracetam" in faq.examples
+    assert "is levetiracetam for life" in faq.examples
+
+    # A document with a section of the kind keeps the kind's phrasings there alone.
+    doc = document(tmp_path, "keppra2.md", """\
+        # Levetiracetam
+
+        **Usage:**
+
+        Levetiracetam treats epilepsy. It is thought to work by calming electrical activity in the brain.
+
+        **How it works:**
+
+        It binds to a protein in nerve cells.
+        """)
+    by_kind = {p.section_kind: p for p in doc.pairs}
+    assert "how does levetiracetam act" in by_kind["how-it-works"].examples
+    assert "how does levetiracetam act" not in by_kind["uses"].examples

@@ -470,8 +470,11 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
             pair.examples += kind.examples(subject) + [e for n in names[:2] for e in kind.examples(n.lower())[:2]]
     for pair in faqs:
         if not any(w in _key(pair.question).split() for w in _key(subject).split()):
-            pair.examples.append(f"{pair.question.rstrip('?')} {subject}")
+            # "How long will I need to take it?" under the subject's page: it is the subject.
+            named = re.sub(r"\bit\b", subject, pair.question.rstrip("?"), count=1, flags=re.I)
+            pair.examples.append(named if named != pair.question.rstrip("?") else f"{named} {subject}")
     pairs.sort(key=lambda pair: pair.lines[0])
+    _kinds_by_cue(pairs, kinds, covered, subject, names)
     _overview_question(pairs, subject, title)
     pairs = _merge_intro_sections(pairs)
     pairs = _unique_questions(pairs)
@@ -480,6 +483,24 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
         if name.lower() not in (n.lower() for n in unique_names) and name.lower() != subject:
             unique_names.append(name)
     return Document(path, title, subject, pairs, disclaimer, unique_names)
+
+
+def _kinds_by_cue(pairs: list[Pair], kinds, covered: set[str], subject: str, names: list[str]) -> None:
+    """A kind the document gives no section of, whose cue a passage's text holds ("it is thought
+    to work by", "report suspected side effects", "a long-term treatment"), is asked of that
+    passage: the first one holding the most of its cues gets the kind's phrasings."""
+    texts = [f" {_key(pair.answer)} " for pair in pairs]
+    for kind in kinds.kinds:
+        if kind.role != "answer" or not kind.cues or kind.id in covered:
+            continue
+        cues = [f" {_key(cue.replace('<s>', subject))} " for cue in kind.cues]
+        counts = [sum(cue in text for cue in cues) for text in texts]
+        best = max(range(len(pairs)), key=lambda i: counts[i], default=None)
+        if best is None or counts[best] == 0:
+            continue
+        pair = pairs[best]
+        pair.examples += kind.examples(subject) + [e for n in names[:2] for e in kind.examples(n.lower())[:2]]
+        covered.add(kind.id)
 
 
 def _sub_section(section: _Unit, label: str, kind: SectionKind | None) -> str:
