@@ -577,11 +577,13 @@ def test_a_passage_holding_a_kinds_cues_is_asked_that_way_when_no_section_is_of_
         **FAQs:**
 
         * **How long will I need to take it?** Many people take it for years.
+        * **Is it safe to use it for years?** Yes.
         """)
     by_kind = {p.section_kind: p for p in doc.pairs}
     assert "how does levetiracetam act" in by_kind["uses"].examples
     assert "where do i report a side effect of levetiracetam" in by_kind["side-effects"].examples
-    faq = next(p for p in doc.pairs if p.kind == "faq")
+    faq, expletive = [p for p in doc.pairs if p.kind == "faq"]
+    assert "Is it safe to use levetiracetam for years" in expletive.examples   # not "is levetiracetam safe to"
     assert faq.section_kind == "duration"
     assert "How long will I need to take levetiracetam" in faq.examples
     assert "is levetiracetam for life" in faq.examples

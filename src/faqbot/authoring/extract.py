@@ -471,7 +471,8 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
     for pair in faqs:
         if not any(w in _key(pair.question).split() for w in _key(subject).split()):
             # "How long will I need to take it?" under the subject's page: it is the subject.
-            named = re.sub(r"\bit\b", subject, pair.question.rstrip("?"), count=1, flags=re.I)
+            named = re.sub(r"\bit\b(?!\s+\w+\s+(?:to|if|that|when|for)\b)", subject, pair.question.rstrip("?"),
+                           count=1, flags=re.I)   # not the "it" of "is it safe to ..."
             pair.examples.append(named if named != pair.question.rstrip("?") else f"{named} {subject}")
     pairs.sort(key=lambda pair: pair.lines[0])
     _kinds_by_cue(pairs, kinds, covered, subject, names)
