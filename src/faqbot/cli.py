@@ -552,6 +552,7 @@ def _cmd_extract(args, stdin, stdout, stderr) -> int:
     from .display import one_line
     from .authoring.workspace import extract_into
 
+    new_settings = not (Path(args.into) / "bot.yaml").exists()
     result = extract_into(Path(args.documents), Path(args.into), dry_run=args.dry_run)
     stdout.write(f"intents folder: {one_line(args.into, 200)}{' (dry run: nothing written)' if args.dry_run else ''}\n")
     for file_report in result.files:
@@ -570,7 +571,26 @@ def _cmd_extract(args, stdin, stdout, stderr) -> int:
         from .display import printable
 
         stdout.write(printable("".join(result.diffs)) if result.diffs else "no changes\n")
+    else:
+        _calibrate_extracted(Path(args.into), new_settings, stdout)
     return EXIT_OK
+
+
+def _calibrate_extracted(folder: Path, new_settings: bool, stdout) -> None:
+    """An extracted folder's answer threshold, from its answers' sentences (its examples are the
+    section kinds' templates: evaluation/calibration.py). bot.yaml is staff's: only a file this
+    extraction wrote, or a threshold line faqbot calibrated before, is calibrated again."""
+    from .bot import Bot
+    from .evaluation.calibration import calibrated_by_faqbot
+
+    if not new_settings:
+        try:
+            text = (folder / "bot.yaml").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError, ValueError):
+            return   # loading the folder names the problem
+        if not calibrated_by_faqbot(text):
+            return
+    _calibrate(folder, Bot.from_folder(folder), stdout, from_answers=True)
 
 
 def _cmd_import(args, stdin, stdout, stderr) -> int:
@@ -709,12 +729,14 @@ def _cmd_coverage(args, stdin, stdout, stderr) -> int:
     return EXIT_OK
 
 
-def _calibrate(folder: Path, bot, stdout) -> None:
+def _calibrate(folder: Path, bot, stdout, from_answers: bool = False) -> None:
     """Find the folder's answer threshold from its own content and store it in its bot.yaml."""
     from .display import printable
     from .evaluation.calibration import calibrate, store
 
-    calibration = calibrate(bot)
+    calibration = calibrate(bot, from_answers=from_answers)
+    if not calibration.right:
+        return   # nothing of its own ranked right: the default threshold stays, written nowhere
     try:
         path = store(folder, calibration)
     except OSError as exc:

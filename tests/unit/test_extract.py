@@ -603,3 +603,42 @@ def test_a_passage_holding_a_kinds_cues_is_asked_that_way_when_no_section_is_of_
     by_kind = {p.section_kind: p for p in doc.pairs}
     assert "how does levetiracetam act" in by_kind["how-it-works"].examples
     assert "how does levetiracetam act" not in by_kind["uses"].examples
+
+
+SERTRALINE = """\
+# Sertraline
+
+**Usage:** Sertraline is used to treat depression and anxiety in adults.
+
+**Side effects:** Feeling sick, headaches and trouble sleeping are common in the first weeks.
+
+**Driving:** Sertraline can make you sleepy, so do not drive until you know how it affects you.
+"""
+
+
+def test_extract_calibrates_a_new_folders_threshold_from_its_answers_and_never_staffs(cli, tmp_path):
+    """A folder extraction writes gets an answer threshold from its answers' own sentences (its
+    examples are the kinds' templates); a bot.yaml staff wrote is never touched."""
+    docs, into = tmp_path / "docs", tmp_path / "intents"
+    docs.mkdir()
+    (docs / "sertraline.md").write_text(SERTRALINE)
+    status, out, _ = cli(["extract", str(docs), "--into", str(into)])
+    line = out.splitlines()[-1]
+    assert status == 0 and line.startswith(f"{into / 'bot.yaml'}: answer threshold ")
+    assert line.endswith("(was 42), calibrated by faqbot from 3 of the folder's own answer sentences (3 ranked right)")
+    settings = (into / "bot.yaml").read_text()
+    assert "  answer_threshold: " in settings and "# calibrated by faqbot" in settings
+    # Re-extracting recalibrates faqbot's own line, nothing else.
+    status, out, _ = cli(["extract", str(docs), "--into", str(into)])
+    assert "answer sentences (3 ranked right)" in out.splitlines()[-1]
+    assert (into / "bot.yaml").read_text() == settings
+    # Staff's own bot.yaml (or their own threshold) is kept as it is, and nothing is said about it.
+    for own in ("name: ours\ndisclaimer: Ours.\n", "name: ours\ndisclaimer: Ours.\ntuning:\n  answer_threshold: 30\n"):
+        (into / "bot.yaml").write_text(own)
+        status, out, _ = cli(["extract", str(docs), "--into", str(into)])
+        assert status == 0 and "answer threshold" not in out
+        assert (into / "bot.yaml").read_text() == own
+    # A dry run calibrates nothing.
+    (into / "bot.yaml").unlink()
+    status, out, _ = cli(["extract", str(docs), "--into", str(into), "--dry-run"])
+    assert "answer threshold" not in out and not (into / "bot.yaml").exists()
