@@ -172,6 +172,21 @@ def intents_folder(args) -> Path:
     return Path(given) if given else bundled_intents()
 
 
+def folder_origin(args) -> str:
+    """Where the intents folder came from, as the folder line says it."""
+    if getattr(args, "intents", None):
+        return "--intents"
+    return "FAQBOT_INTENTS" if os.environ.get("FAQBOT_INTENTS") else "bundled"
+
+
+def folder_line(args) -> str:
+    """'intents folder: intents (bundled)': which files answered, said by every answering command
+    on standard error (ask, chat; batch in its summary line), never among the records."""
+    from .display import one_line
+
+    return f"intents folder: {one_line(str(_shown(intents_folder(args))), 300)} ({folder_origin(args)})"
+
+
 def load_bot(args, stderr=None):
     """The Bot of the chosen intents folder; a slow rebuild of its compiled index is announced on
     ``stderr`` (one line, prefixed like every faqbot message)."""
@@ -345,6 +360,8 @@ def _cmd_chat(args, stdin, stdout, stderr) -> int:
         stdout.flush()  # each reply before the next prompt, even when the output is piped (| tee)
 
     colour = _is_terminal(stdout) and "NO_COLOR" not in os.environ   # the urgent instruction in bold red
+    stderr.write(f"faqbot: {folder_line(args)}\n")    # above the welcome, for staff; patients see the welcome
+    stderr.flush()
     return run_repl(bot, history_file=history, write=show, on_reply=on_reply, colour=colour)
 
 
@@ -370,6 +387,8 @@ def _cmd_ask(args, stdin, stdout, stderr) -> int:
     stdout.write(printable(reply.text) + "\n")
     if args.explain:
         stdout.write("\n" + printable("\n".join(explain(reply))) + "\n")
+    stdout.flush()
+    stderr.write(f"faqbot: {folder_line(args)}\n")   # after the reply, like batch's summary line
     return EXIT_OK
 
 
@@ -437,7 +456,7 @@ def _cmd_batch(args, stdin, stdout, stderr) -> int:
     finally:
         outcomes.close()
     if getattr(args, "summary", True) and not getattr(args, "quiet", False):
-        stderr.write(f"faqbot: {status_summary(writer.count, writer.statuses)}\n")
+        stderr.write(f"faqbot: {status_summary(writer.count, writer.statuses)}; {folder_line(args)}\n")
     if failed:
         stderr.write(f"faqbot: {failed} record(s) could not be read; see their 'error' field\n")
         return EXIT_RECORDS_FAILED
