@@ -315,6 +315,7 @@ def test_each_thing_a_list_item_names_is_asked_about(tmp_path):
         * swollen ankles or feet (oedema) - this is the most common side effect
         * yellow skin or eyes, pale stools or dark urine - signs of liver problems
         * chest pain that is new or worse, or that does not go away, which is rare when you first start it
+        * stop taking it and call a doctor (if the rash blisters)
         """)
     common = next(p for p in doc.pairs if p.section_kind == "side-effects-common")
     for name in ("flushing", "redness and warmth of the face", "swollen ankles or feet", "oedema",
@@ -324,6 +325,8 @@ def test_each_thing_a_list_item_names_is_asked_about(tmp_path):
     # A head longer than a name (a sentence) is no question; its first clause is.
     assert "can amlodipine cause chest pain that is new or worse" in common.examples
     assert not [e for e in common.examples if "does not go away" in e]
+    # A step to follow is no thing a patient names.
+    assert not [e for e in common.examples if "call a doctor" in e or "rash blisters" in e]
 
 
 def test_plain_text_headings_overview_and_noise(tmp_path):

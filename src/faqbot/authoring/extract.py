@@ -654,6 +654,11 @@ _CLAUSE_OPENERS = {"that", "which", "who", "when", "if", "especially", "but", "s
                    "while", "as", "even", "usually", "often", "sometimes"}
 
 
+_INSTRUCTIONS = {"sit", "take", "call", "keep", "stay", "try", "use", "go", "ask", "tell", "do", "don't", "stop",
+                 "avoid", "make", "get", "see", "wait", "repeat", "give", "check", "remove", "shake", "swallow",
+                 "put", "breathe", "loosen", "lie", "rinse", "wash", "store", "read", "follow", "contact", "if"}
+
+
 def _list_heads(blocks: list[Block]) -> list[str]:
     """What each list item names, for the kind's item phrasings: its first words ("swollen
     ankles or feet (oedema) - this is..." -> "swollen ankles or feet"), the lay or medical name
@@ -674,6 +679,8 @@ def _list_heads(blocks: list[Block]) -> list[str]:
                 words = re.sub(r"^(?:or|and)\s+", "", piece.strip(" ,.")).split()
                 if words and words[0].lower() in _CLAUSE_OPENERS:
                     continue   # "..., or that does not go away": the rest of a sentence, no name
+                if piece is head and words and words[0].lower() in _INSTRUCTIONS:
+                    break      # "Sit up straight", "Take one puff": a step to follow, not a thing named
                 if len(words) <= MAX_ITEM_WORDS and " ".join(words).lower() not in heads:
                     heads.append(" ".join(words).lower())
     return heads
