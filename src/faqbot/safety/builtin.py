@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..content.rules import case_lists, unique_rules
 from ..errors import DataFileError
+from ..patterns import Prefilter
 from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 from .reading import Clause, TypoFixer
 
@@ -56,6 +57,27 @@ class ConceptRule:
     never: list[str] = field(default_factory=list)     # cases: messages no rule may catch
     line: int = 0
 
+    def __post_init__(self):
+        # Pre-filters derived from the expressions themselves (faqbot.patterns): a sentence holding
+        # none of a rule's required strings cannot meet the rule, so the rule is not run on it.
+        self.mention_screen = Prefilter.of(self.mentions.pattern)
+        self.screen = (Prefilter.any_of([self.mention_screen, Prefilter.of(self.acting.pattern)])
+                       if self.acting is not None else self.mention_screen)
+        self.anaphora_screen = Prefilter.of(self.anaphora.pattern) if self.anaphora is not None else None
+        self.with_screen = Prefilter.of(self.with_.pattern) if self.with_ is not None else None
+
+    def may_occur(self, text: str, context: set[str]) -> bool:
+        """False only when ``BuiltinLayer._in_clause`` cannot find this rule in the sentence: no
+        mention or acting form can match, and no reference back to the conversation's episode."""
+        if self.screen.may_match(text):
+            return True
+        return (self.kind == "episode" and self.anaphora_screen is not None and self.id in context
+                and self.anaphora_screen.may_match(text))
+
+    def may_accompany(self, whole: str) -> bool:
+        """False only when the rule's ``with`` expression cannot match the message."""
+        return self.with_screen is None or self.with_screen.may_match(whole)
+
 
 @dataclass
 class Frames:
@@ -88,9 +110,11 @@ class BuiltinLayer:
         whole = " . ".join(c.text for c in clauses)
         hits = []
         for rule in self.rules:
-            if rule.with_ is not None and not rule.with_.search(whole):
+            if rule.with_ is not None and not (rule.may_accompany(whole) and rule.with_.search(whole)):
                 continue
             for clause in clauses:
+                if not rule.may_occur(clause.text, context):
+                    continue
                 hit = self._in_clause(rule, clause.text, context)
                 if hit is not None:
                     hits.append(hit)
