@@ -14,6 +14,8 @@ Only the standard library: the parser is Python's own (``re._parser``, ``sre_par
 
 from __future__ import annotations
 
+import re
+
 try:                                            # Python 3.11+
     from re import _constants as _c, _parser as _p
 except ImportError:                             # pragma: no cover - Python 3.10
@@ -190,3 +192,40 @@ class Prefilter:
 
     def __repr__(self) -> str:
         return f"Prefilter({self.literals!r})"
+
+
+class LazyPattern:
+    """A regular expression compiled when first used. The built-in emergency rules are large
+    (one is 8,000 characters) and compiling them all took most of a cold start; a sentence their
+    pre-filter turns away never needs them compiled. Only for expressions known to compile (the
+    caller checks new ones eagerly, so a bad one is still an error at load, naming its line)."""
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self._compiled = None
+
+    @property
+    def compiled(self):
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def search(self, text: str, *bounds):
+        return self.compiled.search(text, *bounds)
+
+    def finditer(self, text: str, *bounds):
+        return self.compiled.finditer(text, *bounds)
+
+    def fullmatch(self, text: str, *bounds):
+        return self.compiled.fullmatch(text, *bounds)
+
+    def __getstate__(self):
+        return self.pattern
+
+    def __setstate__(self, state) -> None:
+        self.pattern, self._compiled = state, None
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern[:40]!r}...)"

@@ -5,6 +5,7 @@ the rules' own words. And it does skip: most questions are never searched by mos
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -147,3 +148,35 @@ def test_most_rules_are_skipped_on_an_ordinary_question():
     text = clauses("can i drink alcohol while taking magnesium valproate")[0].text
     skipped = [r.id for r in builtin_layer().rules if not r.may_occur(text, set())]
     assert len(skipped) >= len(builtin_layer().rules) - 2, skipped
+
+
+# --- the shipped table of literals (tools/make_emergency_literals.py) -------------------------------
+
+def test_the_shipped_literals_table_is_current():
+    """Fails after an edit of emergency.yaml until `python tools/make_emergency_literals.py` is run."""
+    from faqbot.safety.builtin import BUILTIN_PATH, LITERALS_PATH, literals_table, load_layer
+
+    shipped = json.loads(LITERALS_PATH.read_text(encoding="utf-8"))["literals"]
+    assert shipped == literals_table(load_layer(BUILTIN_PATH)), "run: python tools/make_emergency_literals.py"
+
+
+def test_an_expression_the_table_does_not_list_is_derived_and_compiled_at_load(tmp_path):
+    from faqbot.errors import DataFileError
+    from faqbot.patterns import LazyPattern
+    from faqbot.safety.builtin import BUILTIN_PATH, load_layer
+
+    text = BUILTIN_PATH.read_text(encoding="utf-8")
+    edited = tmp_path / "emergency.yaml"
+    edited.write_text(text.replace("    (?:seizure|seizures|fit|fits|", "    (?:seizure|seizures|fitz|fit|fits|", 1),
+                      encoding="utf-8")
+    layer = load_layer(edited)
+    rule = next(r for r in layer.rules if r.id == "seizure-now")
+    assert isinstance(rule.mentions, re.Pattern)                 # not in the table: compiled at load
+    assert "fitz" in rule.mentions.pattern and rule.mention_screen.may_match("fitz")
+    shipped = next(r for r in load_layer(BUILTIN_PATH).rules if r.id == "breathing")
+    assert isinstance(shipped.mentions, LazyPattern)             # in the table: compiled when first used
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text.replace("    (?:seizure|seizures|fit|fits|", "    (?:seizure|seizures|(fit|fits|", 1),
+                      encoding="utf-8")
+    with pytest.raises(DataFileError, match="invalid regular expression"):
+        load_layer(broken)
