@@ -16,7 +16,6 @@ from pathlib import Path
 
 from ..errors import DataFileError
 from ..language.normalise import normalize
-from ..patterns import Prefilter
 from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 
 SAFETY_KEYS = {"message", "rules"}
@@ -38,14 +37,10 @@ class Rule:
     fires: list[str] = field(default_factory=list)    # cases: messages this rule must meet
     never: list[str] = field(default_factory=list)    # cases: messages it (and every rule) must not meet
 
-    def __post_init__(self):
-        # Derived from the patterns themselves (faqbot.patterns): a sentence holding none of the
-        # strings every pattern needs cannot meet the rule, and is not searched.
-        self.screen = Prefilter.any_of([Prefilter.of(p.pattern, p.flags) for p in self.patterns])
-
     def matches(self, normalised: str) -> bool:
-        return (self.screen.may_match(normalised)
-                and any(p.search(normalised) for p in self.patterns)
+        # No pre-filter here (unlike the built-in layer's): deriving one parses every expression
+        # again at load, which cost a cold start more than these few rules cost all its replies.
+        return (any(p.search(normalised) for p in self.patterns)
                 and not any(p.search(normalised) for p in self.unless))
 
 
