@@ -11,23 +11,12 @@ from .tuning import Tuning
 
 def f_score(overlap: float, total: float, phrasing_weight: float, tuning: Tuning) -> float:
     """How well one phrasing fits: F-measure of the question's share it covers (recall) and its
-    own share the question covers (precision), recall weighted by ``recall_beta``."""
-    return f_measure(tuning)(overlap, total, phrasing_weight)
-
-
-def f_measure(tuning: Tuning):
-    """``f_score`` with the tuning bound once: the ranking calls it for every phrasing that shares
-    a word with the question (about 120 a question on the bundled intents), where looking the
-    weights up again each time was a fifth of a match."""
+    own share the question covers (precision), recall weighted by ``recall_beta``. (Matcher._ranked
+    writes it out, operation for operation, for speed.)"""
     beta2 = tuning.recall_beta ** 2
-    scale = 1 + beta2
-
-    def f(overlap: float, total: float, phrasing_weight: float) -> float:
-        recall = overlap / total
-        precision = overlap / phrasing_weight
-        return scale * precision * recall / (beta2 * precision + recall)
-
-    return f
+    recall = overlap / total
+    precision = overlap / phrasing_weight
+    return (1 + beta2) * precision * recall / (beta2 * precision + recall)
 
 
 def lexical(f: float, covered: float, total: float, off_topic: bool, tuning: Tuning) -> float:
