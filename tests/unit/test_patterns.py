@@ -172,3 +172,25 @@ def test_an_expression_the_table_does_not_list_is_derived_and_compiled_at_load(t
                       encoding="utf-8")
     with pytest.raises(DataFileError, match="invalid regular expression"):
         load_layer(broken)
+
+
+# --- one fold of the message serves triage and the conversation memory -------------------------------
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.lists(st.sampled_from(_words_of_rules() + ["he", "is", "having", "another", "one", "now", ".", "?",
+                                                     "s e i z u r e", "se1zure", "fitz", "\u0441"]),
+                min_size=1, max_size=12))
+def test_the_assessment_names_the_episodes_the_memory_would_read(words):
+    from faqbot.safety import Triage
+
+    triage = Triage()
+    message = " ".join(words)
+    assert triage.assess(message).episodes == triage.episodes_in(message)
+
+
+def test_the_assessment_names_the_episodes_of_every_case():
+    from faqbot.safety import Triage
+
+    triage = Triage()
+    for message in _messages():
+        assert triage.assess(message).episodes == triage.episodes_in(message), message
