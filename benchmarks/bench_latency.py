@@ -48,7 +48,8 @@ def reply_latency() -> tuple[tuple[float, float, int], tuple[float, float, int]]
     warm = perturb(pool, 300, seed=99)       # first-use compilation of the rules, as in a running bot
     for question in warm:
         bot.reply(question)
-    questions = list(dict.fromkeys(q for q in perturb(pool, 2000, seed=11) if q not in set(warm)))
+    seen = set(warm)
+    questions = list(dict.fromkeys(q for q in perturb(pool, 2000, seed=11) if q not in seen))
     passes = []
     for _ in range(5):
         times = []
