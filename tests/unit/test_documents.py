@@ -192,6 +192,46 @@ def test_plain_text_with_heading_like_lines_and_a_byte_order_mark(tmp_path):
     assert questions(doc) == ["What causes hay fever?", "How is hay fever treated?"]
 
 
+SITE_PAGE = """\
+    ---
+    layout: default
+    title: Quinapril
+    ---
+
+    # Quinapril
+
+    **Generic Name:** Quinapril (quinapril hydrochloride)
+
+    ### Usage
+
+    Quinapril is used to treat high blood pressure and heart failure.
+
+    ### Side Effects
+
+    Common side effects include a dry cough and dizziness.
+    """
+
+
+def test_a_txt_file_written_in_markdown_is_read_as_markdown(tmp_path):
+    # Pages of a medicine site saved as .txt (like the seed documents) are markdown: their front
+    # matter, "###" headings and bold labels make the sections, and the title names the subject.
+    as_text = extracted(tmp_path, "0001_quinapril.txt", SITE_PAGE)
+    as_markdown = extracted(tmp_path, "0001_quinapril.md", SITE_PAGE)
+    assert as_text.title == "Quinapril"
+    assert questions(as_text) == questions(as_markdown)
+    assert [p.answer for p in as_text.pairs] == [p.answer for p in as_markdown.pairs]
+    assert "What is quinapril used for?" in questions(as_text)
+    assert not any("---" in p.answer or "###" in p.answer for p in as_text.pairs)
+
+
+@pytest.mark.parametrize("text", ["Gout\n\nWhat is gout?\n\nGout is a type of arthritis.\n",
+                                  "My #1 tip: rest.\n\nUse **ice** on the joint.\n"])
+def test_plain_text_with_no_markdown_signs_stays_plain_text(text):
+    from faqbot.authoring.documents import looks_like_markdown
+
+    assert not looks_like_markdown(text)
+
+
 def test_a_format_faqbot_cannot_read_is_a_clear_error(tmp_path):
     (tmp_path / "leaflet.pdf").write_bytes(b"%PDF-1.4 text")
     with pytest.raises(DataFileError) as error:
