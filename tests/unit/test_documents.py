@@ -224,6 +224,19 @@ def test_a_txt_file_written_in_markdown_is_read_as_markdown(tmp_path):
     assert not any("---" in p.answer or "###" in p.answer for p in as_text.pairs)
 
 
+def test_a_title_s_closing_parenthesis_is_not_part_of_the_subject(tmp_path):
+    doc = extracted(tmp_path, "cocodamol.md", """\
+        # Co-codamol (paracetamol + codeine)
+
+        **Uses:**
+        Co-codamol is a painkiller for aches and pains.
+
+        **Side effects:**
+        Constipation and feeling sleepy are common.
+        """)
+    assert questions(doc) == ["What is co-codamol used for?", "What are the side effects of co-codamol?"]
+
+
 @pytest.mark.parametrize("text", ["Gout\n\nWhat is gout?\n\nGout is a type of arthritis.\n",
                                   "My #1 tip: rest.\n\nUse **ice** on the joint.\n"])
 def test_plain_text_with_no_markdown_signs_stays_plain_text(text):

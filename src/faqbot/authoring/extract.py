@@ -226,8 +226,11 @@ def _drop_repeated_title_lines(blocks: list[Block]) -> list[Block]:
 
 
 def _clean_title(text: str) -> str:
-    """The name a title is about: "Ibuprofen 200 mg Tablets / ..." -> "Ibuprofen"."""
+    """The name a title is about: "Ibuprofen 200 mg Tablets / ..." -> "Ibuprofen"; a closing
+    parenthesis says what the name is made of or also called ("Co-codamol (paracetamol +
+    codeine)"), which the page's own fields name: the subject is the name before it."""
     first = re.split(r"\s*:\s+|\s+[-–—|]\s+|\s*/\s*|\s*\|\s*", text.strip())[0]
+    first = re.sub(r"(?<=\w)\s*\([^()]*\)\s*$", "", first)
     first = _TITLE_LEAD.sub("", first.strip())
     first = _STRENGTH.sub(" ", first)
     first = _FORM_WORDS.sub(" ", first)
