@@ -237,6 +237,27 @@ def test_a_title_s_closing_parenthesis_is_not_part_of_the_subject(tmp_path):
     assert questions(doc) == ["What is co-codamol used for?", "What are the side effects of co-codamol?"]
 
 
+def test_plain_text_headings_in_capitals_with_or_without_a_colon(tmp_path):
+    doc = extracted(tmp_path, "gout.txt", """\
+        GOUT
+
+        WHAT IS GOUT?
+
+        Gout is a type of arthritis that causes sudden attacks of pain in a joint.
+
+        Symptoms of an attack include:
+        - a hot, swollen joint
+        - red skin over it
+
+        PREVENTING FURTHER ATTACKS:
+
+        Allopurinol lowers the level of urate in your blood, so attacks come back less often.
+        """)
+    assert doc.title == "Gout"
+    assert questions(doc) == ["What is gout?", "How can I prevent gout?"]
+    assert "Symptoms of an attack include:" in answer(doc, "What is gout?")
+
+
 @pytest.mark.parametrize("text", ["Gout\n\nWhat is gout?\n\nGout is a type of arthritis.\n",
                                   "My #1 tip: rest.\n\nUse **ice** on the joint.\n"])
 def test_plain_text_with_no_markdown_signs_stays_plain_text(text):

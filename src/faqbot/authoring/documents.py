@@ -590,16 +590,20 @@ def _plain_segments(text: str) -> Segments:
 
 def _mark_plain_headings(blocks: list[Block]) -> list[Block]:
     """In plain text, a short one-line paragraph without a final full stop, capitalised and
-    followed by more text, is a heading."""
+    followed by more text, is a heading; so is one in capitals ending with a colon ("LIFESTYLE
+    CHANGES:"), where a colon after ordinary words introduces a list ("Symptoms include:")."""
     for index, block in enumerate(blocks):
         if block.kind != "para" or block.start != block.end:
             continue
         words = block.text.split()
         following = blocks[index + 1] if index + 1 < len(blocks) else None
-        if (len(words) <= MAX_HEADING_WORDS and block.text[-1:] not in ".!,:;" and block.text[:1].isupper()
-                and not re.match(r"^(?:Q|A)\s*[:.]", block.text) and following is not None):
+        capitals = block.text.endswith(":") and block.text.rstrip(": ").isupper()
+        if (len(words) <= MAX_HEADING_WORDS and (block.text[-1:] not in ".!,:;" or capitals)
+                and block.text[:1].isupper() and not re.match(r"^(?:Q|A)\s*[:.]", block.text) and following is not None):
             block.kind = "heading"
             block.level = 0
+            if block.text.isupper():    # "CAUSES AND RISK FACTORS:" is shouted, not a name
+                block.text = block.text.rstrip(": ").capitalize()
     return blocks
 
 

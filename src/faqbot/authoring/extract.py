@@ -267,6 +267,9 @@ def _subject_of(raw: RawDocument, blocks: list[Block]) -> tuple[str, str, set[in
         if not cleaned or cleaned.lower() in _GENERIC_TITLES or len(cleaned.split()) > 4 or "?" in cleaned:
             continue
         title_lines.add(line)
+        if cleaned.isupper():   # "GOUT": a word in capitals, when the text writes it in small letters
+            lower = {w for b in blocks for w in re.findall(r"\b[a-z][a-z'-]*\b", b.text)}
+            cleaned = " ".join(w.lower() if w.lower() in lower else w for w in cleaned.split())
         subject = _lower_common(cleaned)
         if " and " in subject and defined and defined in subject.split(" and "):
             return title, defined, title_lines
