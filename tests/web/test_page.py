@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -174,7 +175,7 @@ def test_a_patients_conversation(page, live, bundled_bot):
     assert clarify.locator(".disclaimer").inner_text() == bundled_bot.disclaimer
     buttons.nth(1).click()
     picked = page.locator("#transcript .from-bot").last
-    page.wait_for_function("document.querySelectorAll('#transcript .from-bot').length === 2")
+    expect(page.locator("#transcript .from-bot")).to_have_count(2)
     assert page.locator("#transcript .from-patient").last.inner_text().endswith("How might low magnesium trigger seizures?")
     assert picked.locator(".source").count() == 1
     assert clarify.locator(".suggestions button").count() == 2            # earlier suggestions stay usable
@@ -195,7 +196,6 @@ def test_a_patients_conversation(page, live, bundled_bot):
     assert page.locator("#transcript .from-bot, #transcript .from-patient").count() == 0
     kept = json.loads(page.evaluate("sessionStorage.getItem('faqbot.chat.v1')"))
     assert kept["sessionId"] is None and [e["kind"] for e in kept["entries"]] == ["system"]
-    page.wait_for_function("true")
     deadline = time.monotonic() + 5
     while session in live.app.service.sessions and time.monotonic() < deadline:   # forgotten on the server
         time.sleep(0.05)
@@ -219,7 +219,7 @@ def test_suggestions_work_from_the_keyboard(page, live):
         page.keyboard.press("Shift+Tab")
     assert page.evaluate("document.activeElement.textContent").startswith("2. ")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelectorAll('#transcript .from-bot').length === 2")
+    expect(page.locator("#transcript .from-bot")).to_have_count(2)
     assert "seizure" in page.locator("#transcript .from-bot").last.inner_text().lower()
     page.keyboard.press("Tab")                              # focus was not moved: the next suggestion...
     page.locator("#clear").focus()
@@ -281,8 +281,8 @@ def test_a_lost_answer_can_be_retried(page, live):
     page.unroute("**/v1/chat")
     page.route("**/v1/chat", lambda route: route.abort("internetdisconnected"))
     page.locator(".retry").click()
-    page.wait_for_function("document.querySelector('#transcript .from-system p') &&"
-                           " /could not be fetched/.test(document.querySelector('#transcript').innerText)")
+    expect(page.locator("#transcript .from-system p").first).to_be_attached()
+    expect(page.locator("#transcript")).to_contain_text("could not be fetched")
     page.unroute("**/v1/chat")
     page.locator(".retry").click()
     page.locator("#transcript .from-bot").wait_for()
@@ -297,7 +297,7 @@ def test_the_typing_indicator_shows_while_waiting(page, live):
     page.route("**/v1/chat", lambda route: held.append(route))
     page.locator("#question").fill("hello")
     page.locator("#question").press("Enter")
-    page.wait_for_function("document.getElementById('typing').textContent.length > 0")
+    expect(page.locator("#typing")).not_to_have_text("")
     assert page.locator("#typing").get_attribute("role") == "status"
     assert page.locator("#typing").inner_text() == "The assistant is typing"
     held[0].continue_()
