@@ -41,6 +41,9 @@ FAQ_SECTIONS = {"q&a": "FAQs", "q & a": "FAQs", "qa": "FAQs", "faq": "FAQs", "fa
 
 FALLBACK = "I'm sorry, I can't answer that from my documents. I can only answer questions about {topics}."
 NOT_COVERED = "My documents don't cover {focus}."
+# The focus of a cause-and-effect question the documents answer only the other way round.
+RELATION_CAUSES_OF = "what causes {effect}"
+RELATION_CAUSING = "{cause} causing {effect}"
 FALLBACK_CLOSEST_INTRO = "The closest questions I can answer are:"
 FALLBACK_CLOSEST_OUTRO = "Reply with a number to read one of them."
 FALLBACK_ELSEWHERE = "For anything else, please ask your doctor or pharmacist."
