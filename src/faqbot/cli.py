@@ -610,15 +610,17 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
         if len(problems) > 1:
             stderr.write(f"faqbot: {len(problems)} errors in {one_line(str(folder), 200)}\n")
         return EXIT_USAGE
+    from .evaluation.selfcheck import THIN_EXAMPLES
+
     bot = Bot.from_folder(folder, notify=_notifier(stderr))
     intents = bot.intent_set.intents
-    thin = [i.id for i in intents if len(i.examples) < 5]
+    thin = [i.id for i in intents if len(i.examples) < THIN_EXAMPLES]
     stdout.write(f"{printable(str(folder))}: valid, {len(intents)} intents in {len(bot.intent_set.topics())} "
                  f"topics, {sum(len(i.examples) for i in intents)} examples, {len(bot.scope.rules)} out-of-scope rules\n")
     for line in bot.triage.layers():
         stdout.write(f"triage: {line}\n")
     if thin:
-        stdout.write(f"note: {len(thin)} intents have fewer than 5 examples: {', '.join(thin)}\n")
+        stdout.write(f"note: {len(thin)} intents have fewer than {THIN_EXAMPLES} examples: {', '.join(thin)}\n")
     cases = run_cases(bot.triage, bot.scope)
     failed = [c for c in cases if not c.passed]
     stdout.write(f"rule cases: {len(cases) - len(failed)}/{len(cases)} pass\n")
