@@ -33,6 +33,7 @@ from .language.words import STOPWORDS
 from .safety import Assessment, Finding, SafetyMemory, Triage
 
 MAX_QUESTION_CHARS = 2000  # longer input is truncated for matching, never rejected
+_RELATION_WORDS = 10       # a cause-and-effect question's sides quoted back in "My documents don't cover ..."
 
 # Folders with this much YAML (about 2,000 intents: a second or more to parse and index) keep a
 # compiled index in the user's cache folder, and say so when they build it. Smaller folders load
@@ -445,18 +446,18 @@ class Bot:
         found = relation(query.core)
         if found is None:
             return None
-        side = lambda words: " ".join(_trimmed(words))
-        cause, effect = side(found.cause), side(found.effect)
-        if not effect:
-            return None
+        cause, effect = _trimmed(found.cause), _trimmed(found.effect)
+        if not effect or len(cause) + len(effect) > _RELATION_WORDS:
+            return None          # a whole story is no phrase to quote back
+        cause, effect = " ".join(cause), " ".join(effect)
         if not cause:
             return messages.RELATION_CAUSES_OF.format(effect=effect)
         return messages.RELATION_CAUSING.format(cause=cause, effect=effect)
 
     def _misread_synonyms(self, result: MatchResult, unknown: set[str]) -> set[str]:
-        """Lexicon terms a word was read as, when its object is an unknown focus word: "drink"
-        reads as alcohol, but in "can i drink coffee" the object says which drink is meant, and
-        the documents never mention it. Such a term explains nothing of the question (the
+        """Lexicon terms a word was read as, when its object (the next word that is not a function
+        word) is an unknown focus word: "drink" reads as alcohol, but in "can i drink coffee" the
+        object says which drink is meant, and the documents never mention it. Such a term explains nothing of the question (the
         uncovered word wins); "can i drink wine" keeps alcohol, wine being one of its words."""
         synonyms = result.analysis.synonyms
         if not synonyms or not unknown:
@@ -685,6 +686,17 @@ class Bot:
         return reply
 
 
+def _trimmed(words: tuple[str, ...]) -> list[str]:
+    """A side of a cause-and-effect question without the question and function words around it:
+    "can seizures" -> "seizures", "hypomagnesemia in adults" stays."""
+    words = list(words)
+    while words and words[0] in STOPWORDS:
+        words.pop(0)
+    while words and words[-1] in STOPWORDS:
+        words.pop()
+    return words
+
+
 def _rebuild_message(folder: Path, reason: str) -> str:
     """The line shown before building a large folder's index."""
     if reason == "rejected":
@@ -695,14 +707,3 @@ def _rebuild_message(folder: Path, reason: str) -> str:
 
 
 __all__ = ["Bot", "Candidate", "Conversation", "Reason", "Reply", "STATUSES", "Status"]
-
-
-def _trimmed(words: tuple[str, ...]) -> list[str]:
-    """A side of a cause-and-effect question without the question and function words around it:
-    "can seizures" -> "seizures", "hypomagnesemia in adults" stays."""
-    words = list(words)
-    while words and words[0] in STOPWORDS:
-        words.pop(0)
-    while words and words[-1] in STOPWORDS:
-        words.pop()
-    return words

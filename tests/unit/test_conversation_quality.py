@@ -61,6 +61,12 @@ def test_what_causes_x_is_not_answered_by_can_x_cause_y(bundled_bot):
     assert reverse.reason.kind == "not-covered"
     assert bundled_bot.reply("what causes low magnesium?").text.startswith(
         "My documents don't cover what causes low magnesium.\n")
+    # A whole story is not quoted back: the general fallback says the rest.
+    from faqbot.language.query import Query
+    story = Query("what causes hypomagnesemia " + "in my dad who is old and tired and " * 3, bundled_bot.analyzer)
+    assert bundled_bot._relation_answered_reversed(story, reverse.match.candidates) is None
+    short = Query("what causes hypomagnesemia", bundled_bot.analyzer)
+    assert bundled_bot._relation_answered_reversed(short, reverse.match.candidates) == "what causes hypomagnesemia"
     forward = bundled_bot.reply("can low magnesium cause seizures")
     assert (forward.status, forward.intent.id) == ("answered", "hypomagnesemia-cause-seizures")
     passive = bundled_bot.reply("do seizures happen because of hypomagnesemia")

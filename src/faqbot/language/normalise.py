@@ -60,8 +60,9 @@ def reading(token: str) -> str:
 
 # British and American spellings of one word read alike, on both sides of the index, so that
 # "hypomagnesaemia", "paediatric", "foetus", "diarrhoea" and "stabilize" meet the documents'
-# "hypomagnesemia", "pediatric", "fetus", "diarrhea" and "stabilise" (and one derivational fold). Each fold is a spelling
-# pattern, not a word list; short words are left alone ("size", "seize", "does", "toe").
+# "hypomagnesemia", "pediatric", "fetus", "diarrhea" and "stabilise" (and one derivational fold,
+# -ability). Each fold is a spelling pattern, not a word list; short words are left alone ("size",
+# "seize", "does", "toe").
 _SPELLING_FOLDS = (
     (re.compile(r"(?<=[a-z])ae(?=[bcdfghklmnpqrstvz])"), "e"),       # haem, paed, -aemia, anaes
     (re.compile(r"^oe(?=[bcdfghklmnpqrstvz])"), "e"),                 # oedema, oesophagus, oestrogen
