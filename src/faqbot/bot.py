@@ -211,6 +211,7 @@ class Bot:
                          if len(self._topic_names) >= self.tuning.many_topics else None)
         if analyzer is None:
             self.analyzer.release_index_tokens()   # ours, and only the index needed them
+        self._phrasing_memo: dict[str, list[str]] = {}
 
     @classmethod
     def from_folder(cls, folder: Path, cache: bool = True, notify=None) -> "Bot":
@@ -277,7 +278,7 @@ class Bot:
             reply.text = self.triage.crisis_line + "\n\n" + reply.text
         reply = self._finish(reply)
         answer = reply.text if reply.status is Status.ANSWERED else ""
-        conversation.safety.remember(self.triage.episodes_in(query.question) | self.triage.episodes_in(answer))
+        conversation.safety.remember(assessment.episodes | self.triage.episodes_in(answer))
         conversation.last = reply
         if reply.status is Status.ANSWERED and reply.intent is not None:
             conversation.topic = reply.intent.topic
@@ -474,7 +475,7 @@ class Bot:
         matched = set(candidate.matched_terms) - self._misread_synonyms(result, set(unknown))
         explained = sum(weights.get(t, 0.0) for t in focus if t in matched)
         asked = set(result.analysis.terms)
-        general = all(t in asked for t in self.analyzer.terms(candidate.phrasing)
+        general = all(t in asked for t in self._phrasing_terms(candidate.phrasing)
                       if t not in self._subject_terms and not matcher.is_light(t))
         needed = max(weights.get(t, 0.0) for t in unknown) * (self.tuning.focus_support if general else self.tuning.focus_support_specific)
         return unknown if explained < needed else []
@@ -501,8 +502,9 @@ class Bot:
     def _misread_synonyms(self, result: MatchResult, unknown: set[str]) -> set[str]:
         """Lexicon terms a word was read as, when its object (the next word that is not a function
         word) is an unknown focus word: "drink" reads as alcohol, but in "can i drink coffee" the
-        object says which drink is meant, and the documents never mention it. Such a term explains nothing of the question (the
-        uncovered word wins); "can i drink wine" keeps alcohol, wine being one of its words."""
+        object says which drink is meant, and the documents never mention it. Such a term explains
+        nothing of the question (the uncovered word wins); "can i drink wine" keeps alcohol, wine
+        being one of its words."""
         synonyms = result.analysis.synonyms
         if not synonyms or not unknown:
             return set()
@@ -513,6 +515,14 @@ class Bot:
             if term is not None and set(self.analyzer.terms(following)) & unknown:
                 misread.add(term)
         return misread
+
+    def _phrasing_terms(self, phrasing: str) -> list[str]:
+        """A candidate's phrasing read as the index read it; remembered, since the same few
+        phrasings win question after question (a folder's phrasings at most)."""
+        known = self._phrasing_memo.get(phrasing)
+        if known is None:
+            known = self._phrasing_memo[phrasing] = self.analyzer.terms(phrasing)
+        return known
 
     @staticmethod
     def _word_for(term: str, query: Query) -> str:
