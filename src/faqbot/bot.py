@@ -28,10 +28,12 @@ from .matching.matcher import Candidate, MatchResult, Matcher
 from .matching.tuning import DEFAULT, Tuning
 from .content.rules import Rule, SafetyRules
 from .language.query import Query
-from .language.question import carries_on, separate_questions
+from .language.question import carries_on, relation, separate_questions
+from .language.words import STOPWORDS
 from .safety import Assessment, Finding, SafetyMemory, Triage
 
 MAX_QUESTION_CHARS = 2000  # longer input is truncated for matching, never rejected
+_RELATION_WORDS = 10       # a cause-and-effect question's sides quoted back in "My documents don't cover ..."
 
 # Folders with this much YAML (about 2,000 intents: a second or more to parse and index) keep a
 # compiled index in the user's cache folder, and say so when they build it. Smaller folders load
@@ -418,6 +420,12 @@ class Bot:
         top = candidates[0]
         threshold = self.tuning.answer_threshold
         if top.score < threshold:
+            asked = self._relation_answered_reversed(query, candidates)
+            if asked is not None:
+                reason = Reason.of("not-covered", f"no close intent asks '{asked}' the way round the question does "
+                                   f"(best score {top.score:.1f}, below the answer threshold {threshold:g})",
+                                   words=asked, score=round(top.score, 1), threshold=threshold, intent=top.intent.id)
+                return self._fallback(question, result, reason, messages.NOT_COVERED.format(focus=asked))
             reason = Reason.of("below-threshold", f"best score {top.score:.1f} is below the answer threshold "
                                f"{threshold:g} ({top.intent.id})", score=round(top.score, 1),
                                threshold=threshold, intent=top.intent.id)
@@ -464,13 +472,49 @@ class Bot:
         # unknown word; a share of it (focus_support) when its best phrasing asks nothing the
         # question does not, a general intent ("what does valproate interact with") whose answer
         # holds for the unknown word too. A phrasing about pints of beer is about another focus.
-        matched = set(candidate.matched_terms)
+        matched = set(candidate.matched_terms) - self._misread_synonyms(result, set(unknown))
         explained = sum(weights.get(t, 0.0) for t in focus if t in matched)
         asked = set(result.analysis.terms)
         general = all(t in asked for t in self._phrasing_terms(candidate.phrasing)
                       if t not in self._subject_terms and not matcher.is_light(t))
         needed = max(weights.get(t, 0.0) for t in unknown) * (self.tuning.focus_support if general else self.tuning.focus_support_specific)
         return unknown if explained < needed else []
+
+    def _relation_answered_reversed(self, query: Query, candidates: list[Candidate]) -> str | None:
+        """What a cause-and-effect question asks, in the patient's words ("what causes
+        hypomagnesemia"), when the documents answer it only the other way round ("can
+        hypomagnesemia cause seizures") or never ask what causes it: a candidate lowered for its
+        direction would have been answered but for it. None otherwise (the general fallback)."""
+        if not any(c.reversed_relation and c.score / self.tuning.reversed_relation_factor >= self.tuning.answer_threshold
+                   for c in candidates):
+            return None
+        found = relation(query.core)
+        if found is None:
+            return None
+        cause, effect = _trimmed(found.cause), _trimmed(found.effect)
+        if not effect or len(cause) + len(effect) > _RELATION_WORDS:
+            return None          # a whole story is no phrase to quote back
+        cause, effect = " ".join(cause), " ".join(effect)
+        if not cause:
+            return messages.RELATION_CAUSES_OF.format(effect=effect)
+        return messages.RELATION_CAUSING.format(cause=cause, effect=effect)
+
+    def _misread_synonyms(self, result: MatchResult, unknown: set[str]) -> set[str]:
+        """Lexicon terms a word was read as, when its object (the next word that is not a function
+        word) is an unknown focus word: "drink" reads as alcohol, but in "can i drink coffee" the
+        object says which drink is meant, and the documents never mention it. Such a term explains
+        nothing of the question (the uncovered word wins); "can i drink wine" keeps alcohol, wine
+        being one of its words."""
+        synonyms = result.analysis.synonyms
+        if not synonyms or not unknown:
+            return set()
+        tokens = [t for t in result.analysis.tokens if t not in STOPWORDS]
+        misread = set()
+        for word, following in zip(tokens, tokens[1:]):
+            term = synonyms.get(word)
+            if term is not None and set(self.analyzer.terms(following)) & unknown:
+                misread.add(term)
+        return misread
 
     def _phrasing_terms(self, phrasing: str) -> list[str]:
         """A candidate's phrasing read as the index read it; remembered, since the same few
@@ -694,6 +738,17 @@ class Bot:
         reply.text = reply.text.rstrip() + "\n\n" + self.disclaimer
         reply.threshold = self.tuning.answer_threshold
         return reply
+
+
+def _trimmed(words: tuple[str, ...]) -> list[str]:
+    """A side of a cause-and-effect question without the question and function words around it:
+    "can seizures" -> "seizures", "hypomagnesemia in adults" stays."""
+    words = list(words)
+    while words and words[0] in STOPWORDS:
+        words.pop(0)
+    while words and words[-1] in STOPWORDS:
+        words.pop()
+    return words
 
 
 def _rebuild_message(folder: Path, reason: str) -> str:

@@ -41,6 +41,9 @@ FAQ_SECTIONS = {"q&a": "FAQs", "q & a": "FAQs", "qa": "FAQs", "faq": "FAQs", "fa
 
 FALLBACK = "I'm sorry, I can't answer that from my documents. I can only answer questions about {topics}."
 NOT_COVERED = "My documents don't cover {focus}."
+# The focus of a cause-and-effect question the documents answer only the other way round.
+RELATION_CAUSES_OF = "what causes {effect}"
+RELATION_CAUSING = "{cause} causing {effect}"
 # A follow-up that carries the last question on to something the documents say nothing of there
 # ("and for kids?" after hair loss): the word is known elsewhere, so "don't cover" would be untrue.
 NOT_SAID_FOR = "My documents don't say that for {focus}."

@@ -36,10 +36,37 @@ def test_a_general_intent_answers_for_an_unknown_word_it_holds_for(bundled_bot):
     assert (reply.status, reply.intent.id) == ("answered", "valproate-interactions")
 
 
+def test_a_word_read_as_a_synonym_gives_way_to_its_unknown_object(bundled_bot):
+    """"drink" reads as alcohol, but "drink coffee" says which drink: the documents never
+    mention coffee, so the alcohol answer does not answer it."""
+    for question, word in [("can i drink coffee with valproate", "coffee"),
+                           ("is it ok to drink a coffee on valproate", "coffee"),
+                           ("drinking tea on valproate", "tea")]:
+        reply = bundled_bot.reply(question)
+        assert reply.status == "fallback", question
+        assert reply.text.startswith(f"My documents don't cover {word}.\n"), question
+        assert reply.reason.kind == "not-covered"
+    for question in ("can i drink wine with valproate", "can i drink on valproate", "can i have a drink with valproate"):
+        reply = bundled_bot.reply(question)
+        assert (reply.status, reply.intent.id) == ("answered", "valproate-alcohol"), question
+
+
 def test_what_causes_x_is_not_answered_by_can_x_cause_y(bundled_bot):
     reverse = bundled_bot.reply("what causes hypomagnesemia")
     assert reverse.status == "fallback"
     assert reverse.match.candidates[0].reversed_relation
+    # Said plainly, in the patient's words, with the closest questions after it.
+    assert reverse.text.startswith("My documents don't cover what causes hypomagnesemia.\n"
+                                   "The closest questions I can answer are:\n  1. ")
+    assert reverse.reason.kind == "not-covered"
+    assert bundled_bot.reply("what causes low magnesium?").text.startswith(
+        "My documents don't cover what causes low magnesium.\n")
+    # A whole story is not quoted back: the general fallback says the rest.
+    from faqbot.language.query import Query
+    story = Query("what causes hypomagnesemia " + "in my dad who is old and tired and " * 3, bundled_bot.analyzer)
+    assert bundled_bot._relation_answered_reversed(story, reverse.match.candidates) is None
+    short = Query("what causes hypomagnesemia", bundled_bot.analyzer)
+    assert bundled_bot._relation_answered_reversed(short, reverse.match.candidates) == "what causes hypomagnesemia"
     forward = bundled_bot.reply("can low magnesium cause seizures")
     assert (forward.status, forward.intent.id) == ("answered", "hypomagnesemia-cause-seizures")
     passive = bundled_bot.reply("do seizures happen because of hypomagnesemia")

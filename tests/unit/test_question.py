@@ -28,6 +28,21 @@ def test_ize_and_ise_fold_to_ise_so_normalize_never_stems_to_normal():
     assert analyzer.terms("normalize") != analyzer.terms("normal")
 
 
+@pytest.mark.parametrize("adjective,noun", [("stable", "stability"), ("viable", "viability"),
+                                             ("liable", "liability"), ("stable", "stabilities")])
+def test_an_adjective_in_able_meets_its_noun_in_ability(adjective, noun):
+    """The stemmer keeps a short stem's -ability apart ("stabil" / "stabl"); the fold joins them,
+    and leaves the -ility of other adjectives ("mobility", "mobile": both "mobil") alone."""
+    analyzer = Analyzer(Lexicon(), [])
+    assert analyzer.terms(adjective) == analyzer.terms(noun)
+    assert analyzer.terms("mobility") == analyzer.terms("mobile")
+
+
+def test_an_adjective_finds_the_answer_that_uses_its_noun(bundled_bot):
+    reply = bundled_bot.reply("how does magnesium keep neurons stable")
+    assert (reply.status, reply.intent.id) == ("answered", "hypomagnesemia-mechanisms")
+
+
 @pytest.mark.parametrize("word", ["size", "seize", "does", "toes", "poetry", "advise", "aerobic"])
 def test_short_and_unrelated_words_keep_their_spelling(word):
     assert fold_spelling(word) == word

@@ -64,8 +64,9 @@ def reading(token: str) -> str:
 
 # British and American spellings of one word read alike, on both sides of the index, so that
 # "hypomagnesaemia", "paediatric", "foetus", "diarrhoea" and "stabilize" meet the documents'
-# "hypomagnesemia", "pediatric", "fetus", "diarrhea" and "stabilise". Each fold is a spelling
-# pattern, not a word list; short words are left alone ("size", "seize", "does", "toe").
+# "hypomagnesemia", "pediatric", "fetus", "diarrhea" and "stabilise" (and one derivational fold,
+# -ability). Each fold is a spelling pattern, not a word list; short words are left alone ("size",
+# "seize", "does", "toe").
 _SPELLING_FOLDS = (
     (re.compile(r"(?<=[a-z])ae(?=[bcdfghklmnpqrstvz])"), "e"),       # haem, paed, -aemia, anaes
     (re.compile(r"^oe(?=[bcdfghklmnpqrstvz])"), "e"),                 # oedema, oesophagus, oestrogen
@@ -75,6 +76,9 @@ _SPELLING_FOLDS = (
     # another meaning, but keeps "normalise" apart ("normalis").
     (re.compile(r"(?<=[a-z]{3})iz(e|es|ed|er|ers|ing)$"), r"is\1"),
     (re.compile(r"(?<=[a-z]{3})ization(s?)$"), r"isation\1"),
+    # -ability reads as its adjective where the stemmer keeps them apart (a short stem): "stable"
+    # meets "stability", "viable" "viability"; longer ones ("availability") it folds itself.
+    (re.compile(r"(?<=[a-z]{2})abilit(?:y|ies)$"), "able"),
 )
 
 
