@@ -118,12 +118,21 @@ def _code_digest() -> bytes:
     return _code
 
 
-def entry_path(folder: Path, cache: Path | None = None) -> Path:
+def code_fingerprint() -> bytes:
+    """A digest of faqbot's code alone (its version, sources, package data and the Python
+    version): the fingerprint of an entry that depends on no intent file as a whole, such as what
+    ``faqbot check`` remembers (it hashes each file and document itself)."""
+    return hashlib.blake2b(MAGIC + sys.version.encode() + _code_digest(), digest_size=DIGEST).digest()
+
+
+def entry_path(folder: Path, cache: Path | None = None, kind: str = "index") -> Path:
+    """Where the folder's entry of ``kind`` lives: one per folder and kind ("index", the compiled
+    Bot; "integrity", what the last check found), replaced on rebuild."""
     name = hashlib.blake2b(str(Path(folder).resolve()).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
-    return (cache or cache_folder()) / f"index-{name}.bin"
+    return (cache or cache_folder()) / f"{kind}-{name}.bin"
 
 
-def load(folder: Path, expected: bytes) -> Lookup:
+def load(folder: Path, expected: bytes, kind: str = "index") -> Lookup:
     """The object stored for ``folder`` if its fingerprint is ``expected`` and faqbot wrote it."""
     cache = _private_folder(create=False)
     if cache is None:
@@ -132,7 +141,7 @@ def load(folder: Path, expected: bytes) -> Lookup:
     if secret is None:
         return Lookup(None, "missing")
     try:
-        data = _read_private(entry_path(folder, cache))
+        data = _read_private(entry_path(folder, cache, kind))
     except FileNotFoundError:
         return Lookup(None, "missing")
     except OSError:
@@ -153,7 +162,7 @@ def load(folder: Path, expected: bytes) -> Lookup:
         return Lookup(None, "rejected")
 
 
-def store(folder: Path, expected: bytes, value: object) -> bool:
+def store(folder: Path, expected: bytes, value: object, kind: str = "index") -> bool:
     """Write ``value`` as the folder's entry, by files.py's policy for faqbot's own files (in one
     step, owner-only, never over a link, a device or another user's file); False when the cache
     cannot be used here (no writable private folder, the value does not pickle, or the entry's
@@ -162,7 +171,7 @@ def store(folder: Path, expected: bytes, value: object) -> bool:
     secret = _secret(cache, create=True) if cache is not None else None
     if secret is None:
         return False
-    target = entry_path(folder, cache)
+    target = entry_path(folder, cache, kind)
     try:
         with gc_paused():
             body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
