@@ -603,6 +603,8 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
     from .safety.matrix import run_matrix
 
     folder = Path(args.folder) if args.folder else intents_folder(args)
+    from .evaluation.selfcheck import THIN_EXAMPLES
+
     # A current compiled index says the folder loads cleanly: only otherwise is every file parsed
     # for its problems (78k intents: a minute of YAML).
     bot = Bot.from_compiled_index(folder)
@@ -616,13 +618,13 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
             return EXIT_USAGE
         bot = Bot.from_folder(folder, notify=_notifier(stderr))
     intents = bot.intent_set.intents
-    thin = [i.id for i in intents if len(i.examples) < 5]
+    thin = [i.id for i in intents if len(i.examples) < THIN_EXAMPLES]
     stdout.write(f"{printable(str(folder))}: valid, {len(intents)} intents in {len(bot.intent_set.topics())} "
                  f"topics, {sum(len(i.examples) for i in intents)} examples, {len(bot.scope.rules)} out-of-scope rules\n")
     for line in bot.triage.layers():
         stdout.write(f"triage: {line}\n")
     if thin:
-        stdout.write(f"note: {len(thin)} intents have fewer than 5 examples: {', '.join(thin)}\n")
+        stdout.write(f"note: {len(thin)} intents have fewer than {THIN_EXAMPLES} examples: {', '.join(thin)}\n")
     cases = run_cases(bot.triage, bot.scope)
     failed = [c for c in cases if not c.passed]
     stdout.write(f"rule cases: {len(cases) - len(failed)}/{len(cases)} pass\n")

@@ -23,7 +23,7 @@ from .reading import Clause, TypoFixer
 BUILTIN_PATH = Path(str(resources.files("faqbot.safety") / "emergency.yaml"))
 KINDS = ("episode", "sign", "caution")
 TOP_KEYS = {"message", "crisis", "concepts", "frames", "rules"}
-FRAME_KEYS = {"hypothetical", "question", "general-words", "general", "past", "habit"}
+FRAME_KEYS = {"hypothetical", "question", "general-words", "general", "past", "habit", "absent"}
 RULE_KEYS = {"id", "when", "kind", "crisis", "mentions", "plural", "acting", "anaphora", "with", "domain", "cases"}
 _CONCEPT = re.compile(r"\{([a-z][a-z-]*)\}")
 _WORDS = re.compile(r"[a-z]{5,}")
@@ -65,6 +65,7 @@ class Frames:
     general: re.Pattern
     past: re.Pattern
     habit: re.Pattern
+    absent: re.Pattern
     now: re.Pattern
     strong_now: re.Pattern
     person: re.Pattern
@@ -124,6 +125,8 @@ class BuiltinLayer:
             if part in seen:
                 continue
             seen.add(part)
+            if frames.absent.search(text, 0, match.start()):
+                continue   # "no fits for 2 years now": the event is named as absent, however now
             framed = self._framed(text, match.start(), habit=not rule.crisis)
             if happening and (strong or not framed):
                 return Hit(rule, text, True, "mentions: " + match.group())
@@ -188,7 +191,7 @@ def load_layer(path: Path) -> BuiltinLayer:
         return _compile(path, concepts.line_of(name), expand("{" + name + "}", concepts.line_of(name)))
 
     frames = Frames(frame("hypothetical"), frame("question"), frame("general-words"), frame("general"), frame("past"),
-                    frame("habit"), concept("now"), concept("strong-now"), concept("person"))
+                    frame("habit"), frame("absent"), concept("now"), concept("strong-now"), concept("person"))
     rules_data = data.get("rules")
     if not isinstance(rules_data, LineList) or not rules_data:
         raise DataFileError(path, data.line_of("rules"), "'rules' must be a non-empty list")

@@ -35,6 +35,8 @@ LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"
 # A number glued to its unit is a number, not a disguised word: "5mins", "10mg", "2yr", "3am".
 _NUMBER_WITH_UNIT = re.compile(r"^(\d+(?:\.\d+)?)(st|nd|rd|th|am|pm|mg|mcg|ml|g|kg|lbs?|mins?|minutes?|hrs?|hours?|"
                                r"h|yrs?|years?|yo|y|months?|mo|weeks?|wks?|days?|x|k|s)$")
+# "!" and "|" between letters stand for an i or an l ("k!ll", "su!c!de"); never at a word's end ("help!").
+_SIGN_LETTER = re.compile(r"(?<=[a-z])[!|](?=[a-z])")
 _MIXED = re.compile(r"[a-z0-9@$]*[0-9@$][a-z0-9@$]*")   # words with a digit or sign in them
 _SPACED_LETTERS = re.compile(r"(?<![\w])(?:[a-z][ .\-*_]){2,}[a-z](?![\w])")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
@@ -68,13 +70,14 @@ class Clause:
 
 
 def fold(text: str) -> str:
-    """The message case-folded, with look-alike letters, combining marks, digits-for-letters,
+    """The message case-folded, with look-alike letters, combining marks, digits and signs for letters,
     spaced-out letters, long letter repeats and apostrophes inside words undone."""
     text = normalize(text)
     if not text.isascii():
         text = text.translate(HOMOGLYPHS)
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
         text = unicodedata.normalize("NFKC", text)
+    text = _SIGN_LETTER.sub("i", text)
     text = _MIXED.sub(_unleet, text)
     text = _SPACED_LETTERS.sub(lambda m: re.sub(r"[ .\-*_]", "", m.group()), text)
     text = _REPEATS.sub(r"\1\1", text)
