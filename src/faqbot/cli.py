@@ -600,11 +600,10 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
     from .content.intents import folder_problems
     from .display import one_line, printable
     from .safety.cases import run_cases
+    from .evaluation.selfcheck import THIN_EXAMPLES
     from .safety.matrix import run_matrix
 
     folder = Path(args.folder) if args.folder else intents_folder(args)
-    from .evaluation.selfcheck import THIN_EXAMPLES
-
     # A current compiled index says the folder loads cleanly: only otherwise is every file parsed
     # for its problems (78k intents: a minute of YAML).
     bot = Bot.from_compiled_index(folder)
