@@ -233,3 +233,13 @@ def test_an_edited_built_in_rule_rebuilds_the_index():
     part of the code digest, beside the modules."""
     names = {path.name for path in compiled.code_files()}
     assert {"emergency.yaml", "section-kinds.yaml", "lay-terms.yaml", "matcher.py", "english-words.txt"} <= names
+
+
+def test_a_fifo_added_beside_a_current_index_is_still_refused_by_check(tea_folder, cache_dir, cli):
+    """check trusts a current index for 'the folder loads cleanly' only while the index covers
+    every YAML name there: a FIFO (or folder) named *.yaml is no file the fingerprint reads."""
+    Bot.from_folder(tea_folder)
+    os.mkfifo(tea_folder / "pipe.yaml")
+    status, out, err = cli(["check", str(tea_folder)])
+    assert (status, out) == (2, "")
+    assert err == f"faqbot: error: {tea_folder / 'pipe.yaml'}: is a FIFO (named pipe), not a regular file\n"

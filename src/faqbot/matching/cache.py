@@ -71,10 +71,18 @@ def folder_bytes(folder: Path) -> int:
     return sum(entry.stat().st_size for entry in _yaml_entries(folder))
 
 
-def _yaml_entries(folder: Path) -> list[os.DirEntry]:
+def _yaml_entries(folder: Path, strict: bool = False) -> list[os.DirEntry]:
+    """The folder's YAML files; ``strict``: an OSError for a YAML name that is not a regular file
+    (a FIFO, a folder), which loading refuses by name, so that no index stands for that folder."""
+    found = []
     with os.scandir(folder) as listing:
-        found = [entry for entry in listing
-                 if entry.name.endswith((".yaml", ".yml")) and not entry.name.startswith(".") and entry.is_file()]
+        for entry in listing:
+            if not entry.name.endswith((".yaml", ".yml")) or entry.name.startswith("."):
+                continue
+            if entry.is_file():
+                found.append(entry)
+            elif strict:
+                raise OSError(f"{entry.path}: not a regular file")
     return sorted(found, key=lambda entry: entry.name)
 
 
@@ -83,7 +91,8 @@ def fingerprint(folder: Path) -> bytes:
     read (the caller then loads without the cache, and loading names the file)."""
     digest = hashlib.blake2b(digest_size=DIGEST)
     digest.update(MAGIC + sys.version.encode() + _code_digest())
-    for path in folder_files(folder):
+    for entry in _yaml_entries(folder, strict=True):
+        path = Path(entry.path)
         with open(path, "rb") as source:
             data = source.read()
         digest.update(b"\0%s\0%d\0" % (path.name.encode("utf-8", "surrogateescape"), len(data)))
