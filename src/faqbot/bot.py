@@ -209,6 +209,7 @@ class Bot:
                          if len(self._topic_names) >= self.tuning.many_topics else None)
         if analyzer is None:
             self.analyzer.release_index_tokens()   # ours, and only the index needed them
+        self._phrasing_memo: dict[str, list[str]] = {}
 
     @classmethod
     def from_folder(cls, folder: Path, cache: bool = True, notify=None) -> "Bot":
@@ -298,7 +299,7 @@ class Bot:
             reply.text = self.triage.crisis_line + "\n\n" + reply.text
         reply = self._finish(reply)
         answer = reply.text if reply.status is Status.ANSWERED else ""
-        conversation.safety.remember(self.triage.episodes_in(query.question) | self.triage.episodes_in(answer))
+        conversation.safety.remember(assessment.episodes | self.triage.episodes_in(answer))
         conversation.last = reply
         if reply.status is Status.ANSWERED and reply.intent is not None:
             conversation.topic = reply.intent.topic
@@ -489,10 +490,18 @@ class Bot:
         matched = set(candidate.matched_terms)
         explained = sum(weights.get(t, 0.0) for t in focus if t in matched)
         asked = set(result.analysis.terms)
-        general = all(t in asked for t in self.analyzer.terms(candidate.phrasing)
+        general = all(t in asked for t in self._phrasing_terms(candidate.phrasing)
                       if t not in self._subject_terms and not matcher.is_light(t))
         needed = max(weights.get(t, 0.0) for t in unknown) * (self.tuning.focus_support if general else self.tuning.focus_support_specific)
         return unknown if explained < needed else []
+
+    def _phrasing_terms(self, phrasing: str) -> list[str]:
+        """A candidate's phrasing read as the index read it; remembered, since the same few
+        phrasings win question after question (a folder's phrasings at most)."""
+        known = self._phrasing_memo.get(phrasing)
+        if known is None:
+            known = self._phrasing_memo[phrasing] = self.analyzer.terms(phrasing)
+        return known
 
     @staticmethod
     def _word_for(term: str, query: Query) -> str:

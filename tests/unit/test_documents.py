@@ -192,6 +192,80 @@ def test_plain_text_with_heading_like_lines_and_a_byte_order_mark(tmp_path):
     assert questions(doc) == ["What causes hay fever?", "How is hay fever treated?"]
 
 
+SITE_PAGE = """\
+    ---
+    layout: default
+    title: Quinapril
+    ---
+
+    # Quinapril
+
+    **Generic Name:** Quinapril (quinapril hydrochloride)
+
+    ### Usage
+
+    Quinapril is used to treat high blood pressure and heart failure.
+
+    ### Side Effects
+
+    Common side effects include a dry cough and dizziness.
+    """
+
+
+def test_a_txt_file_written_in_markdown_is_read_as_markdown(tmp_path):
+    # Pages of a medicine site saved as .txt (like the seed documents) are markdown: their front
+    # matter, "###" headings and bold labels make the sections, and the title names the subject.
+    as_text = extracted(tmp_path, "0001_quinapril.txt", SITE_PAGE)
+    as_markdown = extracted(tmp_path, "0001_quinapril.md", SITE_PAGE)
+    assert as_text.title == "Quinapril"
+    assert questions(as_text) == questions(as_markdown)
+    assert [p.answer for p in as_text.pairs] == [p.answer for p in as_markdown.pairs]
+    assert "What is quinapril used for?" in questions(as_text)
+    assert not any("---" in p.answer or "###" in p.answer for p in as_text.pairs)
+
+
+def test_a_title_s_closing_parenthesis_is_not_part_of_the_subject(tmp_path):
+    doc = extracted(tmp_path, "cocodamol.md", """\
+        # Co-codamol (paracetamol + codeine)
+
+        **Uses:**
+        Co-codamol is a painkiller for aches and pains.
+
+        **Side effects:**
+        Constipation and feeling sleepy are common.
+        """)
+    assert questions(doc) == ["What is co-codamol used for?", "What are the side effects of co-codamol?"]
+
+
+def test_plain_text_headings_in_capitals_with_or_without_a_colon(tmp_path):
+    doc = extracted(tmp_path, "gout.txt", """\
+        GOUT
+
+        WHAT IS GOUT?
+
+        Gout is a type of arthritis that causes sudden attacks of pain in a joint.
+
+        Symptoms of an attack include:
+        - a hot, swollen joint
+        - red skin over it
+
+        PREVENTING FURTHER ATTACKS:
+
+        Allopurinol lowers the level of urate in your blood, so attacks come back less often.
+        """)
+    assert doc.title == "Gout"
+    assert questions(doc) == ["What is gout?", "How can I prevent gout?"]
+    assert "Symptoms of an attack include:" in answer(doc, "What is gout?")
+
+
+@pytest.mark.parametrize("text", ["Gout\n\nWhat is gout?\n\nGout is a type of arthritis.\n",
+                                  "My #1 tip: rest.\n\nUse **ice** on the joint.\n"])
+def test_plain_text_with_no_markdown_signs_stays_plain_text(text):
+    from faqbot.authoring.documents import looks_like_markdown
+
+    assert not looks_like_markdown(text)
+
+
 def test_a_format_faqbot_cannot_read_is_a_clear_error(tmp_path):
     (tmp_path / "leaflet.pdf").write_bytes(b"%PDF-1.4 text")
     with pytest.raises(DataFileError) as error:
@@ -234,6 +308,7 @@ def test_the_bundled_section_kinds_load_and_every_answer_kind_asks_about_its_sub
     ("Older people and people with liver problems", "dosage", "dosage-elderly"), ("Adults", "dosage", "dosage-adults"),
     ("Adults", None, None), ("Overview of Current Medical Research", None, None), ("References", None, "noise"),
     ("Pregnancy, breastfeeding and fertility", None, "pregnancy"), ("Symptoms and aura", None, "symptoms"),
+    ("Do not stop suddenly", "precautions", "stopping"), ("How long will I need to take it?", None, "duration"),
 ])
 def test_section_kinds_match_labels_in_context(label, parent, kind):
     found = bundled_kinds().match(label, ("metformin",), parent)
@@ -246,3 +321,7 @@ def test_a_kinds_file_with_a_mistake_names_its_line(tmp_path):
     with pytest.raises(DataFileError) as error:
         load_kinds(path)
     assert str(error.value) == f"{path}:4: kind 'uses' needs a question naming <s>"
+    path.write_text("kinds:\n  - id: uses\n    labels: [usage]\n    question: What is <s> for?\n    cues: used for\n")
+    with pytest.raises(DataFileError) as error:
+        load_kinds(path)
+    assert str(error.value) == f"{path}:5: 'cues' must be a list of text"

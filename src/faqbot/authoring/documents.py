@@ -13,7 +13,10 @@ is written once:
   a dependency without adding anything we use. Page furniture (``script``, ``style``, ``nav``,
   ``header``, ``footer``, ``aside``, ``form``, buttons) is skipped;
 - **plain text** (``.txt``): paragraphs separated by blank lines, ``-``/``*``/numbered bullets,
-  and heading-like lines (short, capitalised, no final full stop) recognised by shape.
+  and heading-like lines (short, capitalised, no final full stop) recognised by shape. A ``.txt``
+  file written in markdown (a site's pages saved as text, like the seed documents: front matter,
+  ``### Usage`` headings, ``**Usage:**`` labels) is read as the markdown it is
+  (:func:`looks_like_markdown`).
 
 Every reader yields *raw* blocks: headings, paragraphs (lines of text segments, each marked bold
 or not, which is how ``**Usage:**`` labels are told from text), lists (items with their nested
@@ -37,6 +40,11 @@ HTML_SUFFIXES = (".html", ".htm")
 TEXT_SUFFIXES = (".txt",)
 DOCUMENT_SUFFIXES = MARKDOWN_SUFFIXES + HTML_SUFFIXES + TEXT_SUFFIXES
 MAX_HEADING_WORDS = 12
+# Signs that a .txt file is markdown: front matter first, an ATX heading line ("### Usage"), or
+# at least two lines opening with a bold label ("**Usage:**"). Plain text has none of them.
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?:.*\n)*?(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)
+_BOLD_LABEL = re.compile(r"^ {0,3}(?:[-*+][ \t]+)?\*\*[^*\n]+\*\*", re.MULTILINE)
 
 Segments = list[tuple[str, bool]]  # (text, bold) runs of one line
 
@@ -88,7 +96,7 @@ def read_document(path: Path) -> RawDocument:
     if suffix not in DOCUMENT_SUFFIXES:
         raise DataFileError(path, None, f"cannot read '{suffix or 'no suffix'}' documents "
                                         f"(faqbot reads {', '.join(DOCUMENT_SUFFIXES)})")
-    if suffix in MARKDOWN_SUFFIXES:
+    if suffix in MARKDOWN_SUFFIXES or (suffix in TEXT_SUFFIXES and looks_like_markdown(text)):
         raw = _read_markdown(path, text)
     elif suffix in HTML_SUFFIXES:
         raw = _read_html(text)
@@ -96,6 +104,12 @@ def read_document(path: Path) -> RawDocument:
         raw = RawDocument(_read_plain(text.split("\n")))
     raw.blocks = classify(raw.blocks)
     return raw
+
+
+def looks_like_markdown(text: str) -> bool:
+    """Whether a plain-text file is markdown in fact (front matter, a ``#`` heading, bold labels)."""
+    return bool(_FRONT_MATTER.match(text) or _ATX_HEADING.search(text)
+                or len(_BOLD_LABEL.findall(text, 0, 200_000)) >= 2)
 
 
 # --- markdown --------------------------------------------------------------------------------------
@@ -576,16 +590,20 @@ def _plain_segments(text: str) -> Segments:
 
 def _mark_plain_headings(blocks: list[Block]) -> list[Block]:
     """In plain text, a short one-line paragraph without a final full stop, capitalised and
-    followed by more text, is a heading."""
+    followed by more text, is a heading; so is one in capitals ending with a colon ("LIFESTYLE
+    CHANGES:"), where a colon after ordinary words introduces a list ("Symptoms include:")."""
     for index, block in enumerate(blocks):
         if block.kind != "para" or block.start != block.end:
             continue
         words = block.text.split()
         following = blocks[index + 1] if index + 1 < len(blocks) else None
-        if (len(words) <= MAX_HEADING_WORDS and block.text[-1:] not in ".!,:;" and block.text[:1].isupper()
-                and not re.match(r"^(?:Q|A)\s*[:.]", block.text) and following is not None):
+        capitals = block.text.endswith(":") and block.text.rstrip(": ").isupper()
+        if (len(words) <= MAX_HEADING_WORDS and (block.text[-1:] not in ".!,:;" or capitals)
+                and block.text[:1].isupper() and not re.match(r"^(?:Q|A)\s*[:.]", block.text) and following is not None):
             block.kind = "heading"
             block.level = 0
+            if block.text.isupper():    # "CAUSES AND RISK FACTORS:" is shouted, not a name
+                block.text = block.text.rstrip(": ").capitalize()
     return blocks
 
 
