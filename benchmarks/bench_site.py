@@ -141,13 +141,25 @@ def main() -> None:
                 raise SystemExit(f"faqbot batch failed: {done.stderr.strip()}")
             cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
             batch.append(f"{args.batch / wall:,.0f}/s, {cpu:.1f} s CPU ({peak} MB)")
+        checks = []
+        for _ in ("first", "again"):
+            # first: the compiled index is warm from the runs above, nothing of a check is
+            # remembered (every document extracted); again: nothing changed since the first
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            wall, peak, done = run_measured([FAQBOT, "--intents", str(folder / "intents"), "check"], env=env,
+                                            ok_status=(0, 1))
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            checks.append(f"{wall:.1f} ({cpu:.1f} CPU, {peak} MB)")
         rows.append([f"{warm['intents']:,}", f"{pages:,}", f"{cold['load']:.2f} ({cold['load_cpu']:.2f} CPU)",
                      f"{warm['load']:.2f} ({warm['load_cpu']:.2f} CPU)",
                      f"{warm['median']:.2f}", f"{warm['p99']:.1f}", f"{warm['max']:.0f}", f"{warm['cpu']:.2f}",
                      f"{warm['peak']:.0f}",
-                     batch[0], batch[1], " ".join(f"{k} {v}" for k, v in sorted(warm["statuses"].items()))])
+                     batch[0], batch[1], checks[0], checks[1],
+                     " ".join(f"{k} {v}" for k, v in sorted(warm["statuses"].items()))])
     print(table(["intents", "pages", "cold start s (no cache)", "start s (cache)", "reply median ms",
-                 "p99 ms", "max ms", "reply CPU ms (mean)", "peak RSS MB", "batch -j 1", "batch -j 2", "statuses"], rows))
+                 "p99 ms", "max ms", "reply CPU ms (mean)", "peak RSS MB", "batch -j 1", "batch -j 2", "check s (first)", "check s (again)", "statuses"],
+                rows))
 
 
 if __name__ == "__main__":

@@ -16,12 +16,13 @@ BIN = Path(sys.executable).parent
 FAQBOT = str(BIN / "faqbot") if (BIN / "faqbot").exists() else shutil.which("faqbot") or "faqbot"
 
 
-def run_measured(argv: list[str], **kwargs) -> tuple[float, int, subprocess.CompletedProcess]:
+def run_measured(argv: list[str], ok_status=(0,), **kwargs) -> tuple[float, int, subprocess.CompletedProcess]:
     """Run a command to completion: (wall seconds, peak RSS in MB of its whole process tree, result).
 
     The tree's resident memory (the command and every process under it, such as batch workers)
     is summed from /proc every 50 ms; the peak of those sums is reported. Falls back to
-    getrusage of the child where /proc is missing."""
+    getrusage of the child where /proc is missing. An exit status outside ``ok_status`` stops the
+    benchmark (``faqbot check`` may exit 1 on notes and drift and still be measured)."""
     start = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
     peak_holder = [0]
@@ -32,7 +33,7 @@ def run_measured(argv: list[str], **kwargs) -> tuple[float, int, subprocess.Comp
     sampler.join()
     peak_kb = peak_holder[0] or resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     done = subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
-    if done.returncode != 0:
+    if done.returncode not in ok_status:
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr[-500:]}")
     return wall, peak_kb // 1024, done
 

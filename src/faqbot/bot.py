@@ -223,11 +223,9 @@ class Bot:
         the index written for the next start; only for folders of CACHE_MIN_BYTES of YAML or
         more. ``notify`` receives one line before each such build, saying why."""
         folder = Path(folder)
-        if not cache or os.environ.get("FAQBOT_CACHE") == "0":
+        if not cache or not cls.caches(folder):
             return cls._built(folder)
         try:
-            if compiled.folder_bytes(folder) < CACHE_MIN_BYTES:
-                return cls._built(folder)
             printed = compiled.fingerprint(folder)
         except OSError:
             return cls._built(folder)     # loading names the file that cannot be read
@@ -239,6 +237,31 @@ class Bot:
         bot = cls._built(folder)
         compiled.store(folder, printed, bot)
         return bot
+
+    @staticmethod
+    def caches(folder: Path) -> bool:
+        """Whether the folder's loaded state is kept in the compiled cache: unless FAQBOT_CACHE=0,
+        for folders of CACHE_MIN_BYTES of YAML or more (a small one loads as fast as it reads)."""
+        if os.environ.get("FAQBOT_CACHE") == "0":
+            return False
+        try:
+            return compiled.folder_bytes(Path(folder)) >= CACHE_MIN_BYTES
+        except OSError:
+            return False
+
+    @classmethod
+    def from_compiled_index(cls, folder: Path) -> "Bot | None":
+        """The folder's Bot if its compiled index is current, else None (nothing is built or
+        written). A current index also tells that the folder loads without a problem: an index
+        is written only after a load succeeded, and its fingerprint covers every byte loaded."""
+        folder = Path(folder)
+        if not cls.caches(folder):
+            return None
+        try:
+            found = compiled.load(folder, compiled.fingerprint(folder))
+        except OSError:
+            return None
+        return found.value if isinstance(found.value, cls) else None
 
     @classmethod
     def _built(cls, folder: Path) -> "Bot":

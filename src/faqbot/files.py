@@ -14,7 +14,11 @@ the REPL history, the unanswered log), so they all follow the same rules:
   anything is read, as is writing into a folder that does not exist;
 - files that hold what patients typed (batch output, history, log) are owner-only (0600); intent
   files keep their mode, or get the usual one (umask), because a service must read them;
-- every error is a ``DataFileError`` naming the file that actually failed.
+- every error is a ``DataFileError`` naming the file that actually failed;
+- files only faqbot reads back and trusts (the compiled index and its key, matching/cache.py) are
+  stricter still: always owner-only, and only a regular file of the user's own, or none, is ever
+  replaced there: a link, a device or a FIFO in its place is refused, never followed nor written
+  through; the key is created once, whole, and never replaced.
 
 Reading. The limits below hold for regular files, standard input and devices alike (a device's
 size is 0 to ``stat``, so they are counted as the bytes arrive, never trusted from metadata).
@@ -164,6 +168,15 @@ def atomic_output(path, private: bool = True, inputs: Iterable = ()) -> Iterator
         mode = os.stat(target).st_mode & 0o7777
     else:
         mode = PRIVATE_MODE if private else 0o666 & ~_umask()
+    with _replacing(path, target, mode) as out:
+        yield out
+
+
+@contextmanager
+def _replacing(path: Path, target: Path, mode: int, binary: bool = False) -> Iterator[IO]:
+    """A stream on a hidden temporary file beside ``target`` (mode ``mode``), renamed over it when
+    the block completes; on any exception ``target`` is left as it was and the temporary removed.
+    Errors name ``path``, the file the user gave."""
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
@@ -172,7 +185,7 @@ def atomic_output(path, private: bool = True, inputs: Iterable = ()) -> Iterator
     try:
         with _named_errors(path):
             os.fchmod(fd, mode)
-            with open(fd, "w", encoding="utf-8", newline="") as out:
+            with (open(fd, "wb") if binary else open(fd, "w", encoding="utf-8", newline="")) as out:
                 yield out
             os.replace(temporary, target)
     except BaseException:
@@ -181,6 +194,72 @@ def atomic_output(path, private: bool = True, inputs: Iterable = ()) -> Iterator
         except OSError:
             pass
         raise
+
+
+def write_private_bytes(path, data: bytes) -> None:
+    """Replace a file that only faqbot reads back and trusts (a compiled index) with ``data``, in
+    one step and owner-only (0600, whatever the old file's mode). Only a regular file the user owns,
+    or no file, is replaced: a symbolic link, a device, a FIFO or a folder at ``path`` is refused
+    with a DataFileError and left as it is (the caller then does without the file)."""
+    path = Path(path)
+    _refuse_all_but_own_regular(path)
+    with _replacing(path, path, PRIVATE_MODE, binary=True) as out:
+        out.write(data)
+
+
+def create_private_once(path, data: bytes) -> bool:
+    """Create ``path`` owner-only holding ``data`` unless it exists: True when this call made it,
+    False when it was already there (left untouched, whatever it is). The file appears whole or not
+    at all: written under a hidden name, then hard-linked into place, which never replaces anything,
+    so two processes creating it together agree on one content and a crash never leaves it short.
+    Where hard links are not supported it is created with ``O_EXCL`` instead."""
+    path = Path(path)
+    try:
+        fd, staged = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise DataFileError(path, None, f"cannot write in its folder {path.parent}: {exc.strerror or exc}") from None
+    try:
+        with _named_errors(path), open(fd, "wb") as out:     # mkstemp's mode is 0600
+            out.write(data)
+        try:
+            os.link(staged, path, follow_symlinks=False)
+            return True
+        except FileExistsError:
+            return False
+        except OSError:
+            return _create_exclusive(path, data)
+    finally:
+        try:
+            os.unlink(staged)
+        except OSError:
+            pass
+
+
+def _create_exclusive(path: Path, data: bytes) -> bool:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), PRIVATE_MODE)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise DataFileError(path, None, f"cannot write: {exc.strerror or exc}") from None
+    with _named_errors(path), os.fdopen(fd, "wb") as out:
+        out.write(data)
+    return True
+
+
+def _refuse_all_but_own_regular(path: Path) -> None:
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise DataFileError(path, None, f"cannot write: {exc.strerror or exc}") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise DataFileError(path, None, "is a symbolic link; faqbot's own files are never written through one")
+    if not stat.S_ISREG(info.st_mode):
+        raise DataFileError(path, None, f"is {describe(info.st_mode)}, not a file faqbot wrote; left as it is")
+    if info.st_uid != os.getuid():
+        raise DataFileError(path, None, "belongs to another user; left as it is")
 
 
 @contextmanager

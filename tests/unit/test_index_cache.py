@@ -176,3 +176,72 @@ def test_a_small_folder_is_never_cached(tea_folder, cache_dir, monkeypatch):
     messages = []
     Bot.from_folder(tea_folder, notify=messages.append)
     assert messages == [] and not cache_dir.exists()
+
+
+# --- writing goes through files.py's policy for faqbot's own files ------------------------------
+
+def test_an_entry_that_is_a_link_is_never_written_through(tea_folder, cache_dir, tmp_path, monkeypatch):
+    Bot.from_folder(tea_folder)
+    target = entry(tea_folder, cache_dir)
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("not the cache's")
+    target.unlink()
+    target.symlink_to(elsewhere)
+    (tea_folder / "tea.yaml").write_text((tea_folder / "tea.yaml").read_text() + "\n# edited\n")
+    calls = built_count(monkeypatch)
+    assert Bot.from_folder(tea_folder).reply(QUESTION).status == "answered"
+    assert len(calls) == 1
+    assert target.is_symlink() and elsewhere.read_text() == "not the cache's"
+    assert [p.name for p in cache_dir.iterdir() if p.name.startswith(".")] == []
+
+
+def test_an_entry_that_is_a_fifo_is_left_alone_and_never_waited_on(tea_folder, cache_dir):
+    Bot.from_folder(tea_folder)
+    target = entry(tea_folder, cache_dir)
+    target.unlink()
+    os.mkfifo(target, 0o600)
+    assert Bot.from_folder(tea_folder).reply(QUESTION).status == "answered"
+    assert stat.S_ISFIFO(os.lstat(target).st_mode)
+
+
+def test_an_entry_that_does_not_pickle_leaves_no_file(tea_folder, cache_dir):
+    assert compiled.store(tea_folder, b"\0" * compiled.DIGEST, lambda: None) is False
+    assert not entry(tea_folder, cache_dir).exists()
+    assert [p.name for p in cache_dir.iterdir() if p.name.startswith(".")] == []
+
+
+def test_the_key_is_created_once_and_never_replaced(tea_folder, cache_dir):
+    Bot.from_folder(tea_folder)
+    secret = (cache_dir / "secret").read_bytes()
+    assert len(secret) == compiled.SECRET_BYTES
+    (tea_folder / "tea.yaml").write_text((tea_folder / "tea.yaml").read_text() + "\n# edited\n")
+    Bot.from_folder(tea_folder)                          # a rebuild writes the entry, not the key
+    assert (cache_dir / "secret").read_bytes() == secret
+
+
+def test_a_short_key_disables_the_cache_rather_than_being_replaced(tea_folder, cache_dir, monkeypatch):
+    cache_dir.mkdir(mode=0o700)
+    (cache_dir / "secret").write_bytes(b"short")
+    os.chmod(cache_dir / "secret", 0o600)
+    calls = built_count(monkeypatch)
+    Bot.from_folder(tea_folder)
+    Bot.from_folder(tea_folder)
+    assert len(calls) == 2 and (cache_dir / "secret").read_bytes() == b"short"
+    assert not entry(tea_folder, cache_dir).exists()
+
+
+def test_an_edited_built_in_rule_rebuilds_the_index():
+    """Package data shapes the compiled Bot (its triage is built from safety/emergency.yaml): it is
+    part of the code digest, beside the modules."""
+    names = {path.name for path in compiled.code_files()}
+    assert {"emergency.yaml", "section-kinds.yaml", "lay-terms.yaml", "matcher.py", "english-words.txt"} <= names
+
+
+def test_a_fifo_added_beside_a_current_index_is_still_refused_by_check(tea_folder, cache_dir, cli):
+    """check trusts a current index for 'the folder loads cleanly' only while the index covers
+    every YAML name there: a FIFO (or folder) named *.yaml is no file the fingerprint reads."""
+    Bot.from_folder(tea_folder)
+    os.mkfifo(tea_folder / "pipe.yaml")
+    status, out, err = cli(["check", str(tea_folder)])
+    assert (status, out) == (2, "")
+    assert err == f"faqbot: error: {tea_folder / 'pipe.yaml'}: is a FIFO (named pipe), not a regular file\n"

@@ -125,3 +125,14 @@ def test_the_lexicon_lint_names_everyday_words_and_broad_groups(tmp_path):
     ]
     # A group naming a topic is meant to be everywhere in it.
     assert len(lint_lexicon(Path("lexicon.yaml"), lexicon, texts, ["aspirin"])) == 1
+
+
+def test_the_lexicon_lint_counts_a_group_in_every_intent_holding_any_of_its_words(tmp_path):
+    """The broad-group count is the number of intents whose text holds a word of the group (each
+    intent once, however many of its words it holds), read from postings, not group by intent."""
+    lexicon = Lexicon([["tablet", "pill", "capsule"], ["nausea", "sickness"], ["zzz", "yyy"]], [1, 2, 3])
+    texts = ["a tablet or a pill", "pills and capsules", "take it with food", "nausea after a tablet",
+             "sickness and nausea", "tablets", "one capsule a day"]
+    findings = [str(f) for f in lint_lexicon(Path("lexicon.yaml"), lexicon, texts)]
+    assert "lexicon.yaml:1: the group of 'tablet' occurs in 5 of 7 intents, so it tells them apart poorly" in findings
+    assert not any("'nausea' occurs" in f or "'zzz'" in f for f in findings)

@@ -230,10 +230,11 @@ def _folder_files(folder: Path) -> list[Path]:
     return files
 
 
-def load_file(path: Path, problems: list[DataFileError] | None = None) -> list[Intent]:
+def load_file(path: Path, problems: list[DataFileError] | None = None, data=None) -> list[Intent]:
     """Load one intent file strictly. With ``problems``, an intent that is wrong is recorded
-    there and skipped, so every wrong intent of the file is found in one pass."""
-    data = load_yaml(path)
+    there and skipped, so every wrong intent of the file is found in one pass. ``data``: the
+    file as ``load_yaml`` already parsed it (a caller that reads other keys parses it once)."""
+    data = load_yaml(path) if data is None else data
     if not isinstance(data, LineDict):
         raise DataFileError(path, getattr(data, "line", 1) or 1,
                             f"expected a mapping with an 'intents' list, got {type_name(data)}")
@@ -312,9 +313,10 @@ def _source(path: Path, data, line: int) -> Source:
     return Source(sys.intern(data["file"].strip()), sys.intern(data["section"].strip()), lines, digest)
 
 
-def load_extracted(path: Path) -> list[str]:
-    """The file's ``extracted`` list: what extraction found in its document last time."""
-    data = load_yaml(path)
+def load_extracted(path: Path, data=None) -> list[str]:
+    """The file's ``extracted`` list: what extraction found in its document last time (``data``:
+    the file already parsed, as for ``load_file``)."""
+    data = load_yaml(path) if data is None else data
     if not isinstance(data, LineDict) or data.get("extracted") is None:
         return []
     extracted = data["extracted"]

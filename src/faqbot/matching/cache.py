@@ -4,8 +4,8 @@ and indexing became about 1 s of reading).
 
 Never stale: an entry is used only when its fingerprint, taken afresh at every start, matches.
 The fingerprint hashes the content (not the dates) of every YAML file the folder holds,
-faqbot's version, its own source code and the Python version, so an edited intent, a new
-faqbot or a changed tuning number rebuilds it.
+faqbot's version, its own source code and package data and the Python version, so an edited
+intent, a new faqbot, a changed tuning number or an edited built-in rule rebuilds it.
 
 Never unpickled unless faqbot wrote it: pickle runs code from the file it reads, so an entry
 carries a keyed BLAKE2b MAC over its header and body, with a 32-byte secret created once per
@@ -28,16 +28,17 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import DataFileError
+from ..files import create_private_once, write_private_bytes
 from ..yamlfile import gc_paused
 
 MAGIC = b"FAQBOT-INDEX-1\n"
 DIGEST = 32
 SECRET_BYTES = 32
-_CODE_SUFFIXES = (".py", ".txt")      # faqbot's modules and its word list shape the index
+_CODE_SUFFIXES = (".py", ".txt", ".yaml")   # modules, the word list, package data (code_files)
 _HEADER = len(MAGIC) + 2 * DIGEST     # magic, fingerprint, MAC
 
 
@@ -70,10 +71,18 @@ def folder_bytes(folder: Path) -> int:
     return sum(entry.stat().st_size for entry in _yaml_entries(folder))
 
 
-def _yaml_entries(folder: Path) -> list[os.DirEntry]:
+def _yaml_entries(folder: Path, strict: bool = False) -> list[os.DirEntry]:
+    """The folder's YAML files; ``strict``: an OSError for a YAML name that is not a regular file
+    (a FIFO, a folder), which loading refuses by name, so that no index stands for that folder."""
+    found = []
     with os.scandir(folder) as listing:
-        found = [entry for entry in listing
-                 if entry.name.endswith((".yaml", ".yml")) and not entry.name.startswith(".") and entry.is_file()]
+        for entry in listing:
+            if not entry.name.endswith((".yaml", ".yml")) or entry.name.startswith("."):
+                continue
+            if entry.is_file():
+                found.append(entry)
+            elif strict:
+                raise OSError(f"{entry.path}: not a regular file")
     return sorted(found, key=lambda entry: entry.name)
 
 
@@ -82,7 +91,8 @@ def fingerprint(folder: Path) -> bytes:
     read (the caller then loads without the cache, and loading names the file)."""
     digest = hashlib.blake2b(digest_size=DIGEST)
     digest.update(MAGIC + sys.version.encode() + _code_digest())
-    for path in folder_files(folder):
+    for entry in _yaml_entries(folder, strict=True):
+        path = Path(entry.path)
         with open(path, "rb") as source:
             data = source.read()
         digest.update(b"\0%s\0%d\0" % (path.name.encode("utf-8", "surrogateescape"), len(data)))
@@ -93,28 +103,45 @@ def fingerprint(folder: Path) -> bytes:
 _code: bytes | None = None
 
 
+def code_files() -> list[Path]:
+    """faqbot's own files that shape what is compiled: its modules, its word list and its package
+    data (the built-in emergency rules, section kinds and lay terms are YAML: editing
+    safety/emergency.yaml must rebuild an index whose triage was built from the old rules)."""
+    package = Path(__file__).resolve().parent.parent
+    return [path for path in sorted(package.rglob("*"))
+            if path.suffix in _CODE_SUFFIXES and "__pycache__" not in path.parts and path.is_file()]
+
+
 def _code_digest() -> bytes:
-    """faqbot's version and the content of its source files (so editing the matcher in a
-    checkout cannot leave an index built by the old code), computed once per process."""
+    """faqbot's version and the content of its own files (``code_files``: so editing the matcher
+    in a checkout cannot leave an index built by the old code), computed once per process."""
     global _code
     if _code is None:
         from .. import __version__
 
         package = Path(__file__).resolve().parent.parent
         digest = hashlib.blake2b(__version__.encode(), digest_size=DIGEST)
-        for path in sorted(package.rglob("*")):
-            if path.suffix in _CODE_SUFFIXES and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+        for path in code_files():
+            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
         _code = digest.digest()
     return _code
 
 
-def entry_path(folder: Path, cache: Path | None = None) -> Path:
+def code_fingerprint() -> bytes:
+    """A digest of faqbot's code alone (its version, sources, package data and the Python
+    version): the fingerprint of an entry that depends on no intent file as a whole, such as what
+    ``faqbot check`` remembers (it hashes each file and document itself)."""
+    return hashlib.blake2b(MAGIC + sys.version.encode() + _code_digest(), digest_size=DIGEST).digest()
+
+
+def entry_path(folder: Path, cache: Path | None = None, kind: str = "index") -> Path:
+    """Where the folder's entry of ``kind`` lives: one per folder and kind ("index", the compiled
+    Bot; "integrity", what the last check found), replaced on rebuild."""
     name = hashlib.blake2b(str(Path(folder).resolve()).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
-    return (cache or cache_folder()) / f"index-{name}.bin"
+    return (cache or cache_folder()) / f"{kind}-{name}.bin"
 
 
-def load(folder: Path, expected: bytes) -> Lookup:
+def load(folder: Path, expected: bytes, kind: str = "index") -> Lookup:
     """The object stored for ``folder`` if its fingerprint is ``expected`` and faqbot wrote it."""
     cache = _private_folder(create=False)
     if cache is None:
@@ -123,7 +150,7 @@ def load(folder: Path, expected: bytes) -> Lookup:
     if secret is None:
         return Lookup(None, "missing")
     try:
-        data = _read_private(entry_path(folder, cache))
+        data = _read_private(entry_path(folder, cache, kind))
     except FileNotFoundError:
         return Lookup(None, "missing")
     except OSError:
@@ -144,27 +171,24 @@ def load(folder: Path, expected: bytes) -> Lookup:
         return Lookup(None, "rejected")
 
 
-def store(folder: Path, expected: bytes, value: object) -> bool:
-    """Write ``value`` as the folder's entry, atomically and owner-only; False when the cache
-    cannot be used here (no writable private folder, or the value does not pickle)."""
+def store(folder: Path, expected: bytes, value: object, kind: str = "index") -> bool:
+    """Write ``value`` as the folder's entry, by files.py's policy for faqbot's own files (in one
+    step, owner-only, never over a link, a device or another user's file); False when the cache
+    cannot be used here (no writable private folder, the value does not pickle, or the entry's
+    place holds something faqbot must not replace)."""
     cache = _private_folder(create=True)
     secret = _secret(cache, create=True) if cache is not None else None
     if secret is None:
         return False
-    target = entry_path(folder, cache)
+    target = entry_path(folder, cache, kind)
     try:
         with gc_paused():
             body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - something in the object graph cannot be pickled: no cache, same answers
         return False
-    handle, temporary = tempfile.mkstemp(prefix=".index-", dir=cache)   # mode 0600
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(MAGIC + expected + _mac(secret, expected, body))
-            out.write(body)
-        os.replace(temporary, target)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
+        write_private_bytes(target, MAGIC + expected + _mac(secret, expected, body) + body)
+    except DataFileError:
         return False
     return True
 
@@ -196,19 +220,14 @@ def _private_folder(create: bool) -> Path | None:
 
 
 def _secret(folder: Path, create: bool) -> bytes | None:
-    """The per-user MAC key, created once with ``O_EXCL`` (two processes starting together agree
-    on the first one written)."""
+    """The per-user MAC key, created once, whole, and never replaced (files.create_private_once:
+    two processes starting together agree on the first one written)."""
     path = folder / "secret"
     if create:
         try:
-            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        except FileExistsError:
-            pass
-        except OSError:
+            create_private_once(path, os.urandom(SECRET_BYTES))
+        except DataFileError:
             return None
-        else:
-            with os.fdopen(handle, "wb") as out:
-                out.write(os.urandom(SECRET_BYTES))
     try:
         secret = _read_private(path)
     except OSError:
@@ -217,8 +236,9 @@ def _secret(folder: Path, create: bool) -> bytes | None:
 
 
 def _read_private(path: Path) -> bytes | None:
-    """A regular file's bytes if we own it and nobody else may read or write it, else None."""
-    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    """A regular file's bytes if we own it and nobody else may read or write it, else None.
+    Opened without blocking: a FIFO planted in its place is refused, not waited on."""
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     with os.fdopen(handle, "rb") as source:
         info = os.fstat(source.fileno())
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:

@@ -1,0 +1,193 @@
+"""`faqbot check` at site scale does again only what changed: what a check found is remembered
+(per intent file, its hash and its document's hash with the findings; per document, its hash with
+its extraction), and the next check gives exactly the findings a fresh check gives, re-extracting
+only documents whose bytes changed and re-reading only intent files whose bytes changed.
+
+Each staff edit of test_integrity.py is made after a remembered check; the remembered check must
+then agree with a fresh one, finding for finding (file:line, intent, message, drift or note)."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+
+import pytest
+
+from faqbot import bot as bot_module
+from faqbot.authoring import integrity
+from faqbot.authoring.integrity import Remembered, check_folder, check_folder_remembering
+from faqbot.cli import main
+from faqbot.matching import cache as compiled
+from test_integrity import DOCUMENT, workspace  # noqa: F401 - the fixture
+
+OTHER = DOCUMENT.replace("Green Tea", "Black Tea").replace("green tea", "black tea")
+
+
+@pytest.fixture
+def two_documents(workspace):  # noqa: F811
+    """The green-tea workspace with a second document, so one can change while the other does not."""
+    document, folder = workspace
+    black = document.parent / "black-tea.md"
+    black.write_text(OTHER, encoding="utf-8")
+    from faqbot.authoring.workspace import extract_into
+
+    extract_into(document.parent, folder)
+    return document, black, folder
+
+
+@pytest.fixture
+def extractions(monkeypatch) -> list:
+    """The documents extracted, in order."""
+    calls = []
+    original = integrity.extract_document
+
+    def counting(path):
+        calls.append(path.name)
+        return original(path)
+
+    monkeypatch.setattr(integrity, "extract_document", counting)
+    return calls
+
+
+def remembered_check(folder, remembered):
+    findings, now = check_folder_remembering(folder, remembered)
+    assert findings == check_folder(folder)          # exactly what a fresh check finds
+    return findings, now
+
+
+def edit_answer(folder, old, new):
+    path = folder / "green-tea.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+EDITS = {
+    "a changed word": lambda d, f: d.write_text(DOCUMENT.replace("some caffeine", "a little caffeine")),
+    "an item added to a list": lambda d, f: d.write_text(DOCUMENT.replace("- Upset stomach", "- Upset stomach\n- Headache")),
+    "lines inserted above": lambda d, f: d.write_text("Reviewed 2026.\n\n" + DOCUMENT),
+    "a section removed": lambda d, f: d.write_text(DOCUMENT.replace("**Usage:**\nGreen tea is drunk for pleasure and, "
+                                                                    "some say, for health.\n", "")),
+    "the document deleted": lambda d, f: d.unlink(),
+    "the document now a folder": lambda d, f: (d.unlink(), d.mkdir()),
+    "an answer curated": lambda d, f: edit_answer(f, "Only weak tea, in small cups.", "Only weak tea."),
+    "a curated answer whose document changed": lambda d, f: (
+        edit_answer(f, "Only weak tea, in small cups.", "Only weak tea."),
+        d.write_text(DOCUMENT.replace("Only weak tea, in small cups.", "Not at all."))),
+    "digests deleted and an answer rewritten": lambda d, f: (f / "green-tea.yaml").write_text(
+        "\n".join(line for line in (f / "green-tea.yaml").read_text().splitlines() if "digest:" not in line)
+        .replace("Only weak tea, in small cups.", "Yes, any amount.") + "\n"),
+    "the intent file deleted": lambda d, f: (f / "green-tea.yaml").unlink(),
+    "the document key pointed elsewhere": lambda d, f: edit_answer(f, "document: ../documents/green-tea.md",
+                                                                   "document: ../documents/black-tea.md"),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_after_any_edit_a_remembered_check_finds_what_a_fresh_check_finds(two_documents, edit):
+    document, _, folder = two_documents
+    _, remembered = remembered_check(folder, None)
+    EDITS[edit](document, folder)
+    remembered_check(folder, remembered)
+
+
+def test_nothing_changed_nothing_is_extracted_again(two_documents, extractions):
+    _, _, folder = two_documents
+    first, remembered = remembered_check(folder, None)
+    extractions.clear()
+    findings, now = check_folder_remembering(folder, remembered)
+    assert findings == first and extractions == []
+    assert now.files == remembered.files
+
+
+def test_only_the_changed_document_is_extracted_again(two_documents, extractions):
+    document, _, folder = two_documents
+    _, remembered = remembered_check(folder, None)
+    EDITS["a changed word"](document, folder)
+    extractions.clear()
+    findings, _ = check_folder_remembering(folder, remembered)
+    assert extractions == ["green-tea.md"]
+    [drift] = [f for f in findings if f.drift]
+    assert drift.path.name == "green-tea.yaml" and "caffeine" in drift.intent
+
+
+def test_an_edited_intent_file_is_compared_again_without_extracting_its_document(two_documents, extractions):
+    """Staff curating an answer changes the intent file only: the document's remembered
+    extraction (same bytes) is what the answer is compared with, edit told from drift as ever."""
+    _, _, folder = two_documents
+    _, remembered = remembered_check(folder, None)
+    EDITS["an answer curated"](None, folder)
+    extractions.clear()
+    findings, _ = check_folder_remembering(folder, remembered)
+    assert extractions == []
+    [note] = [f for f in findings if f.intent == "green-tea-children-drink"]
+    assert not note.drift and note.message.startswith("curated: your edited answer is kept")
+
+
+def test_a_document_edited_and_restored_is_judged_by_its_bytes_not_its_date(two_documents, extractions):
+    document, _, folder = two_documents
+    _, remembered = remembered_check(folder, None)
+    document.write_text(DOCUMENT)                    # same bytes, new modification time
+    os.utime(document, (1, 1))
+    extractions.clear()
+    check_folder_remembering(folder, remembered)
+    assert extractions == []
+
+
+@pytest.fixture
+def large(monkeypatch, tmp_path):
+    """The check's memory is kept for folders the compiled cache keeps: the test folder counts as one."""
+    monkeypatch.setattr(bot_module, "CACHE_MIN_BYTES", 1)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("FAQBOT_CACHE_DIR", str(cache))
+    return cache
+
+
+def run_check(folder):
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["check", str(folder)], stdout=out, stderr=err)
+    return status, out.getvalue()
+
+
+def test_the_command_remembers_in_the_compiled_cache_and_prints_the_same(two_documents, extractions, large):
+    document, _, folder = two_documents
+    first = run_check(folder)
+    assert sorted(extractions) == ["black-tea.md", "green-tea.md"]
+    entry = compiled.entry_path(folder, large, "integrity")
+    assert entry.exists() and (os.stat(entry).st_mode & 0o777) == 0o600
+    extractions.clear()
+    assert run_check(folder) == first and extractions == []
+    EDITS["a changed word"](document, folder)
+    changed = run_check(folder)
+    assert changed[0] == 1 and extractions == ["green-tea.md"]
+    shutil.rmtree(large)                              # no memory: the same output, everything extracted
+    extractions.clear()
+    assert run_check(folder) == changed and sorted(extractions) == ["black-tea.md", "green-tea.md"]
+
+
+def test_a_new_faqbot_forgets_what_the_old_one_found(two_documents, extractions, large, monkeypatch):
+    _, _, folder = two_documents
+    run_check(folder)
+    monkeypatch.setattr(compiled, "_code", b"\1" * compiled.DIGEST)
+    extractions.clear()
+    run_check(folder)
+    assert sorted(extractions) == ["black-tea.md", "green-tea.md"]
+
+
+def test_a_damaged_memory_is_ignored(two_documents, extractions, large):
+    _, _, folder = two_documents
+    first = run_check(folder)
+    entry = compiled.entry_path(folder, large, "integrity")
+    entry.write_bytes(entry.read_bytes()[:-20])
+    extractions.clear()
+    assert run_check(folder) == first and sorted(extractions) == ["black-tea.md", "green-tea.md"]
+
+
+def test_a_small_folder_keeps_no_memory(two_documents, tmp_path, monkeypatch):
+    monkeypatch.setenv("FAQBOT_CACHE_DIR", str(tmp_path / "cache"))
+    _, _, folder = two_documents
+    run_check(folder)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_remembered_state_is_plain_data():
+    assert Remembered().files == {} and Remembered().extractions == {}
