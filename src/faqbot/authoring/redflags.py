@@ -177,7 +177,9 @@ def find_red_flags(blocks: list[Block]) -> tuple[list[Passage], list[str]]:
         for text, line in _texts(block):
             sentences = _SENTENCE.split(text.strip())
             for position, sentence in enumerate(sentences):
-                if not urgent(sentence) or _overdose(sentence) or _overdose(" ".join(sentences[:position])):
+                if _overdose(sentence) or _overdose(" ".join(sentences[:position])):
+                    continue   # the built-in overdose rule's job; its symptoms are not everyday either
+                if not urgent(sentence):
                     others.append(sentence)
                     continue
                 if block.kind == "heading" and next_list is None:
@@ -474,8 +476,35 @@ def _weak(sign: Sign, others: list[str]) -> bool:
         return True
     if len(content) < 2 and (sign.words < 2 or len(content) < len(slots)) and not _rare(content[0], 1):
         return True
+    return _common(sign, others) and not _narrowed(sign, others)
+
+
+def _common(sign: Sign, others: list[str]) -> bool:
     pattern = re.compile(sign_re(sign))
     return any(pattern.search(normalize(sentence)) for sentence in others)
+
+
+def _narrowed(sign: Sign, others: list[str]) -> bool:
+    """A sign the document also uses elsewhere through only some of its alternatives ("a headache
+    with a high temperature, stiff neck, ... or sensitivity to light", where the document calls
+    light sensitivity part of every migraine) keeps the alternatives it uses only here."""
+    index = _phrase_index()
+    for position, slot in enumerate(sign.slots):
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for alternative in slot:
+            groups.setdefault(index.get(tuple(_WORD.findall(alternative)), (alternative,)), []).append(alternative)
+        if len(groups) < 2:
+            continue
+        kept = []
+        for alternatives in groups.values():
+            trial = Sign(sign.text, sign.slots[:position] + [tuple(alternatives)] + sign.slots[position + 1:],
+                         sign.line, sign.words)
+            if not _common(trial, others):
+                kept += alternatives
+        if kept:
+            sign.slots[position] = tuple(kept)
+            return True
+    return False
 
 
 def rules_for(passages: list[Passage], others: list[str], subject: str, file: str, prefix: str,
@@ -681,7 +710,7 @@ def merge_safety(current_text: str | None, drafts: list[RuleDraft]) -> tuple[str
     or when the file cannot be read back with its comments (then it is kept as it is)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from ..content.saving import _round_trip, dump_yaml
+    from ..content.saving import _round_trip
 
     report = SafetyReport()
     if current_text is None or not current_text.strip():
@@ -730,4 +759,26 @@ def merge_safety(current_text: str | None, drafts: list[RuleDraft]) -> tuple[str
     if not drafts and "extracted" not in data:
         return current_text, report   # staff's own file, and nothing found: left exactly as it is
     data["extracted"] = CommentedSeq([draft.id for draft in drafts])
-    return dump_yaml(data), report
+    text = _dump(data)
+    written = {r.get("id"): r for r in (yaml.safe_load(text) or {}).get("rules") or [] if isinstance(r, dict)}
+    for draft in drafts:   # what is read back is what was meant: a regular expression is never refolded
+        rule = written.get(draft.id)
+        if rule is not None and generated_by_extraction(rule) and rule_digest(rule) == rule["source"]["digest"]:
+            assert rule["patterns"] == draft.patterns and rule["unless"] == draft.unless, draft.id
+    return text, report
+
+
+def _dump(data) -> str:
+    """The file as round-trip YAML on lines as long as they need: ruamel.yaml folds a long
+    double-quoted string at a backslash as "\\ b", which would change a pattern."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    dumper = YAML(typ="rt")
+    dumper.width = 1_000_000
+    dumper.indent(mapping=2, sequence=4, offset=2)
+    dumper.preserve_quotes = True
+    buffer = io.StringIO()
+    dumper.dump(data, buffer)
+    return buffer.getvalue()
