@@ -447,6 +447,7 @@ class RuleDraft:
     never: list[str]
     file: str
     line: int
+    anchors: frozenset[str] = frozenset()   # see _anchors; empty: test it on every message
 
     def content(self) -> dict:
         return {"id": self.id, "when": self.when, "patterns": list(self.patterns), "unless": list(self.unless),
@@ -531,8 +532,8 @@ def rules_for(passages: list[Passage], others: list[str], subject: str, file: st
             if other_subjects and any(w in other_subjects for slot in sign.slots for w in slot) \
                     and own_names not in sign.slots:
                 sign.slots.append(own_names)
+            weak = _weak(sign, others)   # may narrow the sign to the alternatives only it uses
             pattern = sign_re(sign)
-            weak = _weak(sign, others)
             if weak:
                 if not companions:
                     skipped.append(f"{file} line {sign.line}: '{sign.text}' is too general to be an emergency alone")
@@ -552,18 +553,33 @@ def rules_for(passages: list[Passage], others: list[str], subject: str, file: st
                          (f"i have {sign.text} and {c.text}", f"help, {_variant(sign)} and {_variant(c)} right now ({subject})")]
             else:
                 fires = [f"i have {sign.text}", f"help, {_variant(sign)} right now ({subject})"]
+                fires += [f"i have {words}" for words in _alternatives(sign)]
             named = " or ".join(sign.text.split(" or ")[:2])
             never = [f"can {subject} cause {named}", f"what are the signs of {named}",
                      f"what if i get {named}", f"i had {named} last year"]
             draft = RuleDraft(rule_id, f"{sign.text}{' (with another sign of the passage)' if weak else ''}: "
                                        f"{file} line {sign.line} says \"{_short(passage.lead)}\"",
-                              ["^" + pattern], unless, list(see_of_line(sign.line)), fires, never, file, sign.line)
+                              ["^" + pattern], unless, list(see_of_line(sign.line)), fires, never, file, sign.line,
+                              _first_words(sign))
             if not _own_cases_hold(draft):
                 skipped.append(f"{file} line {sign.line}: '{sign.text}' gave no rule that meets its own cases")
                 continue
             taken.add(rule_id)
             drafts.append(draft)
     return drafts, skipped
+
+
+def _first_words(sign: Sign) -> frozenset[str]:
+    slot = next((s for s in sign.slots if s != NEGATION), None)
+    if slot is None:
+        return frozenset()
+    words = set()
+    for alternative in slot:
+        found = _WORD.findall(alternative)
+        if not found:
+            return frozenset()
+        words |= {f.replace("'", "") for f in _forms(found[0].replace("'", ""))} | {found[0]}
+    return frozenset(words)
 
 
 def _variant(sign: Sign) -> str:
@@ -577,6 +593,31 @@ def _variant(sign: Sign) -> str:
         other = [w for w in slot if w not in own and "'" not in w]
         words.append(other[0] if other else slot[0])
     return " ".join(words)
+
+
+MAX_ALTERNATIVE_CASES = 8
+
+
+def _alternatives(sign: Sign) -> list[str]:
+    """The sign through each alternative of its widest slot ("swelling face", "swelling lips"...),
+    so a rule that shares some alternatives with an earlier one still gets a case of its own."""
+    slots = [s for s in sign.slots if s != NEGATION]
+    if not slots:
+        return []
+    index = _phrase_index()
+
+    def groups(slot):   # how many of the document's own alternatives a slot holds
+        return len({index.get(tuple(_WORD.findall(a)), (a,)) for a in slot})
+
+    cases = []
+    for widest in sorted(range(len(slots)), key=lambda i: -groups(slots[i])):
+        heads = list(dict.fromkeys(index.get(tuple(_WORD.findall(a)), (a,))[0] for a in slots[widest]))
+        for alternative in heads[:MAX_ALTERNATIVE_CASES]:
+            if "'" not in alternative:
+                cases.append(" ".join(alternative if i == widest else s[0] for i, s in enumerate(slots)))
+    if NEGATION in sign.slots:
+        cases = [f"not {c}" for c in cases]
+    return cases
 
 
 def _short(text: str, limit: int = 90) -> str:
@@ -600,15 +641,45 @@ def _own_cases_hold(draft: RuleDraft) -> bool:
 MAX_FIRES_CASES = 2
 
 
-def settle_cases(drafts: list[RuleDraft]) -> None:
-    """Keep the cases that say something about their own rule once all rules are known: a
-    ``fires`` case another rule earlier in the file meets first would not test this one (the
-    folder's first matching rule is the one reported), and a ``never`` case no rule may meet."""
+def settle_cases(drafts: list[RuleDraft]) -> tuple[list[RuleDraft], list[str]]:
+    """The rules worth writing, with the cases that say something about them, once all rules are
+    known: a ``fires`` case another rule earlier in the file meets first would not test this one
+    (the folder's first matching rule is the one reported), and a ``never`` case no rule may meet.
+    A rule none of whose own cases reaches it first adds nothing an earlier rule does not catch
+    (the same sign in two documents): it is left out, and said so."""
+    cases = {id(d): (list(d.fires), list(d.never)) for d in drafts}
+    left_out: list[str] = []
+    while True:
+        for draft in drafts:
+            draft.fires, draft.never = list(cases[id(draft)][0]), list(cases[id(draft)][1])
+        _settle(drafts)
+        covered = [d for d in drafts if not d.fires]
+        if not covered:
+            return drafts, left_out
+        # one at a time, the last first: the rule that covered it may itself be covered
+        last = covered[-1]
+        left_out.insert(0, f"{last.file} line {last.line}: '{last.when.split(': ')[0]}' is already caught by an "
+                           "earlier rule")
+        drafts = [d for d in drafts if d is not last]
+
+
+def _settle(drafts: list[RuleDraft]) -> None:
     compiled = [([re.compile(p) for p in d.patterns], [re.compile(u) for u in d.unless]) for d in drafts]
+    by_word: dict[str, list[int]] = {}
+    unanchored: list[int] = []
+    for index, draft in enumerate(drafts):
+        if draft.anchors:
+            for word in draft.anchors:
+                by_word.setdefault(word, []).append(index)
+        else:
+            unanchored.append(index)
 
     def first(message: str) -> int | None:
         text = normalize(message)
-        for index, (patterns, unless) in enumerate(compiled):
+        words = set(_WORD.findall(text)) | {w.replace("'", "") for w in _WORD.findall(text)}
+        candidates = sorted(set(unanchored).union(*(by_word.get(w, ()) for w in words)))
+        for index in candidates:
+            patterns, unless = compiled[index]
             if any(p.search(text) for p in patterns) and not any(u.search(text) for u in unless):
                 return index
         return None

@@ -207,7 +207,8 @@ def _safety_rules(into: Path, parsed: list[Document], prefixes: dict[Path, str],
                                             document.names, subjects - {document.subject.lower()})
         drafts += made
         skipped += left_out
-    redflags.settle_cases(drafts)
+    drafts, covered = redflags.settle_cases(drafts)
+    skipped += covered
     text, report = redflags.merge_safety(current, drafts)
     if text is None and current is not None:
         return [f"{path}: kept (could not be read back with its comments); "
