@@ -52,7 +52,7 @@ FIRES = {
         "rash and my skin is peeling, been on ibuprofen",
         "vomit has blood in it",
         "my heart is racing really fast since the ibuprofen",
-        "i feel short of breath after taking ibuprofen",
+        "short of breath and my heart is racing since the ibuprofen",
         "bloody poo and im being sick",
     ],
     # amlodipine: "Call your local emergency number immediately if you have swelling of the lips ..."

@@ -470,13 +470,21 @@ def _rare(slot: tuple[str, ...], words: int) -> bool:
         and english_words().get(slot[0], 0.0) < terms().everyday
 
 
+def _rare_words(text: str) -> bool:
+    """Whether a sign names something specific in a word that is not everyday ("pancreatitis",
+    "thunderclap"), which is enough alone."""
+    t = terms()
+    words = [w for w in _WORD.findall(text.lower()) if w not in t.generic]
+    return any(english_words().get(w, 0.0) < t.everyday for w in words)
+
+
 def _weak(sign: Sign, others: list[str]) -> bool:
     slots = [s for s in sign.slots if s != NEGATION]
     content = [s for s in slots if s[0] not in terms().qualifiers]
     if not content:
         return True
-    if len(content) < 2 and (sign.words < 2 or len(content) < len(slots)) and not _rare(content[0], 1):
-        return True
+    if len(content) < 2 and not _rare_words(sign.text):
+        return True   # one idea in everyday words ("muscle cramps", "feeling very faint") is not enough alone
     return _common(sign, others) and not _narrowed(sign, others)
 
 
