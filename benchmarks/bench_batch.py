@@ -7,7 +7,9 @@ intents, as a user runs it, next to simple baselines.
 Questions are patient-style phrasings of the bundled intents and the dev set with typical damage
 (typos, capitals, filler words), deterministic for a seed; most are distinct, as in a real export.
 Rows:
-- `faqbot batch -j 1` (the default) and `-j 2` (a worker per CPU here), wall time from a cold process;
+- `faqbot batch -j 1` (the default) and `-j 2` (a worker per CPU here), wall time from a cold process,
+  first on 10,000 questions no two alike (distinct work: the batch's cache of recent replies never
+  hits), then on exports of 10,000 and 100,000 questions with repeats, as real exports have;
 - baseline "Bot.reply loop": the same questions answered one by one in one process with no I/O,
   no cache, no workers: what a home-made script would get;
 - baseline "read + write only": reading the file and writing a fixed JSON record per line, the
@@ -37,6 +39,16 @@ def patient_questions(count: int, seed: int = 3) -> list[str]:
     for intent in load_folder(bundled_intents()).intents:
         pool += [intent.question, *intent.examples]
     return perturb(pool, count, seed)
+
+
+def distinct_questions(count: int, seed: int = 5) -> list[str]:
+    """``count`` questions, no two alike: the batch's reply cache never helps, every one is work."""
+    found: dict[str, None] = {}
+    size = count
+    while len(found) < count:
+        found = dict.fromkeys(patient_questions(size, seed))
+        size *= 2
+    return list(found)[:count]
 
 
 def in_process_baselines(questions: list[str], path: Path) -> list[list]:
@@ -69,9 +81,9 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
-        for size in sizes:
-            questions = patient_questions(size)
-            path = work / f"questions-{size}.txt"
+        for kind, size in [("distinct", 10_000)] + [("export", size) for size in sizes]:
+            questions = distinct_questions(size) if kind == "distinct" else patient_questions(size)
+            path = work / f"questions-{kind}-{size}.txt"
             path.write_text("\n".join(questions) + "\n", encoding="utf-8")
             distinct = len(set(questions))
             for jobs in (["1", "2"] if size <= 100_000 else ["2"]):
@@ -81,7 +93,7 @@ def main() -> None:
                 assert lines == size, (lines, size)
                 rows.append([f"faqbot batch -j {jobs} (jsonl, -o)", f"{size:,} ({distinct:,} distinct)",
                              f"{wall:.1f}", f"{size / wall:,.0f}", peak])
-            if size == sizes[0]:
+            if kind == "export" and size == sizes[0]:
                 rows += in_process_baselines(questions, path)
     print(table(["run", "questions", "wall s", "questions/s", "peak RSS MB"], rows))
 

@@ -28,7 +28,7 @@ from .matching.matcher import Candidate, MatchResult, Matcher
 from .matching.tuning import DEFAULT, Tuning
 from .content.rules import Rule, SafetyRules
 from .language.query import Query
-from .language.question import separate_questions
+from .language.question import carries_on, separate_questions
 from .safety import Assessment, Finding, SafetyMemory, Triage
 
 MAX_QUESTION_CHARS = 2000  # longer input is truncated for matching, never rejected
@@ -209,6 +209,7 @@ class Bot:
                          if len(self._topic_names) >= self.tuning.many_topics else None)
         if analyzer is None:
             self.analyzer.release_index_tokens()   # ours, and only the index needed them
+        self._phrasing_memo: dict[str, list[str]] = {}
 
     @classmethod
     def from_folder(cls, folder: Path, cache: bool = True, notify=None) -> "Bot":
@@ -275,7 +276,7 @@ class Bot:
             reply.text = self.triage.crisis_line + "\n\n" + reply.text
         reply = self._finish(reply)
         answer = reply.text if reply.status is Status.ANSWERED else ""
-        conversation.safety.remember(self.triage.episodes_in(query.question) | self.triage.episodes_in(answer))
+        conversation.safety.remember(assessment.episodes | self.triage.episodes_in(answer))
         conversation.last = reply
         if reply.status is Status.ANSWERED and reply.intent is not None:
             conversation.topic = reply.intent.topic
@@ -340,26 +341,69 @@ class Bot:
         return self._judge(question, unnamed, result, query)
 
     def _follow_up(self, query: Query, conversation: Conversation) -> Reply | None:
-        """A short follow-up with no word of its own ("how come?", "why?", "does it go away?") read
-        with the question it follows, for the next answer on it: the last one was read already."""
+        """A short follow-up read with the question it follows. Two kinds:
+
+        - with no word of its own ("how come?", "why?", "does it go away?"): the next answer on the
+          same thing, the last one having been read already; it must still be about what was asked
+          ("how come?" after "will it make my hair fall out" is not answered by how the medicine
+          works, which says nothing of hair);
+        - carrying the question on to something new ("and for kids?", "what about alcohol"): the
+          answer must speak of the new thing, the last answer included ("what about white cells"
+          after platelets: the same list of blood disorders)."""
         last = conversation.last
         if last is None or last.status is not Status.ANSWERED or last.intent is None or last.match is None:
             return None
         if self.entities is not None:
             return None      # a folder of many subjects reads follow-ups within the conversation's page
-        terms = query.analysis.terms
-        if len(query.tokens) > _FOLLOW_UP_WORDS or any(self.matcher.knows(t) and not self.matcher.is_light(t)
-                                                       for t in terms):
+        matcher = self.matcher
+        own = [t for t in query.analysis.terms if t not in self._subject_terms and not matcher.is_light(t)]
+        carrying = bool(own) and carries_on(query.normalised)
+        if not carrying and (len(query.tokens) > _FOLLOW_UP_WORDS      # a subject named is a question of its own
+                             or any(matcher.knows(t) and not matcher.is_light(t) for t in query.analysis.terms)):
             return None
         combined = Query(last.question + " " + query.core, self.analyzer, MAX_QUESTION_CHARS)
-        result = self.matcher.match(combined, boost_topic=conversation.topic, limit=self.tuning.max_suggestions + 2)
-        result.candidates = [c for c in result.candidates if c.intent.id != last.intent.id]
-        reply = self._judge(query.question, False, result, combined)
+        result = matcher.match(combined, boost_topic=conversation.topic, limit=self.tuning.max_suggestions + 2)
+        everything, opening, needed = result.candidates, None, ""
+        if carrying:
+            new = {t for t in own if matcher.knows(t)}
+            unknown = [t for t in own if t not in new]
+            if unknown:   # "what about breastfeeding" after pregnancy: the new thing is the question
+                words = messages.and_list(list(dict.fromkeys(self._word_for(t, query) for t in unknown)))
+                result.candidates = [c for c in everything if c.intent.id != last.intent.id]
+                reply = self._fallback(query.question, result, Reason.of(
+                    "not-covered", f"no intent knows '{words}', the follow-up's new subject", words=words),
+                    messages.NOT_COVERED.format(focus=words))
+                return self._as_follow_up(reply, last)
+            if new:
+                result.candidates = [c for c in everything if new & set(c.matched_terms)]
+                opening = messages.NOT_SAID_FOR.format(focus=messages.and_list(
+                    list(dict.fromkeys(self._word_for(t, query) for t in own))))
+                needed = "speaks of " + messages.and_list(sorted(new))
+        else:
+            asked = {t for t in self.analyzer.terms(last.question)
+                     if t not in self._subject_terms and not matcher.is_light(t)}
+            result.candidates = [c for c in everything if c.intent.id != last.intent.id
+                                 and (not asked or asked & set(c.matched_terms))]
+            opening, needed = messages.NOTHING_MORE, "says more about what was asked"
+        if result.candidates:
+            reply = self._judge(query.question, False, result, combined, opening)
+        else:
+            result.candidates = [c for c in everything if c.intent.id != last.intent.id]   # the closest, to offer
+            reply = self._fallback(query.question, result, Reason.of(
+                "follow-up-unanswered", f"no other intent {needed}"), opening)
+        return self._as_follow_up(reply, last)
+
+    @staticmethod
+    def _as_follow_up(reply: Reply, last: Reply) -> Reply:
+        """The reply's reason says which question it was read with."""
         reply.reason = Reason.of(reply.reason.kind, reply.reason.text + f" (read as a follow-up to \"{last.question}\")",
                                  *(), **dict(reply.reason.details), follow_up=last.question)
         return reply
 
-    def _judge(self, question: str, unnamed: bool, result: MatchResult, query: Query) -> Reply:
+    def _judge(self, question: str, unnamed: bool, result: MatchResult, query: Query,
+               opening: str | None = None) -> Reply:
+        """The reply to a ranking: a clarification, a fallback or the answer (with a see also).
+        ``opening`` replaces the general "I can't answer that" of a fallback (a follow-up's)."""
         candidates = result.candidates
         if unnamed:
             readings = [c for c in self._topic_readings(result) if not self._leaves_unexplained(result, c)]
@@ -369,14 +413,15 @@ class Bot:
                                    + messages.and_list(topics), topics=tuple(topics))
                 return self._clarify(question, [c.intent for c in readings], readings[0].score, result, reason)
         if not candidates:
-            return self._fallback(question, result, Reason.of("no-candidate", "no intent shares a word with the question"))
+            return self._fallback(question, result, Reason.of("no-candidate", "no intent shares a word with the question"),
+                                  opening)
         top = candidates[0]
         threshold = self.tuning.answer_threshold
         if top.score < threshold:
             reason = Reason.of("below-threshold", f"best score {top.score:.1f} is below the answer threshold "
                                f"{threshold:g} ({top.intent.id})", score=round(top.score, 1),
                                threshold=threshold, intent=top.intent.id)
-            return self._fallback(question, result, reason)
+            return self._fallback(question, result, reason, opening)
         word = self._leaves_unexplained(result, top) if unnamed else None
         if word:
             reason = Reason.of("unknown-word", f"no subject named, and the best answer ({top.intent.id}) leaves "
@@ -422,10 +467,18 @@ class Bot:
         matched = set(candidate.matched_terms)
         explained = sum(weights.get(t, 0.0) for t in focus if t in matched)
         asked = set(result.analysis.terms)
-        general = all(t in asked for t in self.analyzer.terms(candidate.phrasing)
+        general = all(t in asked for t in self._phrasing_terms(candidate.phrasing)
                       if t not in self._subject_terms and not matcher.is_light(t))
         needed = max(weights.get(t, 0.0) for t in unknown) * (self.tuning.focus_support if general else self.tuning.focus_support_specific)
         return unknown if explained < needed else []
+
+    def _phrasing_terms(self, phrasing: str) -> list[str]:
+        """A candidate's phrasing read as the index read it; remembered, since the same few
+        phrasings win question after question (a folder's phrasings at most)."""
+        known = self._phrasing_memo.get(phrasing)
+        if known is None:
+            known = self._phrasing_memo[phrasing] = self.analyzer.terms(phrasing)
+        return known
 
     @staticmethod
     def _word_for(term: str, query: Query) -> str:

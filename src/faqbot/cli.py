@@ -172,6 +172,21 @@ def intents_folder(args) -> Path:
     return Path(given) if given else bundled_intents()
 
 
+def folder_origin(args) -> str:
+    """Where the intents folder came from, as the folder line says it."""
+    if getattr(args, "intents", None):
+        return "--intents"
+    return "FAQBOT_INTENTS" if os.environ.get("FAQBOT_INTENTS") else "bundled"
+
+
+def folder_line(args) -> str:
+    """'intents folder: intents (bundled)': which files answered, said by every answering command
+    on standard error (ask, chat; batch in its summary line), never among the records."""
+    from .display import one_line
+
+    return f"intents folder: {one_line(str(_shown(intents_folder(args))), 300)} ({folder_origin(args)})"
+
+
 def load_bot(args, stderr=None):
     """The Bot of the chosen intents folder; a slow rebuild of its compiled index is announced on
     ``stderr`` (one line, prefixed like every faqbot message)."""
@@ -345,6 +360,8 @@ def _cmd_chat(args, stdin, stdout, stderr) -> int:
         stdout.flush()  # each reply before the next prompt, even when the output is piped (| tee)
 
     colour = _is_terminal(stdout) and "NO_COLOR" not in os.environ   # the urgent instruction in bold red
+    stderr.write(f"faqbot: {folder_line(args)}\n")    # above the welcome, for staff; patients see the welcome
+    stderr.flush()
     return run_repl(bot, history_file=history, write=show, on_reply=on_reply, colour=colour)
 
 
@@ -370,6 +387,8 @@ def _cmd_ask(args, stdin, stdout, stderr) -> int:
     stdout.write(printable(reply.text) + "\n")
     if args.explain:
         stdout.write("\n" + printable("\n".join(explain(reply))) + "\n")
+    stdout.flush()
+    stderr.write(f"faqbot: {folder_line(args)}\n")   # after the reply, like batch's summary line
     return EXIT_OK
 
 
@@ -437,7 +456,7 @@ def _cmd_batch(args, stdin, stdout, stderr) -> int:
     finally:
         outcomes.close()
     if getattr(args, "summary", True) and not getattr(args, "quiet", False):
-        stderr.write(f"faqbot: {status_summary(writer.count, writer.statuses)}\n")
+        stderr.write(f"faqbot: {status_summary(writer.count, writer.statuses)}; {folder_line(args)}\n")
     if failed:
         stderr.write(f"faqbot: {failed} record(s) could not be read; see their 'error' field\n")
         return EXIT_RECORDS_FAILED
@@ -552,6 +571,7 @@ def _cmd_extract(args, stdin, stdout, stderr) -> int:
     from .display import one_line
     from .authoring.workspace import extract_into
 
+    new_settings = not (Path(args.into) / "bot.yaml").exists()
     result = extract_into(Path(args.documents), Path(args.into), dry_run=args.dry_run)
     stdout.write(f"intents folder: {one_line(args.into, 200)}{' (dry run: nothing written)' if args.dry_run else ''}\n")
     for file_report in result.files:
@@ -570,7 +590,26 @@ def _cmd_extract(args, stdin, stdout, stderr) -> int:
         from .display import printable
 
         stdout.write(printable("".join(result.diffs)) if result.diffs else "no changes\n")
+    else:
+        _calibrate_extracted(Path(args.into), new_settings, stdout)
     return EXIT_OK
+
+
+def _calibrate_extracted(folder: Path, new_settings: bool, stdout) -> None:
+    """An extracted folder's answer threshold, from its answers' sentences (its examples are the
+    section kinds' templates: evaluation/calibration.py). bot.yaml is staff's: only a file this
+    extraction wrote, or a threshold line faqbot calibrated before, is calibrated again."""
+    from .bot import Bot
+    from .evaluation.calibration import calibrated_by_faqbot
+
+    if not new_settings:
+        try:
+            text = (folder / "bot.yaml").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError, ValueError):
+            return   # loading the folder names the problem
+        if not calibrated_by_faqbot(text):
+            return
+    _calibrate(folder, Bot.from_folder(folder), stdout, from_answers=True)
 
 
 def _cmd_import(args, stdin, stdout, stderr) -> int:
@@ -711,12 +750,14 @@ def _cmd_coverage(args, stdin, stdout, stderr) -> int:
     return EXIT_OK
 
 
-def _calibrate(folder: Path, bot, stdout) -> None:
+def _calibrate(folder: Path, bot, stdout, from_answers: bool = False) -> None:
     """Find the folder's answer threshold from its own content and store it in its bot.yaml."""
     from .display import printable
     from .evaluation.calibration import calibrate, store
 
-    calibration = calibrate(bot)
+    calibration = calibrate(bot, from_answers=from_answers)
+    if not calibration.right:
+        return   # nothing of its own ranked right: the default threshold stays, written nowhere
     try:
         path = store(folder, calibration)
     except OSError as exc:

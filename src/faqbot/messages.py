@@ -41,6 +41,11 @@ FAQ_SECTIONS = {"q&a": "FAQs", "q & a": "FAQs", "qa": "FAQs", "faq": "FAQs", "fa
 
 FALLBACK = "I'm sorry, I can't answer that from my documents. I can only answer questions about {topics}."
 NOT_COVERED = "My documents don't cover {focus}."
+# A follow-up that carries the last question on to something the documents say nothing of there
+# ("and for kids?" after hair loss): the word is known elsewhere, so "don't cover" would be untrue.
+NOT_SAID_FOR = "My documents don't say that for {focus}."
+# A follow-up ("how come?", "does it go away?") that no other passage on the same thing answers.
+NOTHING_MORE = "My documents don't say more about that."
 FALLBACK_CLOSEST_INTRO = "The closest questions I can answer are:"
 FALLBACK_CLOSEST_OUTRO = "Reply with a number to read one of them."
 FALLBACK_ELSEWHERE = "For anything else, please ask your doctor or pharmacist."

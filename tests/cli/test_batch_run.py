@@ -31,7 +31,8 @@ def test_output_file_is_complete_owner_only_and_leaves_no_temporary(cli, tea_fol
     target = tmp_path / "out" / "answers.jsonl"
     target.parent.mkdir()
     status, out, err = cli(["batch", "-", "--intents", str(tea_folder), "-o", str(target)], QUESTIONS)
-    assert (status, out, err) == (0, "", "faqbot: 4 questions: 3 answered, 0 clarify, 0 fallback, 1 smalltalk, 0 emergency, 0 error\n")
+    assert (status, out, err) == (0, "", "faqbot: 4 questions: 3 answered, 0 clarify, 0 fallback, 1 smalltalk, "
+                                         f"0 emergency, 0 error; intents folder: {tea_folder} (--intents)\n")
     assert len(target.read_text(encoding="utf-8").splitlines()) == 4
     assert os.listdir(target.parent) == ["answers.jsonl"]
     assert target.stat().st_mode & 0o777 == 0o600
@@ -159,7 +160,8 @@ def test_progress_total_is_estimated_from_the_files(tmp_path):
 
 def test_stderr_not_a_terminal_gets_no_progress(cli, tea_folder):
     status, out, err = cli(["batch", "-", "--intents", str(tea_folder)], QUESTIONS)
-    assert (status, err) == (0, "faqbot: 4 questions: 3 answered, 0 clarify, 0 fallback, 1 smalltalk, 0 emergency, 0 error\n")   # the summary line only, no bar
+    assert (status, err) == (0, "faqbot: 4 questions: 3 answered, 0 clarify, 0 fallback, 1 smalltalk, 0 emergency, "
+                                f"0 error; intents folder: {tea_folder} (--intents)\n")   # the summary line only, no bar
     assert len(out.splitlines()) == 4
 
 

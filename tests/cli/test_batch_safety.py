@@ -177,7 +177,8 @@ def test_a_summary_line_ends_the_run(cli, tea_folder):
                          stdin_bytes=b"does green tea contain caffeine\nhello\nwhat about mars\n\n\xff\n")
     assert status == 1
     assert err.splitlines() == [
-        "faqbot: 5 questions: 1 answered, 0 clarify, 2 fallback, 1 smalltalk, 0 emergency, 1 error",
+        "faqbot: 5 questions: 1 answered, 0 clarify, 2 fallback, 1 smalltalk, 0 emergency, 1 error; "
+        f"intents folder: {tea_folder} (--intents)",
         "faqbot: 1 record(s) could not be read; see their 'error' field"]
     assert cli(["batch", "--intents", str(tea_folder), "-q", "-"], "hello\n").err == ""
 

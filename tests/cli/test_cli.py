@@ -11,12 +11,19 @@ from faqbot import __version__
 CAFFEINE = f'Yes, green tea contains some caffeine.\n\nSource: Green tea, FAQs\n\n{DISCLAIMER}\n'
 
 
+def said(folder, origin="--intents") -> str:
+    """The line every answering command ends with on standard error: which intents answered."""
+    return f"faqbot: intents folder: {folder} ({origin})\n"
+
+
 def test_ask_prints_one_reply(cli, tea_folder):
-    assert cli(["ask", "--intents", str(tea_folder), "does green tea contain caffeine?"]) == (0, CAFFEINE, "")
+    assert cli(["ask", "--intents", str(tea_folder), "does green tea contain caffeine?"]) == (
+        0, CAFFEINE, said(tea_folder))
 
 
 def test_ask_joins_several_words(cli, tea_folder):
-    assert cli(["ask", "--intents", str(tea_folder), "does", "green", "tea", "contain", "caffeine"]) == (0, CAFFEINE, "")
+    assert cli(["ask", "--intents", str(tea_folder), "does", "green", "tea", "contain", "caffeine"]) == (
+        0, CAFFEINE, said(tea_folder))
 
 
 @pytest.mark.parametrize("where", ["before", "after"])
@@ -24,12 +31,12 @@ def test_intents_option_before_or_after_the_command(cli, tea_folder, where):
     option = ["--intents", str(tea_folder)]
     command = ["ask", "does green tea contain caffeine"]
     argv = option + command if where == "before" else command + option
-    assert cli(argv) == (0, CAFFEINE, "")
+    assert cli(argv) == (0, CAFFEINE, said(tea_folder))
 
 
 def test_intents_from_the_environment_and_the_option_wins(cli, tea_folder, tmp_path, monkeypatch):
     monkeypatch.setenv("FAQBOT_INTENTS", str(tea_folder))
-    assert cli(["ask", "does green tea contain caffeine"]) == (0, CAFFEINE, "")
+    assert cli(["ask", "does green tea contain caffeine"]) == (0, CAFFEINE, said(tea_folder, "FAQBOT_INTENTS"))
     assert cli(["ask", "--intents", str(tmp_path / "nope"), "x"]) == (
         2, "", f"faqbot: error: {tmp_path / 'nope'}: no such intents folder\n")
 
@@ -45,7 +52,7 @@ def test_ask_explain_adds_the_candidates(cli, tea_folder):
 
 def test_an_empty_question_gets_a_polite_reply_with_the_disclaimer(cli, tea_folder):
     assert cli(["--intents", str(tea_folder), "ask", " "]) == (
-        0, f"Please type a question about green tea and coffee.\n\n{DISCLAIMER}\n", "")
+        0, f"Please type a question about green tea and coffee.\n\n{DISCLAIMER}\n", said(tea_folder))
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from faqbot import __version__
 from faqbot.bot import Bot
 from gardens import make_garden
 
@@ -30,7 +31,8 @@ def test_coverage_runs_the_folders_tests_and_prints_the_report(cli, garden):
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == f"faqbot coverage (tests): {garden / 'tests' / 'garden.yaml'}"
-    assert lines[1].startswith("accuracy 81.8% (9 of 11 test utterances), fallback rate 27.3%")
+    assert lines[1].startswith(f"faqbot {__version__} on intents folder {garden}, ")
+    assert lines[2].startswith("accuracy 81.8% (9 of 11 test utterances), fallback rate 27.3%")
     assert "\x1b[" not in out
 
 
@@ -39,7 +41,7 @@ def test_intents_may_follow_the_command_and_files_may_be_given(cli, garden, tmp_
     other.write_text("- say: When should I prune roses?\n  expect: rose-prune\n")
     code, out, _ = cli(["coverage", str(other), "--intents", str(garden)])
     assert code == 0
-    assert out.splitlines()[1].startswith("accuracy 100.0% (1 of 1 test utterances)")
+    assert out.splitlines()[2].startswith("accuracy 100.0% (1 of 1 test utterances)")
 
 
 def test_accuracy_gate_fails_with_one_line_and_exit_1(cli, garden):
@@ -130,7 +132,7 @@ def test_self_check_takes_no_files_and_reports_leave_one_out(cli, garden, tmp_pa
     code, out, _ = cli(["--intents", str(garden), "coverage", "--self-check"])
     assert code == 0
     assert out.splitlines()[0] == f"faqbot coverage (self-check): {garden}"
-    assert "held-out examples" in out.splitlines()[1]
+    assert "held-out examples" in out.splitlines()[2]
     assert "  rose-flowers: 2 examples" in out.splitlines()
 
 

@@ -340,7 +340,8 @@ def test_an_ascii_standard_output_gets_escapes_and_one_note(tea_folder, tmp_path
     assert done.returncode == 0
     assert done.stdout.decode("ascii").startswith("Oui, le th\\xe9 vert")
     assert done.stderr.decode() == ("faqbot: note: standard output is ascii, not UTF-8: characters it cannot show "
-                                    "are written as escapes (set PYTHONIOENCODING=utf-8 to keep them)\n")
+                                    "are written as escapes (set PYTHONIOENCODING=utf-8 to keep them)\n"
+                                    f"faqbot: intents folder: {folder} (--intents)\n")
     # JSON lines stay valid JSON, and the same data, through \u escapes
     batch = _run(["--intents", str(folder), "batch", "-", "-q"], input=b"is there caffeine in green tea\n",
                  env={"PYTHONIOENCODING": "ascii"})

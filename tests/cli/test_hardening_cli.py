@@ -104,7 +104,8 @@ def test_some_unreadable_records_give_status_1_and_every_other_answer(cli, tmp_p
     status, out, err = cli(["--intents", str(folder), "batch", str(questions), "-j", "1"])
     assert status == 1
     assert len(out.splitlines()) == 4
-    assert err == ("faqbot: 4 questions: 2 answered, 0 clarify, 0 fallback, 0 smalltalk, 0 emergency, 2 error\n"
+    assert err == ("faqbot: 4 questions: 2 answered, 0 clarify, 0 fallback, 0 smalltalk, 0 emergency, 2 error; "
+                   f"intents folder: {folder} (--intents)\n"
                    "faqbot: 2 record(s) could not be read; see their 'error' field\n")
 
 
@@ -176,7 +177,7 @@ def test_output_to_a_pipe_is_written_into_it_not_replaced(cli, tmp_path, folder)
                            stdin="does green tea contain caffeine\n")
     reader.join(timeout=20)
     assert (status, out, err) == (0, "", "faqbot: 1 question: 1 answered, 0 clarify, 0 fallback, 0 smalltalk, "
-                                         "0 emergency, 0 error\n")
+                                         f"0 emergency, 0 error; intents folder: {folder} (--intents)\n")
     assert fifo.is_fifo()
     assert received and received[0].startswith(b'{"n": 1,')
 

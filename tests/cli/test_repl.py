@@ -326,7 +326,9 @@ def test_history_file_is_created_private_and_keeps_questions(tea_folder, tmp_pat
     history = tmp_path / "history.txt"
     status, out, err = chat_through_main(["chat", "--intents", str(tea_folder), "--history", str(history)],
                                          "how do I brew coffee" + ENTER)
-    assert (status, err) == (0, "")
+    # Staff see which intents answer, on standard error above the welcome; the patient sees the welcome.
+    assert (status, err) == (0, f"faqbot: intents folder: {tea_folder} (--intents)\n")
+    assert out.startswith("Hello, I'm teabot.")
     assert "Pour hot water over ground coffee." in out
     assert stat.S_IMODE(os.stat(history).st_mode) == 0o600
     assert "+how do I brew coffee\n" in history.read_text()
@@ -386,7 +388,7 @@ def test_a_history_file_that_is_not_text_still_starts_the_prompt(tea_folder, tmp
     history.write_bytes(b"\xff\xfe\x00garbage\n+\xc3(\n")
     status, out, err = chat_through_main(["chat", "--intents", str(tea_folder), "--history", str(history)],
                                          "how do I brew coffee" + ENTER)
-    assert (status, err) == (0, "")
+    assert (status, err) == (0, f"faqbot: intents folder: {tea_folder} (--intents)\n")
     assert "Pour hot water over ground coffee." in out
 
 

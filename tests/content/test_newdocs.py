@@ -8,9 +8,10 @@ the held-out half is kept elsewhere, unseen). Scored as /work/blind/score_newdoc
 an answered in-scope question must carry an accepted phrase and be under 3,000 characters.
 Emergencies are the built-in triage's job and are only required never to be raised falsely here.
 
-Scores when this floor was set: in scope 76/124 (BM25 over the same intents: 85/124 top-1,
-benchmarks/bm25_newdocs.py), out of scope 8/12, no false emergency; before the new extraction:
-24/124 and 11/12. The floors sit a few questions below today's figures.
+Scores when this floor was set: in scope 92/124 (BM25 over the same intents: 92/124 top-1,
+benchmarks/bm25_newdocs.py), out of scope 9/12, no false emergency; earlier: 76/124 and 10/12
+(issue 13's first extraction), 24/124 and 11/12 (before it). The floors sit a few questions
+below today's figures.
 """
 
 import io
@@ -23,12 +24,14 @@ from faqbot.authoring.workspace import extract_into
 from faqbot.cli import main
 
 DATA = Path(__file__).parent.parent / "data"
-IN_SCOPE_FLOOR, OUT_OF_SCOPE_FLOOR = 72, 7
+IN_SCOPE_FLOOR, OUT_OF_SCOPE_FLOOR = 88, 8
 
 
 def test_new_documents_extracted_without_edits_answer_blind_questions(tmp_path):
     into = tmp_path / "intents"
-    extract_into(DATA / "newdocs", into)
+    # As staff run it: `faqbot extract` also calibrates the new folder's answer threshold.
+    assert main(["extract", str(DATA / "newdocs"), "--into", str(into)], stdout=io.StringIO(),
+                stderr=io.StringIO()) == 0
     items = yaml.safe_load((DATA / "newdocs-dev.yaml").read_text(encoding="utf-8"))
     questions = tmp_path / "questions.txt"
     questions.write_text("\n".join(i["q"] for i in items) + "\n", encoding="utf-8")

@@ -15,12 +15,13 @@ import faqbot
 
 PACKAGE = Path(faqbot.__file__).parent
 
-FOUNDATION = {"errors", "display", "files", "yamlfile"}
+FOUNDATION = {"errors", "display", "files", "yamlfile", "patterns"}
 # Who may import whom: each layer, and the layers below it that it may use. A question flows one
 # way: language -> content -> matching / safety -> bot -> batch / evaluation -> front ends.
 LAYERS: dict[str, set[str]] = {
     "errors": set(),
     "display": set(),
+    "patterns": set(),                   # what a regular expression needs before it can match
     "files": {"errors"},
     "yamlfile": {"errors", "files"},     # data files are read through the file policy's limits
     "language": {"errors", "display"},

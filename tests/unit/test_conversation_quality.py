@@ -95,6 +95,55 @@ def test_a_short_follow_up_is_read_with_the_question_it_follows(bundled_bot):
     assert reply.reason.get("follow_up") == "can low magnesium cause seizures"
 
 
+def test_a_follow_up_with_no_word_of_its_own_stays_on_what_was_asked(bundled_bot):
+    # "how come?" after hair loss: how the medicine works says nothing of hair, so no answer.
+    conversation = Conversation()
+    assert bundled_bot.reply("will valproate make my hair fall out", conversation).status == "answered"
+    reply = bundled_bot.reply("how come?", conversation)
+    assert reply.status == "fallback"
+    assert reply.text.startswith("My documents don't say more about that.\nThe closest questions I can answer are:")
+    assert reply.reason.kind == "follow-up-unanswered"
+    assert "valproate-common-side-effects" not in [i.id for i in reply.options]
+
+
+@pytest.mark.parametrize("first, follow_up, intent_id", [
+    ("is low platelet count a side effect of magnesium valproate", "what about white cells",
+     "valproate-serious-side-effects"),                    # the same answer speaks of the new thing
+    ("is magnesium valproate addictive", "and in pregnancy?", "valproate-pregnancy"),
+])
+def test_a_follow_up_carrying_the_question_on_answers_about_the_new_thing(bundled_bot, first, follow_up, intent_id):
+    conversation = Conversation()
+    bundled_bot.reply(first, conversation)
+    reply = bundled_bot.reply(follow_up, conversation)
+    assert (reply.status, reply.intent.id) == ("answered", intent_id)
+    assert reply.reason.get("follow_up") == first
+
+
+def test_a_follow_up_about_a_new_thing_no_answer_speaks_of_says_so(bundled_bot):
+    conversation = Conversation()
+    bundled_bot.reply("will valproate make my hair fall out", conversation)
+    reply = bundled_bot.reply("and for kids?", conversation)     # "kids" is known, but not for hair loss
+    assert reply.status == "fallback"
+    assert reply.text.startswith("My documents don't say that for kids.")
+
+
+@pytest.mark.parametrize("follow_up, word", [("what about breastfeeding", "breastfeeding"),
+                                             ("and coffee?", "coffee")])
+def test_a_follow_up_about_a_thing_no_document_mentions_names_it(bundled_bot, follow_up, word):
+    conversation = Conversation()
+    bundled_bot.reply("is valproate safe in pregnancy", conversation)
+    reply = bundled_bot.reply(follow_up, conversation)
+    assert reply.status == "fallback"
+    assert reply.text.startswith(f"My documents don't cover {word}.")
+
+
+def test_a_follow_up_that_asks_its_own_question_is_read_alone(bundled_bot):
+    conversation = Conversation()
+    bundled_bot.reply("what is hypomagnesemia", conversation)
+    reply = bundled_bot.reply("and how is it treated?", conversation)
+    assert reply.status == "answered" and reply.score == 100.0 and reply.reason.get("follow_up") is None
+
+
 def test_a_follow_up_needs_a_previous_answer(bundled_bot):
     assert bundled_bot.reply("how come?").status != "answered"
 

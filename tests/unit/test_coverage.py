@@ -256,6 +256,17 @@ def test_self_check_holds_out_every_example_and_finds_thin_intents(garden_bot):
     assert report.self_check.canonical_misses == []
 
 
+def test_self_check_names_each_examples_own_file_and_line(garden_bot):
+    """A failing example is pointed at where staff edit it: its own line, not its intent's."""
+    report = self_check(garden_bot)
+    for result in report.results:
+        path, line = result.utterance.path, result.utterance.line
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert lines[line - 1].strip().lstrip("- ").strip("'\"") == result.utterance.say, result.utterance.where
+    rendered = render(report, "text")
+    assert all(r.utterance.where in rendered for r in report.failures)
+
+
 def test_self_check_answers_exactly_as_bots_rebuilt_from_scratch(garden_bot):
     """The fast leave-one-out bots (shared analysis) must not change a single outcome or score."""
     report = self_check(garden_bot)
@@ -300,7 +311,11 @@ def test_the_text_report_is_a_table_without_colour_unless_asked(report):
     text = render_text(report)
     assert "\x1b[" not in text
     lines = text.splitlines()
-    assert lines[1] == "accuracy 81.8% (9 of 11 test utterances), fallback rate 27.3%, answer threshold " \
+    # When, by which faqbot, on which folder: a report read later says what it measured.
+    from faqbot import __version__
+    assert re.fullmatch(rf"faqbot {re.escape(__version__)} on intents folder .+, \d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00",
+                        lines[1]), lines[1]
+    assert lines[2] == "accuracy 81.8% (9 of 11 test utterances), fallback rate 27.3%, answer threshold " \
                        f"{report.threshold:g}"
     header = next(line for line in lines if line.startswith("label"))
     assert header.split() == ["label", "support", "precision", "recall", "f1", "confused", "with"]
@@ -390,6 +405,8 @@ class _Tags(HTMLParser):
 def test_html_is_one_page_with_the_intent_table_and_the_matrix(report):
     page = render_html(report)
     assert page.startswith("<!DOCTYPE html>")
+    from faqbot import __version__
+    assert re.search(rf'<p class="provenance">faqbot {re.escape(__version__)} on intents folder .+, \d{{4}}-', page)
     for outside in ("http://", "https://", "<script", "<link", "src="):
         assert outside not in page
     parsed = _Tags()

@@ -234,6 +234,7 @@ def test_the_bundled_section_kinds_load_and_every_answer_kind_asks_about_its_sub
     ("Older people and people with liver problems", "dosage", "dosage-elderly"), ("Adults", "dosage", "dosage-adults"),
     ("Adults", None, None), ("Overview of Current Medical Research", None, None), ("References", None, "noise"),
     ("Pregnancy, breastfeeding and fertility", None, "pregnancy"), ("Symptoms and aura", None, "symptoms"),
+    ("Do not stop suddenly", "precautions", "stopping"), ("How long will I need to take it?", None, "duration"),
 ])
 def test_section_kinds_match_labels_in_context(label, parent, kind):
     found = bundled_kinds().match(label, ("metformin",), parent)
@@ -246,3 +247,7 @@ def test_a_kinds_file_with_a_mistake_names_its_line(tmp_path):
     with pytest.raises(DataFileError) as error:
         load_kinds(path)
     assert str(error.value) == f"{path}:4: kind 'uses' needs a question naming <s>"
+    path.write_text("kinds:\n  - id: uses\n    labels: [usage]\n    question: What is <s> for?\n    cues: used for\n")
+    with pytest.raises(DataFileError) as error:
+        load_kinds(path)
+    assert str(error.value) == f"{path}:5: 'cues' must be a list of text"

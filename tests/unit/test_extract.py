@@ -301,6 +301,34 @@ def test_labelled_sections_and_split_side_effects(tmp_path):
     ]
 
 
+def test_each_thing_a_list_item_names_is_asked_about(tmp_path):
+    """A patient names one sign of an item, or its lay or medical name in brackets, never the
+    whole item: each becomes a question of the kind's item phrasings."""
+    doc = document(tmp_path, "amlodipine.md", """\
+        # Amlodipine
+
+        **Side Effects:**
+
+        Common side effects include:
+
+        * flushing (redness and warmth of the face)
+        * swollen ankles or feet (oedema) - this is the most common side effect
+        * yellow skin or eyes, pale stools or dark urine - signs of liver problems
+        * chest pain that is new or worse, or that does not go away, which is rare when you first start it
+        * stop taking it and call a doctor (if the rash blisters)
+        """)
+    common = next(p for p in doc.pairs if p.section_kind == "side-effects-common")
+    for name in ("flushing", "redness and warmth of the face", "swollen ankles or feet", "oedema",
+                 "yellow skin or eyes", "pale stools or dark urine"):
+        assert f"can amlodipine cause {name}" in common.examples
+        assert f"{name} on amlodipine" in common.examples
+    # A head longer than a name (a sentence) is no question; its first clause is.
+    assert "can amlodipine cause chest pain that is new or worse" in common.examples
+    assert not [e for e in common.examples if "does not go away" in e]
+    # A step to follow is no thing a patient names.
+    assert not [e for e in common.examples if "call a doctor" in e or "rash blisters" in e]
+
+
 def test_plain_text_headings_overview_and_noise(tmp_path):
     doc = document(tmp_path, "migraine.txt", """\
         web analytics
@@ -495,3 +523,125 @@ def test_import_errors_name_the_file_and_line(cli, tmp_path, monkeypatch, name, 
 def test_import_of_a_missing_file(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert cli(["import", "nope.csv", "--into", "intents"]) == (2, "", "faqbot: error: nope.csv: no such file\n")
+
+
+LEAFLET_IN_DOCUMENT_WORDS = """\
+# Hay fever
+
+## Causes
+
+Pollen is the main cause. Pets with fur can make it worse, and so can too much caffeine.
+
+## Prevention
+
+A yearly flu vaccine is a good idea. Some hay fever tablets can raise your blood pressure.
+
+## Outlook
+
+Hay fever rarely causes permanent harm.
+"""
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("hay fever from my cat", "hay-fever-causes"),
+    ("hay fever and coffee", "hay-fever-causes"),
+    ("should i get the flu jab with hay fever", "hay-fever-prevention"),
+    ("hay fever tablets and my bp", "hay-fever-prevention"),
+    ("will hay fever damage me for good", "hay-fever-outlook"),
+])
+def test_an_extracted_folder_reads_patients_words_for_the_documents_words(tmp_path, question, intent):
+    """The lay terms a new folder starts with (content/lay-terms.yaml) join a patient's word to the
+    one leaflets use: cat and pets, coffee and caffeine, jab and vaccine, bp and blood pressure."""
+    from faqbot.authoring.workspace import extract_into
+    from faqbot.bot import Bot
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "hay-fever.md").write_text(LEAFLET_IN_DOCUMENT_WORDS, encoding="utf-8")
+    extract_into(tmp_path / "docs", tmp_path / "intents")
+    reply = Bot.from_folder(tmp_path / "intents", cache=False).reply(question)
+    assert (reply.status.value, reply.intent.id if reply.intent else None) == ("answered", intent)
+
+
+def test_a_passage_holding_a_kinds_cues_is_asked_that_way_when_no_section_is_of_that_kind(tmp_path):
+    """A drug page with no "How it works" section says how it works under "Usage"; its "report
+    side effects" sentence sits under "Side effects": those passages are asked both ways. FAQ
+    questions saying "it" are asked with the subject's name."""
+    doc = document(tmp_path, "keppra.md", """\
+        # Levetiracetam
+
+        **Usage:**
+
+        Levetiracetam treats epilepsy. It is thought to work by calming electrical activity in the brain.
+
+        **Side effects:**
+
+        Feeling sleepy is common. You can report side effects through the Yellow Card scheme.
+
+        **FAQs:**
+
+        * **How long will I need to take it?** Many people take it for years.
+        * **Is it safe to use it for years?** Yes.
+        """)
+    by_kind = {p.section_kind: p for p in doc.pairs}
+    assert "how does levetiracetam act" in by_kind["uses"].examples
+    assert "where do i report a side effect of levetiracetam" in by_kind["side-effects"].examples
+    faq, expletive = [p for p in doc.pairs if p.kind == "faq"]
+    assert "Is it safe to use levetiracetam for years" in expletive.examples   # not "is levetiracetam safe to"
+    assert faq.section_kind == "duration"
+    assert "How long will I need to take levetiracetam" in faq.examples
+    assert "is levetiracetam for life" in faq.examples
+
+    # A document with a section of the kind keeps the kind's phrasings there alone.
+    doc = document(tmp_path, "keppra2.md", """\
+        # Levetiracetam
+
+        **Usage:**
+
+        Levetiracetam treats epilepsy. It is thought to work by calming electrical activity in the brain.
+
+        **How it works:**
+
+        It binds to a protein in nerve cells.
+        """)
+    by_kind = {p.section_kind: p for p in doc.pairs}
+    assert "how does levetiracetam act" in by_kind["how-it-works"].examples
+    assert "how does levetiracetam act" not in by_kind["uses"].examples
+
+
+SERTRALINE = """\
+# Sertraline
+
+**Usage:** Sertraline is used to treat depression and anxiety in adults.
+
+**Side effects:** Feeling sick, headaches and trouble sleeping are common in the first weeks.
+
+**Driving:** Sertraline can make you sleepy, so do not drive until you know how it affects you.
+"""
+
+
+def test_extract_calibrates_a_new_folders_threshold_from_its_answers_and_never_staffs(cli, tmp_path):
+    """A folder extraction writes gets an answer threshold from its answers' own sentences (its
+    examples are the kinds' templates); a bot.yaml staff wrote is never touched."""
+    docs, into = tmp_path / "docs", tmp_path / "intents"
+    docs.mkdir()
+    (docs / "sertraline.md").write_text(SERTRALINE)
+    status, out, _ = cli(["extract", str(docs), "--into", str(into)])
+    line = out.splitlines()[-1]
+    assert status == 0 and line.startswith(f"{into / 'bot.yaml'}: answer threshold ")
+    assert line.endswith("(was 42), calibrated by faqbot from 3 of the folder's own answer sentences (3 ranked right)")
+    settings = (into / "bot.yaml").read_text()
+    assert "  answer_threshold: " in settings and "# calibrated by faqbot" in settings
+    # Re-extracting recalibrates faqbot's own line, nothing else.
+    status, out, _ = cli(["extract", str(docs), "--into", str(into)])
+    assert "answer sentences (3 ranked right)" in out.splitlines()[-1]
+    assert (into / "bot.yaml").read_text() == settings
+    # Staff's own bot.yaml (or their own threshold) is kept as it is, and nothing is said about it.
+    for own in ("name: ours\ndisclaimer: Ours.\n", "name: ours\ndisclaimer: Ours.\ntuning:\n  answer_threshold: 30\n"):
+        (into / "bot.yaml").write_text(own)
+        status, out, _ = cli(["extract", str(docs), "--into", str(into)])
+        assert status == 0 and "answer threshold" not in out
+        assert (into / "bot.yaml").read_text() == own
+    # A dry run calibrates nothing.
+    (into / "bot.yaml").unlink()
+    status, out, _ = cli(["extract", str(docs), "--into", str(into), "--dry-run"])
+    assert "answer threshold" not in out and not (into / "bot.yaml").exists()

@@ -160,13 +160,15 @@ def test_a_slow_rebuild_is_announced_on_the_command_line(tea_folder, cache_dir, 
         status = main(["--intents", str(tea_folder), "ask", QUESTION], stdout=out, stderr=err)
         return status, out.getvalue(), err.getvalue()
 
+    folder = f"faqbot: intents folder: {tea_folder} (--intents)\n"
     status, out, err = ask()
     assert status == 0 and "Brew it gently" in out
-    assert err == f"faqbot: building the compiled index of {tea_folder} (none was built yet); the next start reads it\n"
-    assert ask()[2] == ""                                       # read from the cache: nothing to say
+    assert err == (f"faqbot: building the compiled index of {tea_folder} (none was built yet); the next start reads it\n"
+                   + folder)
+    assert ask()[2] == folder                                   # read from the cache: nothing more to say
     (tea_folder / "tea.yaml").write_text((tea_folder / "tea.yaml").read_text() + "\n# edited\n")
     assert ask()[2] == (f"faqbot: building the compiled index of {tea_folder} (the intents or faqbot changed "
-                        "since it was built); the next start reads it\n")
+                        "since it was built); the next start reads it\n" + folder)
 
 
 def test_a_small_folder_is_never_cached(tea_folder, cache_dir, monkeypatch):

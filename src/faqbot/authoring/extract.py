@@ -37,8 +37,9 @@ from .documents import DOCUMENT_SUFFIXES, MAX_HEADING_WORDS, Block, Item, RawDoc
 from .redflags import Passage, find_red_flags
 
 MAX_ANSWER_CHARS = 1500      # a passage longer than this is split (an answer is read on a phone)
-SHORT_INTRO_CHARS = 250
-MAX_ITEM_EXAMPLES = 15       # list items turned into examples per passage      # a section's own text this short is the lead of its first passage
+SHORT_INTRO_CHARS = 250      # a section's own text this short is the lead of its first passage
+MAX_ITEM_EXAMPLES = 24       # list items' names turned into examples per passage
+MAX_ITEM_WORDS = 8           # a longer item head is a sentence, not a name a patient would type
 SECTION_LABEL = -2           # Block.level of a "Key Takeaways:" line: a section of its own, like a heading
 TITLE_SCAN_LINES = 40        # repeated title lines are looked for only at the top of a document
 
@@ -473,8 +474,12 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
             pair.examples += kind.examples(subject) + [e for n in names[:2] for e in kind.examples(n.lower())[:2]]
     for pair in faqs:
         if not any(w in _key(pair.question).split() for w in _key(subject).split()):
-            pair.examples.append(f"{pair.question.rstrip('?')} {subject}")
+            # "How long will I need to take it?" under the subject's page: it is the subject.
+            named = re.sub(r"\bit\b(?!\s+\w+\s+(?:to|if|that|when|for)\b)", subject, pair.question.rstrip("?"),
+                           count=1, flags=re.I)   # not the "it" of "is it safe to ..."
+            pair.examples.append(named if named != pair.question.rstrip("?") else f"{named} {subject}")
     pairs.sort(key=lambda pair: pair.lines[0])
+    _kinds_by_cue(pairs, kinds, covered, subject, names)
     _overview_question(pairs, subject, title)
     pairs = _merge_intro_sections(pairs)
     pairs = _unique_questions(pairs)
@@ -483,6 +488,24 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
         if name.lower() not in (n.lower() for n in unique_names) and name.lower() != subject:
             unique_names.append(name)
     return Document(path, title, subject, pairs, disclaimer, unique_names)
+
+
+def _kinds_by_cue(pairs: list[Pair], kinds, covered: set[str], subject: str, names: list[str]) -> None:
+    """A kind the document gives no section of, whose cue a passage's text holds ("it is thought
+    to work by", "report suspected side effects", "a long-term treatment"), is asked of that
+    passage: the first one holding the most of its cues gets the kind's phrasings."""
+    texts = [f" {_key(pair.answer)} " for pair in pairs]
+    for kind in kinds.kinds:
+        if kind.role != "answer" or not kind.cues or kind.id in covered:
+            continue
+        cues = [f" {_key(cue.replace('<s>', subject))} " for cue in kind.cues]
+        counts = [sum(cue in text for cue in cues) for text in texts]
+        best = max(range(len(pairs)), key=lambda i: counts[i], default=None)
+        if best is None or counts[best] == 0:
+            continue
+        pair = pairs[best]
+        pair.examples += kind.examples(subject) + [e for n in names[:2] for e in kind.examples(n.lower())[:2]]
+        covered.add(kind.id)
 
 
 def _sub_section(section: _Unit, label: str, kind: SectionKind | None) -> str:
@@ -631,17 +654,39 @@ def _passages(unit: _Unit, subject: str, title: str, names: list[str]) -> list[P
     return pairs
 
 
+_CLAUSE_OPENERS = {"that", "which", "who", "when", "if", "especially", "but", "so", "because", "although",
+                   "while", "as", "even", "usually", "often", "sometimes"}
+
+
+_INSTRUCTIONS = {"sit", "take", "call", "keep", "stay", "try", "use", "go", "ask", "tell", "do", "don't", "stop",
+                 "avoid", "make", "get", "see", "wait", "repeat", "give", "check", "remove", "shake", "swallow",
+                 "put", "breathe", "loosen", "lie", "rinse", "wash", "store", "read", "follow", "contact", "if"}
+
+
 def _list_heads(blocks: list[Block]) -> list[str]:
-    """The first words of each list item ("swollen ankles or feet (oedema) - this is..." ->
-    "swollen ankles or feet"), for the kind's item phrasings."""
-    heads = []
+    """What each list item names, for the kind's item phrasings: its first words ("swollen
+    ankles or feet (oedema) - this is..." -> "swollen ankles or feet"), the lay or medical name
+    in its brackets ("oedema"), and each part of a list of signs ("yellowing of the skin, pale
+    stools or dark urine" -> "yellowing of the skin", "pale stools or dark urine"): a patient
+    names one of them, not the whole item."""
+    heads: list[str] = []
     for block in blocks:
         items = [item.label or item.text for item in block.items] if block.kind == "list" else []
         for text in items:
-            head = re.split(r"\s[-–—]\s|[:;(]|,\s(?:which|such as|for example|especially|as|but)\b|\.\s", text)[0]
-            words = head.strip(" ,.").split()
-            if 1 <= len(words) <= 8:
-                heads.append(" ".join(words).lower())
+            head = re.split(r"\s[-–—]\s|[:;(]|,\s(?:which|such as|for example|especially|as|but|that)\b|\.\s",
+                            text)[0]
+            found = [head]
+            if "," in head:
+                found += head.split(",")
+            found += re.findall(r"\(([^()]+)\)", re.split(r"\s[-–—]\s", text)[0])
+            for piece in found:
+                words = re.sub(r"^(?:or|and)\s+", "", piece.strip(" ,.")).split()
+                if words and words[0].lower() in _CLAUSE_OPENERS:
+                    continue   # "..., or that does not go away": the rest of a sentence, no name
+                if piece is head and words and words[0].lower() in _INSTRUCTIONS:
+                    break      # "Sit up straight", "Take one puff": a step to follow, not a thing named
+                if len(words) <= MAX_ITEM_WORDS and " ".join(words).lower() not in heads:
+                    heads.append(" ".join(words).lower())
     return heads
 
 

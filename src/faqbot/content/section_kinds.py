@@ -18,7 +18,7 @@ from ..errors import DataFileError
 from ..language.words import STOPWORDS
 from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 
-KIND_KEYS = {"id", "labels", "within", "question", "phrasings", "item_phrasings", "role"}
+KIND_KEYS = {"id", "labels", "within", "question", "phrasings", "item_phrasings", "role", "cues"}
 ITEM = "<item>"
 ROLES = {"answer", "container", "disclaimer", "noise"}
 SUBJECT = "<s>"
@@ -34,6 +34,7 @@ class SectionKind:
     phrasings: tuple[str, ...]
     role: str = "answer"
     item_phrasings: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()             # phrases in a passage's text that show it answers this kind
 
     def ask(self, subject: str) -> str:
         return _capitalised(self.question.replace(SUBJECT, subject))
@@ -161,7 +162,7 @@ def load_kinds(path: Path) -> SectionKinds:
         if role not in ROLES:
             raise DataFileError(path, item.line_of("role"), f"'role' must be one of {', '.join(sorted(ROLES))}")
         lists = {}
-        for key in ("labels", "within", "phrasings", "item_phrasings"):
+        for key in ("labels", "within", "phrasings", "item_phrasings", "cues"):
             value = item.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
                 raise DataFileError(path, item.line_of(key), f"'{key}' must be a list of text")
@@ -176,7 +177,7 @@ def load_kinds(path: Path) -> SectionKinds:
                 raise DataFileError(path, item.line_of("item_phrasings"), f"each item phrasing needs {ITEM}")
         kinds.append(SectionKind(kind_id, tuple(label_words(v) for v in lists["labels"]),
                                  frozenset(lists["within"]), question or "", tuple(lists["phrasings"]), role,
-                                 tuple(lists["item_phrasings"])))
+                                 tuple(lists["item_phrasings"]), tuple(lists["cues"])))
     for kind in kinds:
         for parent in kind.within:
             if parent not in seen:

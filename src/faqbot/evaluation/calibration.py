@@ -10,7 +10,10 @@ them are still answered:
 - intents with examples: each example is asked of the folder without that example (the
   self-check's leave-one-out bots), as a patient's new wording would be;
 - intents without examples: the first sentence of the answer is asked (the words a patient
-  would take from the topic, but not the question's wording).
+  would take from the topic, but not the question's wording). A folder ``faqbot extract`` has
+  just written is asked this way too (``from_answers``): its examples are the section kinds'
+  templates, the same for every document, so leaving one out still leaves its siblings, and
+  scores what the templates share, not a patient's new wording.
 
 Only right answers count (ranked first); the threshold is their score at that share from the top,
 kept between ``calibration_floor`` and the default threshold (a folder is never made stricter
@@ -50,14 +53,15 @@ def first_sentence(text: str, min_words: int = 4) -> str | None:
     return None
 
 
-def calibrate(bot: Bot) -> Calibration:
-    """The answer threshold for ``bot``'s folder (see the module docstring)."""
+def calibrate(bot: Bot, from_answers: bool = False) -> Calibration:
+    """The answer threshold for ``bot``'s folder (see the module docstring); ``from_answers``
+    asks the answers' first sentences even when intents have examples."""
     tuning = bot.tuning
     intents = bot.intent_set.intents
     scores: list[float] = []
     asked = 0
     with_examples = [i for i in intents if i.examples]
-    if with_examples:
+    if with_examples and not from_answers:
         source = "examples"
         held_out = HeldOutBots(bot)
         for position, intent in enumerate(intents):
@@ -113,6 +117,13 @@ def stored_text(text: str, calibration: Calibration) -> str:
     else:
         body = "\n  " + line + body
     return text[:block.end()] + body + text[body_end:]
+
+
+def calibrated_by_faqbot(text: str) -> bool:
+    """Whether bot.yaml's text holds an answer threshold faqbot calibrated (not one staff set)."""
+    block = _TUNING_BLOCK.search(text)
+    existing = _THRESHOLD_LINE.search(text, block.end()) if block is not None else None
+    return existing is not None and "calibrated by faqbot" in existing.group(0)
 
 
 def store(folder: Path, calibration: Calibration) -> Path:

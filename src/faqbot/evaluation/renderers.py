@@ -107,6 +107,13 @@ def provenance(report: Report) -> dict:
             "faqbot_version": __version__, "intents_folder": str(folder) if folder is not None else None}
 
 
+def provenance_line(report: Report) -> str:
+    """'faqbot 1.0.0 on intents folder intents, 2026-12-02T03:08:10+00:00' (text and HTML reports)."""
+    meta = provenance(report)
+    return (f"faqbot {meta['faqbot_version']} on intents folder {_safe(meta['intents_folder'] or '(intents)')}, "
+            f"{meta['generated']}")
+
+
 def render_json(report: Report) -> str:
     return json_printable(json.dumps(to_data(report), ensure_ascii=False, indent=2)) + "\n"
 
@@ -161,6 +168,7 @@ class _Style:
 def render_text(report: Report, colour: bool = False) -> str:
     style = _Style(colour)
     lines = [style.bold(f"faqbot coverage ({report.kind}): " + _safe(", ".join(report.sources))),
+             provenance_line(report),
              summary_line(report) + f", answer threshold {report.threshold:g}", ""]
     lines += _label_table(report, style)
     failures = report.failures
@@ -358,6 +366,7 @@ def render_html(report: Report) -> str:
              f"<title>faqbot coverage: {e(summary_line(report))}</title>", f"<style>{_CSS}</style></head><body>",
              f"<h1>faqbot coverage ({e(report.kind)})</h1>",
              f"<p>{e(', '.join(report.sources))}</p>",
+             f'<p class="provenance">{e(provenance_line(report))}</p>',
              '<p class="summary">'
              f"<span>accuracy <b>{_percent(report.accuracy)}</b> ({report.passed}/{report.total})</span>"
              f"<span>fallback rate <b>{_percent(report.fallback_rate)}</b></span>"

@@ -31,6 +31,7 @@ def self_check(bot: Bot) -> Report:
     """
     intent_set = bot.intent_set
     held_out = HeldOutBots(bot)
+    lines = ExampleLines()
     results = []
     for position, intent in enumerate(intent_set.intents):
         for index, example in enumerate(intent.examples):
@@ -38,7 +39,7 @@ def self_check(bot: Bot) -> Report:
             intents = list(intent_set.intents)
             intents[position] = reduced
             reply = held_out.bot(replace(intent_set, intents=intents), example).reply(example, Conversation())
-            utterance = Utterance(example, intent.id, intent.path or Path("?"), intent.line)
+            utterance = Utterance(example, intent.id, intent.path or Path("?"), lines.of(intent, index))
             results.append(result_of(utterance, reply, len(results) + 1, 1, True))
     canonical_misses = []
     for intent in intent_set.intents:
@@ -52,6 +53,43 @@ def self_check(bot: Bot) -> Report:
     folder = str(intent_set.folder) if intent_set.folder else "(intents)"
     return Report("self-check", intent_set, results, [folder], bot.tuning.answer_threshold,
                   bot.tuning.near_miss_margin, self_check=check, rule_cases=run_cases(bot.triage, bot.scope))
+
+
+class ExampleLines:
+    """The line of each example in its intents file, so a failing example is named by file:line
+    (the Intent keeps only its own line: 78,000 intents need not carry every example's). Each
+    file is read again once, when its first example is asked."""
+
+    def __init__(self):
+        self._files: dict[Path, dict[int, list[int]]] = {}
+
+    def of(self, intent, index: int) -> int:
+        if intent.path is None:
+            return intent.line
+        if intent.path not in self._files:
+            self._files[intent.path] = _example_lines(intent.path)
+        found = self._files[intent.path].get(intent.line, [])
+        return found[index] if index < len(found) else intent.line
+
+
+def _example_lines(path: Path) -> dict[int, list[int]]:
+    """{intent's line: its examples' lines} of one intents file; {} if it cannot be read now."""
+    from ..errors import DataFileError
+    from ..yamlfile import LineDict, LineList, load_yaml
+
+    try:
+        data = load_yaml(path)
+    except (DataFileError, OSError, ValueError):
+        return {}
+    items = data.get("intents") if isinstance(data, LineDict) else data
+    if not isinstance(items, LineList):
+        return {}
+    found = {}
+    for item in items:
+        examples = item.get("examples") if isinstance(item, LineDict) else None
+        if isinstance(examples, LineList):
+            found[item.line] = [examples.line_of(i) for i in range(len(examples))]
+    return found
 
 
 class HeldOutBots:

@@ -32,6 +32,8 @@ def stem(word: str) -> str:
     return _STEMMER.stemWord(word.replace("'", ""))
 
 
+READING_MEMO = 65536   # tokens whose reading, stem and term an Analyzer remembers
+
 _INFLECTION = re.compile(r"(?<=\w{2})(?:ings?|ed|es|s|ly|ers?)$")
 
 
@@ -41,31 +43,51 @@ def _root(word: str) -> str:
     return root[:-1] if len(root) > 3 and root[-1] == root[-2] else root   # "forgetting" -> "forget"
 
 
-@lru_cache(maxsize=8)
 def stem_merges(members: tuple[str, ...]) -> frozenset[str]:
     """Common English words the stemmer would merge into a synonym group's single-word member
     though they are not a form of it: "several" stems like "severe", "medical" like "medication",
     "definitely" like "definition", "depending" like "dependence". They read as themselves, so a
     group never changes an everyday word's meaning; forms of a member ("using", "causing") still
-    join it."""
-    by_stem: dict[str, set[str]] = {}
-    for term in members:
-        words = tokenize(term)
-        if len(words) == 1:
-            by_stem.setdefault(stem(words[0]), set()).add(words[0])
+    join it. (The whole set, for staff; the Analyzer asks ``StemMerges`` one word at a time.)"""
+    merges = StemMerges(members)
     # A word begins with its stem (a final "i" may be the word's "y"), so only words beginning so
     # can stem alike: stemming all 36,000 common words would take seconds.
     common = sorted(english_words())
     apart = set()
-    for member_stem, listed in by_stem.items():
-        prefixes = {member_stem, member_stem[:-1] + "y"} if member_stem.endswith("i") else {member_stem}
-        words = {w for p in prefixes for w in common[bisect.bisect_left(common, p):bisect.bisect_right(common, p + "\uffff")]}
-        for word in sorted(words):
-            if word in listed or stem(word) != member_stem:
-                continue
-            if not any(_root(word) == _root(m) or (len(m) >= 5 and word.startswith(m)) for m in listed):
-                apart.add(word)
+    for member_stem in merges.by_stem:
+        for prefix in merges.prefixes(member_stem):
+            for word in common[bisect.bisect_left(common, prefix):bisect.bisect_right(common, prefix + "\uffff")]:
+                if word in merges:
+                    apart.add(word)
     return frozenset(apart)
+
+
+class StemMerges:
+    """``word in StemMerges(members)``: whether ``stem_merges(members)`` holds the word, decided
+    for that word alone (the Analyzer remembers its answer with the word's reading). Building the
+    whole set stemmed thousands of English words at every start, most of a cold start's analysis
+    time, where a question reads a dozen words."""
+
+    def __init__(self, members: tuple[str, ...]):
+        self.by_stem: dict[str, set[str]] = {}
+        for term in members:
+            words = tokenize(term)
+            if len(words) == 1:
+                self.by_stem.setdefault(stem(words[0]), set()).add(words[0])
+
+    @staticmethod
+    def prefixes(member_stem: str) -> tuple[str, ...]:
+        """How a word stemming to ``member_stem`` begins (a final "i" may be the word's "y")."""
+        return (member_stem, member_stem[:-1] + "y") if member_stem.endswith("i") else (member_stem,)
+
+    def __contains__(self, word: str) -> bool:
+        member_stem = stem(word)
+        listed = self.by_stem.get(member_stem)
+        if listed is None or word in listed or word not in english_words():
+            return False
+        if not word.startswith(self.prefixes(member_stem)):
+            return False
+        return not any(_root(word) == _root(m) or (len(m) >= 5 and word.startswith(m)) for m in listed)
 
 
 @dataclass
@@ -102,7 +124,7 @@ class Analyzer:
                 words = tokenize(term)
                 if len(words) == 1:
                     self._single.setdefault(stem(words[0]), canonical)
-        self._apart = stem_merges(tuple(term for group in lexicon.groups for term in group))
+        self._apart = StemMerges(tuple(term for group in lexicon.groups for term in group))
         self._phrases: dict[tuple[str, ...], str] = {}
         self._max_phrase = 1
         for group, canonical in zip(lexicon.groups, canonicals):
@@ -133,6 +155,7 @@ class Analyzer:
             if word.isalpha() and len(word) >= 3:
                 self._by_initial.setdefault(word[0], []).append(word)
         self._cache: dict[str, str | None] = {}
+        self._readings: dict[str, tuple[str, str, str]] = {}
 
     @property
     def vocabulary(self) -> set[str]:
@@ -196,12 +219,11 @@ class Analyzer:
             tokens_for_terms = fixed
         else:
             tokens_for_terms = tokens
-        tokens_for_terms = [reading(t) for t in tokens_for_terms]
-        stems = [stem(t) for t in tokens_for_terms]
-        apart = self._apart
-        # A word kept apart from a group reads as itself: its stem may be the group's own term
-        # ("medical" and "medication" both stem to "medic").
-        mapped = [t if t in apart else self._single.get(s, s) for s, t in zip(stems, tokens_for_terms)]
+        readings = self._readings
+        known = [readings.get(t) or self._reading_of(t) for t in tokens_for_terms]
+        tokens_for_terms = [k[0] for k in known]
+        stems = [k[1] for k in known]
+        mapped = [k[2] for k in known]
         synonyms: dict[str, str] = {}
         terms: list[str] = []
         i = 0
@@ -232,6 +254,25 @@ class Analyzer:
                 if mapped[k] not in frequencies or zipf > frequencies[mapped[k]]:
                     frequencies[mapped[k]] = zipf
         return Analysis(tokens, corrections, synonyms, terms, frequencies)
+
+    def _reading_of(self, token: str) -> tuple[str, str, str]:
+        """(reading, stem, term) of one token, remembered (up to READING_MEMO tokens): the same
+        words come back in every question and every indexed text. A word kept apart from a group
+        reads as itself: its stem may be the group's own term ("medical" and "medication" both
+        stem to "medic")."""
+        read = reading(token)
+        stemmed = stem(read)
+        known = (read, stemmed, read if read in self._apart else self._single.get(stemmed, stemmed))
+        if len(self._readings) < READING_MEMO:
+            self._readings[token] = known
+        return known
+
+    def __getstate__(self) -> dict:
+        # A compiled index keeps the analyzer, not what it remembered while building (a site's
+        # words would make the file larger and slower to read than the work they save).
+        state = dict(self.__dict__)
+        state["_readings"] = {}
+        return state
 
     def corrected_text(self, text: str) -> str | None:
         """The normalised text with each misspelt word replaced by its correction, every other
@@ -265,14 +306,21 @@ class Analyzer:
         length (1 up to 5 letters, 2 up to 9, then 3); transpositions count once
         (Damerau-Levenshtein); the first letter must agree. Ties go to the word the index uses most.
         """
+        cache = self._cache
+        if word in cache:
+            return cache[word]
+        best = self._correction(word)
+        if len(cache) < 100_000:          # every word asked about, so each is looked at once
+            cache[word] = best
+        return best
+
+    def _correction(self, word: str) -> str | None:
         if word in self._vocabulary or not word.isalpha() or len(word) < 3 or stem(word) in self._known_stems:
             return None
         if len(word) < 4:
             return self._completion(word)
         if word in english_words():
             return None
-        if word in self._cache:
-            return self._cache[word]
         limit = 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
         # Typos rarely change the first letter; requiring it keeps real words ("matter") from
         # being "corrected" into other real words ("fatter").
@@ -283,10 +331,7 @@ class Analyzer:
         if found:
             best = min(found, key=lambda hit: (hit[1], abs(len(hit[0]) - len(word)),
                                                -self._word_counts[hit[0]], hit[0]))[0]
-        best = best or self._completion(word)
-        if len(self._cache) < 100_000:
-            self._cache[word] = best
-        return best
+        return best or self._completion(word)
 
     def _completion(self, prefix: str) -> str | None:
         """The index's most used word beginning with a cut-off word ("eff" -> "effects"), if any."""

@@ -7,13 +7,26 @@ and the analysis are computed when first read: an emergency or a greeting never 
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from collections import Counter
 
 from .analyzer import Analysis, Analyzer
 from .normalise import normalize, words_of_normalised
 from .question import Relation, context_words, relation, strip_glue
+
+
+class computed_once:
+    """``functools.cached_property`` without its lock: Python 3.11's takes an RLock on every first
+    read, a measurable share of a reply that reads four of them. A Query belongs to one reply in
+    one thread. Computed on first read, then an ordinary attribute of the instance."""
+
+    def __init__(self, compute):
+        self.compute, self.name, self.__doc__ = compute, compute.__name__, compute.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
 
 
 class Query:
@@ -27,18 +40,18 @@ class Query:
         self.tokens: list[str] = words_of_normalised(self.core)
         self._analyzer = analyzer
 
-    @cached_property
+    @computed_once
     def corrected(self) -> str | None:
         """The normalised text with misspelt words corrected ("having a sezure" -> "seizure"), or
         None when no word needed correcting; emergency triage reads it."""
         return self._analyzer.corrected_normalised(self.normalised)
 
-    @cached_property
+    @computed_once
     def analysis(self) -> Analysis:
         """The matcher's reading: corrected terms, synonyms, word frequencies."""
         return self._analyzer.analyse_tokens(self.tokens, correct=True)
 
-    @cached_property
+    @computed_once
     def context_terms(self) -> frozenset[str]:
         """Terms only the message's context uses (who, how long, the story around the question):
         the matcher weighs them low."""
@@ -50,7 +63,7 @@ class Query:
         asked = set(self._analyzer.analyse_tokens([t for t in self.tokens if rest[t] > 0], correct=True).terms)
         return frozenset(set(self._analyzer.analyse_tokens(context, correct=True).terms) - asked)
 
-    @cached_property
+    @computed_once
     def relation(self) -> tuple[frozenset[str], frozenset[str]] | None:
         """(cause terms, effect terms) when the question asks what causes what, else None."""
         found = relation(self.core)

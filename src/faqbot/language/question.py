@@ -46,6 +46,12 @@ _CONTEXT = re.compile(
     r"|\b\d+ (?:years?|months?|weeks?|days?) ago\b")
 
 
+# A short message that carries the previous question on to something new: "and for kids?", "what
+# about alcohol", "even herbal stuff?", "same for my son". At most CARRY_ON_WORDS words.
+_CARRY_ON = re.compile(r"^(?:and|but|also|plus|or|even|same|what about|how about|what of|"
+                       r"(?:is|does) (?:that|it|this) (?:\w+ )?(?:true|the same|same|apply|go|ok|okay|safe) (?:for|with|in))\b")
+CARRY_ON_WORDS = 6
+
 _MAYBE_CONTEXT = re.compile(r"[,;!\d]|[.?]\s+\S|\s-+\s|\bsince\b|\bfor\b")
 
 
@@ -57,6 +63,15 @@ def strip_glue(normalised: str) -> str:
     stripped = _CLOSER.sub("", stripped)
     stripped = stripped.strip(" ,.;:!-")
     return stripped if WORD.search(stripped) else text
+
+
+def carries_on(normalised: str) -> bool:
+    """Whether a short message continues the previous question with a new thing ("and for kids?"),
+    rather than asking a question of its own ("and how is it treated?" asks its own)."""
+    text = normalised.strip()
+    found = _CARRY_ON.match(text)
+    return (found is not None and len(text.split()) <= CARRY_ON_WORDS
+            and not _ASKING.match(text[found.end():].strip()))
 
 
 def clauses(normalised: str) -> list[str]:

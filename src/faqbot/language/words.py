@@ -62,9 +62,14 @@ def english_words() -> dict[str, float]:
     question using one meant that word, so the corrector leaves it alone even when the index
     lacks it ("my wife" is not "my wine", "five minutes" not "fire minutes")."""
     text = resources.files("faqbot.language").joinpath("english-words.txt").read_text(encoding="utf-8")
-    words = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            word, zipf = line.split()
-            words[word] = float(zipf)
-    return words
+    start = 0
+    while text.startswith("#", start):                    # the generated file's header
+        start = text.index("\n", start) + 1
+    if "#" in text[start:]:
+        lines = [line for line in text[start:].splitlines() if line and not line.startswith("#")]
+        return {word: float(zipf) for word, zipf in (line.split() for line in lines)}
+    # "word zipf" lines read in one split: a loop over the lines was 30 ms of every cold start.
+    fields = text[start:].split()
+    if len(fields) % 2:
+        raise ValueError("english-words.txt: every line must hold a word and its frequency")
+    return dict(zip(fields[0::2], map(float, fields[1::2])))

@@ -157,16 +157,18 @@ class Matcher:
         """The first character_candidates rows scored in full, best first (ties by intent id); an
         intent asking the reverse of the question's cause and effect scores less."""
         candidates = []
-        for lexical, intent_index, position in scored[:self.tuning.character_candidates]:
-            phrasing_text = self.index.phrasing_text
+        index, tuning = self.index, self.tuning
+        phrasing_text, intent_postings = index.phrasing_text, index.intent_postings
+        for lexical, intent_index, position in scored[:tuning.character_candidates]:
             character = fuzz.token_sort_ratio(query_text, phrasing_text[position]) / 100 if position >= 0 else 0.0
             # A question that is exactly the intent's canonical question needs no more evidence.
             exact = (position >= 0 and phrasing_text[position] == query_text
-                     and self.index.phrasing_source_text[position] == self.intents[intent_index].question)
-            score = scoring.final_score(lexical, character, 1.0 if exact else evidence, self.tuning)
+                     and index.phrasing_source_text[position] == self.intents[intent_index].question)
+            score = scoring.final_score(lexical, character, 1.0 if exact else evidence, tuning)
             intent = self.intents[intent_index]
-            phrasing_terms = self.index.phrasing_terms[position] if position >= 0 else frozenset()
-            matched_terms = [t for t in terms if t in phrasing_terms or self.index.holds(t, intent_index)]
+            phrasing_terms = index.phrasing_terms[position] if position >= 0 else frozenset()
+            matched_terms = [t for t in terms if t in phrasing_terms
+                             or (t in intent_postings and intent_postings[t].holds(intent_index))]
             phrasing = self._phrasing_source(position)
             reverse = asked_relation is not None and self._reverses(intent_index, asked_relation)
             if reverse:
@@ -226,23 +228,32 @@ class Matcher:
             rows, _ = self._rows_until_cut(coverage, terms, weights, total, off_topic, topic_only, -math.inf)
             return self._in_ranked_order(rows, terms), False
         matched = defaultdict(float)
+        phrasing_postings = self.index.phrasing_postings
         for term, weight in weights.items():
-            for position in self.index.phrasing_postings.get(term, ()):
+            for position in phrasing_postings.get(term, ()):
                 matched[position] += weight
         best: dict[int, tuple[float, int]] = {}
         phrasing_weight, phrasing_intent = self.index.phrasing_weight, self.index.phrasing_intent
+        # scoring.f_score, written out for speed (it runs for every phrasing the question meets),
+        # with the same operations in the same order, so the same bits.
+        beta2 = self.tuning.recall_beta ** 2
+        scale = 1 + beta2
         for position, overlap in matched.items():
-            f_score = self._f_score(overlap, total, phrasing_weight[position])
+            recall = overlap / total
+            precision = overlap / phrasing_weight[position]
+            f_score = scale * precision * recall / (beta2 * precision + recall)
             intent_index = phrasing_intent[position]
-            if intent_index not in best or f_score > best[intent_index][0]:
+            held = best.get(intent_index)
+            if held is None or f_score > held[0]:
                 best[intent_index] = (f_score, position)
         scored = []
+        lexical, intents, unmatched = scoring.lexical_measure(self.tuning), self.intents, (0.0, -1)
         for intent_index, covered in coverage.items():
-            topic = self.intents[intent_index].topic
+            topic = intents[intent_index].topic
             if topic_only is not None and topic != topic_only:
                 continue
-            f_score, position = best.get(intent_index, (0.0, -1))
-            scored.append([self._lexical(f_score, covered, total, off_topic(topic)), intent_index, position])
+            f_score, position = best.get(intent_index, unmatched)
+            scored.append([lexical(f_score, covered, total, off_topic(topic)), intent_index, position])
         scored.sort(key=lambda row: -row[0])
         return scored, True
 

@@ -11,7 +11,8 @@ from .tuning import Tuning
 
 def f_score(overlap: float, total: float, phrasing_weight: float, tuning: Tuning) -> float:
     """How well one phrasing fits: F-measure of the question's share it covers (recall) and its
-    own share the question covers (precision), recall weighted by ``recall_beta``."""
+    own share the question covers (precision), recall weighted by ``recall_beta``. (Matcher._ranked
+    writes it out, operation for operation, for speed.)"""
     beta2 = tuning.recall_beta ** 2
     recall = overlap / total
     precision = overlap / phrasing_weight
@@ -21,9 +22,19 @@ def f_score(overlap: float, total: float, phrasing_weight: float, tuning: Tuning
 def lexical(f: float, covered: float, total: float, off_topic: bool, tuning: Tuning) -> float:
     """An intent's word-level score from its best phrasing's F-measure and its coverage of the
     question; ``off_topic`` when the question names one topic and the intent is of another."""
-    if off_topic:
-        covered, f = covered * tuning.off_topic_factor, f * tuning.off_topic_factor
-    return tuning.best_phrasing_weight * f + tuning.coverage_weight * covered / total
+    return lexical_measure(tuning)(f, covered, total, off_topic)
+
+
+def lexical_measure(tuning: Tuning):
+    """``lexical`` with the tuning bound once (called for every intent a question reaches)."""
+    factor, phrasing_part, coverage_part = tuning.off_topic_factor, tuning.best_phrasing_weight, tuning.coverage_weight
+
+    def lexical_score(f: float, covered: float, total: float, off_topic: bool) -> float:
+        if off_topic:
+            covered, f = covered * factor, f * factor
+        return phrasing_part * f + coverage_part * covered / total
+
+    return lexical_score
 
 
 def lexical_cap(covered: float, total: float, tuning: Tuning) -> float:

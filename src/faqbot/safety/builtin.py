@@ -9,18 +9,26 @@ one sentence never cancels an emergency in another; the whole message is read, h
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from ..content.rules import case_lists, unique_rules
 from ..errors import DataFileError
+from ..patterns import LazyPattern, Prefilter, required_literals
 from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 from .reading import Clause, TypoFixer
 
 BUILTIN_PATH = Path(str(resources.files("faqbot.safety") / "emergency.yaml"))
+# The strings each built-in expression needs before it can match (faqbot.patterns), derived by
+# tools/make_emergency_literals.py: deriving them parses every expression, which took longer than
+# the rest of a cold start. Keyed by a digest of the expression, so an expression edited since is
+# simply not found there and is derived (and compiled) at load instead: never stale, only slower.
+LITERALS_PATH = Path(str(resources.files("faqbot.safety") / "emergency-literals.json"))
 KINDS = ("episode", "sign", "caution")
 TOP_KEYS = {"message", "crisis", "concepts", "frames", "rules"}
 FRAME_KEYS = {"hypothetical", "question", "general-words", "general", "past", "habit", "absent"}
@@ -56,6 +64,27 @@ class ConceptRule:
     never: list[str] = field(default_factory=list)     # cases: messages no rule may catch
     line: int = 0
 
+    def __post_init__(self):
+        # Pre-filters derived from the expressions themselves (faqbot.patterns): a sentence holding
+        # none of a rule's required strings cannot meet the rule, so the rule is not run on it.
+        self.mention_screen = screen_of(self.mentions.pattern)
+        self.screen = (Prefilter.any_of([self.mention_screen, screen_of(self.acting.pattern)])
+                       if self.acting is not None else self.mention_screen)
+        self.anaphora_screen = screen_of(self.anaphora.pattern) if self.anaphora is not None else None
+        self.with_screen = screen_of(self.with_.pattern) if self.with_ is not None else None
+
+    def may_occur(self, text: str, context: set[str]) -> bool:
+        """False only when ``BuiltinLayer._in_clause`` cannot find this rule in the sentence: no
+        mention or acting form can match, and no reference back to the conversation's episode."""
+        if self.screen.may_match(text):
+            return True
+        return (self.kind == "episode" and self.anaphora_screen is not None and self.id in context
+                and self.anaphora_screen.may_match(text))
+
+    def may_accompany(self, whole: str) -> bool:
+        """False only when the rule's ``with`` expression cannot match the message."""
+        return self.with_screen is None or self.with_screen.may_match(whole)
+
 
 @dataclass
 class Frames:
@@ -83,15 +112,28 @@ class BuiltinLayer:
         self.typos = TypoFixer(vocabulary)
         self.path = path
 
+    def expressions(self) -> list[str]:
+        """Every expression of the layer (rules and frames), as compiled."""
+        found = [getattr(self.frames, f.name).pattern for f in fields(Frames)]
+        for rule in self.rules:
+            found += [p.pattern for p in (rule.mentions, rule.plural, rule.acting, rule.anaphora, rule.with_)
+                      if p is not None]
+        return found
+
     def assess(self, clauses: list[Clause], context: set[str] = frozenset()) -> list[Hit]:
         """Every rule met in any sentence. ``context`` holds the ids of episodes the conversation
         (or the documents) is about, for sentences that say "another one" or "it's starting"."""
         whole = " . ".join(c.text for c in clauses)
         hits = []
         for rule in self.rules:
-            if rule.with_ is not None and not rule.with_.search(whole):
+            # Every sentence is in ``whole``: a rule whose strings are not there is in none of them.
+            if not rule.may_occur(whole, context):
+                continue
+            if rule.with_ is not None and not (rule.may_accompany(whole) and rule.with_.search(whole)):
                 continue
             for clause in clauses:
+                if not rule.may_occur(clause.text, context):
+                    continue
                 hit = self._in_clause(rule, clause.text, context)
                 if hit is not None:
                     hits.append(hit)
@@ -239,12 +281,50 @@ def _expander(path: Path, concepts: LineDict):
     return expand
 
 
-def _compile(path: Path, line: int, expression: str, bounded: bool = True) -> re.Pattern:
-    """Whole words only: a pattern never starts or ends inside a word."""
+def _compile(path: Path, line: int, expression: str, bounded: bool = True) -> re.Pattern | LazyPattern:
+    """Whole words only: a pattern never starts or ends inside a word. An expression of the
+    shipped table (known to compile: the tool compiled it) is compiled when first used; any other
+    is compiled now, so a mistake is an error naming its line."""
+    full = rf"(?<![a-z0-9])(?:{expression})(?![a-z0-9])" if bounded else expression
+    if expression_digest(full) in shipped_literals():
+        return LazyPattern(full)
     try:
-        return re.compile(rf"(?<![a-z0-9])(?:{expression})(?![a-z0-9])" if bounded else expression)
+        return re.compile(full)
     except re.error as exc:
         raise DataFileError(path, line, f"invalid regular expression: {exc}") from None
+
+
+def expression_digest(expression: str) -> str:
+    return hashlib.blake2b(expression.encode("utf-8"), digest_size=12).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def shipped_literals() -> dict[str, frozenset[str] | None]:
+    """The table tools/make_emergency_literals.py wrote: expression digest -> required strings
+    (None: the expression needs none). Empty when the file is missing or unreadable."""
+    try:
+        table = json.loads(LITERALS_PATH.read_text(encoding="utf-8"))["literals"]
+        return {key: (frozenset(value) if value is not None else None) for key, value in table.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def literals_table(layer: "BuiltinLayer") -> dict[str, list[str] | None]:
+    """What tools/make_emergency_literals.py writes for a layer: every expression's digest and its
+    required strings, derived afresh (each expression compiled, so the table lists only good ones)."""
+    table = {}
+    for expression in layer.expressions():
+        re.compile(expression)
+        found = required_literals(expression)
+        table[expression_digest(expression)] = sorted(found) if found is not None else None
+    return dict(sorted(table.items()))
+
+
+def screen_of(expression: str) -> Prefilter:
+    """The expression's pre-filter: from the shipped table when it lists the expression, else derived."""
+    table = shipped_literals()
+    key = expression_digest(expression)
+    return Prefilter(table[key]) if key in table else Prefilter.of(expression)
 
 
 def _rule(path: Path, item, line: int, expand) -> ConceptRule:

@@ -199,11 +199,28 @@ def _next_space(text: str, position: int) -> int:
 def clauses(text: str, typos: TypoFixer | None = None) -> list[Clause]:
     """Every sentence of the text, folded, numbers as digits, typos of triage words fixed; a
     sentence repeated word for word is read once. Give it a chunk of a long message (``chunks``)."""
-    found: dict[str, Clause] = {}
+    return _clauses(_sentence_tokens(text), typos)
+
+
+def clauses_both(text: str, typos: TypoFixer) -> tuple[list[Clause], list[Clause]]:
+    """``(clauses(text, typos), clauses(text))``, folding the text once for both."""
+    sentences = _sentence_tokens(text)
+    return _clauses(sentences, typos), _clauses(sentences, None)
+
+
+def _sentence_tokens(text: str) -> list[list[str]]:
+    """The tokens of each sentence of the folded text that holds a word."""
+    found = []
     for piece in SENTENCE_BREAK.split(fold(text)):
         tokens = _TOKEN.findall(piece)
-        if not any(t != "," for t in tokens):
-            continue
+        if any(t != "," for t in tokens):
+            found.append(tokens)
+    return found
+
+
+def _clauses(sentences: list[list[str]], typos: TypoFixer | None) -> list[Clause]:
+    found: dict[str, Clause] = {}
+    for tokens in sentences:
         if typos is not None:
             tokens = [typos.fix(t) for t in tokens]
         tokens = numbers_as_digits(tokens)

@@ -16,7 +16,7 @@ from typing import Callable
 from ..content.rules import Rule, SafetyRules
 from ..language.normalise import normalize
 from .builtin import BuiltinLayer, ConceptRule, Hit, builtin_layer
-from .reading import SENTENCE_BREAK, chunks, clauses
+from .reading import SENTENCE_BREAK, chunks, clauses, clauses_both
 
 MEMORY_TURNS = 3   # how many earlier turns an "another one" may point back to
 
@@ -40,6 +40,7 @@ class Finding:
 class Assessment:
     findings: list[Finding] = field(default_factory=list)   # rules met, emergencies first
     near: list[Finding] = field(default_factory=list)       # named in a question, a hypothetical or the past
+    episodes: frozenset[str] = frozenset()                   # what ``Triage.episodes_in`` finds in the message
 
     @property
     def urgent(self) -> Finding | None:
@@ -71,8 +72,14 @@ class SafetyMemory:
 
 @lru_cache(maxsize=4096)   # answers repeat: each intent's is read once
 def _episodes_in(layer: BuiltinLayer, text: str) -> frozenset[str]:
-    folded = " . ".join(c.text for piece in chunks(text) for c in clauses(piece))
-    return frozenset(r.id for r in layer.rules if r.kind == "episode" and r.mentions.search(folded))
+    return _episodes_of(layer, [c.text for piece in chunks(text) for c in clauses(piece)])
+
+
+def _episodes_of(layer: BuiltinLayer, plain: list[str]) -> frozenset[str]:
+    """The episodes named in a text's clauses as folded without typo fixes."""
+    folded = " . ".join(plain)
+    return frozenset(r.id for r in layer.rules
+                     if r.kind == "episode" and r.mention_screen.may_match(folded) and r.mentions.search(folded))
 
 
 class Triage:
@@ -100,12 +107,16 @@ class Triage:
                memory: SafetyMemory | None = None) -> Assessment:
         """What the rules find in the whole message. ``correct`` (the Analyzer's ``corrected_text``)
         gives the spelling-corrected reading of each piece; ``memory`` the episodes of the last turns."""
-        readings, sentences = [], []
+        readings, sentences, plain = [], [], []
         for piece in chunks(message):
             corrected = correct(piece) if correct is not None else None
+            # The message as typed is also what the conversation's memory reads (``episodes_in``,
+            # without typo fixes): one fold serves both.
+            as_fixed, as_typed = clauses_both(piece, self.builtin.typos)
+            plain += [c.text for c in as_typed]
             for text in (piece, corrected):
                 if text:
-                    found = clauses(text, self.builtin.typos)
+                    found = as_fixed if text is piece else clauses(text, self.builtin.typos)
                     readings += found
                     sentences += self._sentences(text, found)
         context = self.domain | (memory.episodes if memory is not None else set())
@@ -119,7 +130,7 @@ class Triage:
         if rule is not None:
             findings.append(self._folder_finding(rule))
         findings.sort(key=lambda f: not f.urgent)
-        return Assessment(findings, near)
+        return Assessment(findings, near, _episodes_of(self.builtin, plain))
 
     def episodes_in(self, text: str) -> frozenset[str]:
         """The episodes a text names (a question, or the answer the bot gave), for the memory."""
