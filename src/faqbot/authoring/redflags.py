@@ -447,7 +447,8 @@ class RuleDraft:
     never: list[str]
     file: str
     line: int
-    anchors: frozenset[str] = frozenset()   # see _anchors; empty: test it on every message
+    anchors: frozenset[str] = frozenset()   # words one of which every message it meets holds
+    caught_by: set[int] = field(default_factory=set)   # earlier rules that meet its fires cases
 
     def content(self) -> dict:
         return {"id": self.id, "when": self.when, "patterns": list(self.patterns), "unless": list(self.unless),
@@ -661,14 +662,17 @@ def settle_cases(drafts: list[RuleDraft]) -> tuple[list[RuleDraft], list[str]]:
         for draft in drafts:
             draft.fires, draft.never = list(cases[id(draft)][0]), list(cases[id(draft)][1])
         _settle(drafts)
-        covered = [d for d in drafts if not d.fires]
+        covered = {id(d) for d in drafts if not d.fires}
         if not covered:
             return drafts, left_out
-        # one at a time, the last first: the rule that covered it may itself be covered
-        last = covered[-1]
-        left_out.insert(0, f"{last.file} line {last.line}: '{last.when.split(': ')[0]}' is already caught by an "
-                           "earlier rule")
-        drafts = [d for d in drafts if d is not last]
+        # A rule goes when a rule that stays catches its cases; if every rule that catches them is
+        # itself covered, only the last covered one goes this round (its coverer may be needed).
+        going = {id(d) for d in drafts if id(d) in covered and any(id(drafts[i]) not in covered for i in d.caught_by)}
+        if not going:
+            going = {id([d for d in drafts if id(d) in covered][-1])}
+        left_out += [f"{d.file} line {d.line}: '{d.when.split(': ')[0]}' is already caught by an earlier rule"
+                     for d in drafts if id(d) in going]
+        drafts = [d for d in drafts if id(d) not in going]
 
 
 def _settle(drafts: list[RuleDraft]) -> None:
@@ -693,7 +697,9 @@ def _settle(drafts: list[RuleDraft]) -> None:
         return None
 
     for index, draft in enumerate(drafts):
-        draft.fires = [case for case in draft.fires if first(case) == index][:MAX_FIRES_CASES]
+        firsts = [(case, first(case)) for case in draft.fires]
+        draft.caught_by = {i for _, i in firsts if i is not None and i != index}
+        draft.fires = [case for case, i in firsts if i == index][:MAX_FIRES_CASES]
         draft.never = [case for case in draft.never if first(case) is None]
 
 
