@@ -583,9 +583,9 @@ def _cmd_extract(args, stdin, stdout, stderr) -> int:
                      f"{report.total()} intents, {len(report.added)} added, {len(report.changed)} changed, "
                      f"{len(report.removed)} removed\n")
         stdout.writelines("  " + one_line(line.strip(), 300) + "\n" for line in _merge_lines(report))
-    for line in (result.bot, result.lexicon):
+    for line in (result.bot, result.lexicon, *result.safety):
         if line:
-            stdout.write(one_line(line, 400) + "\n")
+            stdout.write(("  " if line.startswith("  ") else "") + one_line(line.strip(), 400) + "\n")
     if args.dry_run:
         from .display import printable
 

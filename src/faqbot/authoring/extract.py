@@ -34,6 +34,7 @@ from ..errors import DataFileError
 from ..language.normalise import tokenize
 from ..language.words import STOPWORDS
 from .documents import DOCUMENT_SUFFIXES, MAX_HEADING_WORDS, Block, Item, RawDocument, read_document
+from .redflags import Passage, find_red_flags
 
 MAX_ANSWER_CHARS = 1500      # a passage longer than this is split (an answer is read on a phone)
 SHORT_INTRO_CHARS = 250      # a section's own text this short is the lead of its first passage
@@ -87,6 +88,8 @@ class Document:
     pairs: list[Pair]
     disclaimer: list[str]
     names: list[str] = field(default_factory=list)   # other names of the subject (brands, generic name)
+    red_flags: list[Passage] = field(default_factory=list)   # its urgent passages (redflags.py)
+    plain_sentences: list[str] = field(default_factory=list)  # its other sentences, to tell a sign it also calls common
 
 
 def find_documents(folder: Path) -> list[Path]:
@@ -136,6 +139,7 @@ def _extract(path: Path) -> Document:
     doc = _assemble(path, raw, blocks)
     if not doc.pairs:
         raise DataFileError(path, None, "found no questions, sections or headings to answer from")
+    doc.red_flags, doc.plain_sentences = find_red_flags(blocks)
     return doc
 
 

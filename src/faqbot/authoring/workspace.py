@@ -32,6 +32,7 @@ from ..files import write_atomic
 from ..language.normalise import tokenize
 from ..language.words import STOPWORDS
 from ..yamlfile import read_text
+from . import redflags
 from .extract import Document, extract_document, find_documents
 from .faq_import import faq_intents
 
@@ -58,6 +59,7 @@ class ExtractReport:
     bot: str                 # what happened to bot.yaml, one line
     lexicon: str = ""        # what happened to lexicon.yaml, one line ('' when nothing to do)
     diffs: list[str] = field(default_factory=list)   # dry run: unified diffs of every file
+    safety: list[str] = field(default_factory=list)   # what happened to safety.yaml, and signs left out
 
 
 def slug(text: str) -> str:
@@ -139,6 +141,7 @@ def extract_into(documents: Path, into: Path, dry_run: bool = False) -> ExtractR
     ids = _Ids(_other_ids(into, set(targets.values())))
     writes: list[tuple[Path, str]] = []
     reports = []
+    sees = {}
     for document in parsed:
         target = targets[document.path]
         curated = load_file(target) if target.exists() else []
@@ -150,19 +153,79 @@ def extract_into(documents: Path, into: Path, dry_run: bool = False) -> ExtractR
         text = render_intent_file(merged, relative, extracted, _current(target))
         writes.append((target, text))
         reports.append(FileReport(target, document.path, document.subject, report))
+        sees[document.path] = _passage_intents(new, merged)
     bot_line, bot_write = _proposed_bot(into, parsed)
     if bot_write:
         writes.append(bot_write)
     lexicon_line, lexicon_write = _lexicon_names(into, parsed)
     if lexicon_write:
         writes.append(lexicon_write)
+    safety_lines, safety_write = _safety_rules(into, parsed, prefixes, sees)
+    if safety_write:
+        writes.append(safety_write)
     diffs = [_diff(path, text) for path, text in writes]
     if not dry_run:
         into.mkdir(parents=True, exist_ok=True)
         for path, text in writes:
             if _current(path) != text:
                 write_atomic(path, text)
-    return ExtractReport(reports, bot_line, lexicon_line, [d for d in diffs if d])
+    return ExtractReport(reports, bot_line, lexicon_line, [d for d in diffs if d], safety=safety_lines)
+
+
+def _passage_intents(new: list[Intent], merged: list[Intent]):
+    """line -> [the id of the intent whose passage holds that line of the document], for a red
+    flag's ``see``; nothing when staff deleted that intent."""
+    kept = {(i.source.file, i.source.section, tuple(i.source.lines or ())): i.id for i in merged if i.source}
+    spans = []
+    for intent in new:
+        if intent.source and intent.source.lines:
+            found = kept.get((intent.source.file, intent.source.section, tuple(intent.source.lines)))
+            if found:
+                spans.append((intent.source.lines[0], intent.source.lines[1], found))
+
+    def see(line: int) -> list[str]:
+        holding = [(end - start, start, found) for start, end, found in spans if start <= line <= end]
+        return [min(holding)[2]] if holding else []
+    return see
+
+
+def _safety_rules(into: Path, parsed: list[Document], prefixes: dict[Path, str], sees) -> tuple[list[str], tuple[Path, str] | None]:
+    """safety.yaml: the documents' own red flags (authoring/redflags.py), merged by rule id with
+    what is there, so staff's edits, deletions and own rules survive."""
+    path = into / "safety.yaml"
+    current = _current(path)
+    if path.exists():
+        from ..content.rules import SafetyRules
+
+        SafetyRules.load(path, None, message_required=False)   # still must be valid
+    taken = redflags.taken_ids(current)
+    drafts, skipped = [], []
+    subjects = {d.subject.lower() for d in parsed}
+    for document in parsed:
+        made, left_out = redflags.rules_for(document.red_flags, document.plain_sentences, document.subject,
+                                            document.path.name, prefixes[document.path], sees[document.path], taken,
+                                            document.names, subjects - {document.subject.lower()})
+        drafts += made
+        skipped += left_out
+    drafts, covered = redflags.settle_cases(drafts)
+    skipped += covered
+    text, report = redflags.merge_safety(current, drafts)
+    if text is None and current is not None:
+        return [f"{path}: kept (could not be read back with its comments); "
+                f"{len(drafts)} red flags from the documents not added"], None
+    if text == current:
+        text = None
+    lines = []
+    counts = [f"{len(getattr(report, key))} {label}" for key, label in
+              (("added", "added"), ("changed", "changed"), ("unchanged", "unchanged"), ("curated", "edited by you, kept"),
+               ("kept_deleted", "deleted by you, not added back"), ("removed", "removed")) if getattr(report, key)]
+    if drafts or counts:
+        mine = f"; your {report.hand_written} own rules kept" if report.hand_written else ""
+        verb = "written" if current is None else "updated" if text is not None else "unchanged"
+        lines.append(f"{path}: {verb}, {len(drafts)} red flags from the documents' urgent passages "
+                     f"({', '.join(counts) or 'none'}){mine}")
+    lines += [f"  not a rule: {line}" for line in skipped]
+    return lines, ((path, text) if text is not None else None)
 
 
 def _check_target_names(parsed: list[Document], targets: dict[Path, Path]) -> None:

@@ -18,8 +18,8 @@ from ..errors import DataFileError
 from ..language.normalise import normalize
 from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 
-SAFETY_KEYS = {"message", "rules"}
-RULE_KEYS = {"id", "when", "patterns", "unless", "advice", "see", "cases"}
+SAFETY_KEYS = {"message", "rules", "extracted"}   # extracted: the rules `faqbot extract` wrote last time
+RULE_KEYS = {"id", "when", "patterns", "unless", "advice", "see", "cases", "source"}   # source: where extraction found it
 
 DEFAULT_DISCLAIMER = ("This information is for general knowledge and does not constitute medical advice. "
                       "Always consult a healthcare professional about your own situation.")
