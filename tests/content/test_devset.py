@@ -1,6 +1,6 @@
 """Labelled question sets as regression floors: the development set (a copy of
 ../shared/eval/dev.yaml), the patients' set (../shared/eval/patients.yaml), sets written blind
-from the documents (tests/data/blind-*.yaml, patients2.yaml), among them emergencies and near
+from the documents (tests/data/blind-*.yaml, patients2.yaml, seeds3.yaml), among them emergencies and near
 misses, alone and inside conversations, and two sets of multi-turn conversations
 (conversations.yaml, every turn right; conversations2.yaml, written blind).
 
@@ -23,7 +23,9 @@ DATA = Path(__file__).parent.parent / "data"
 # (39/46 and 40/46 in scope, 14/14 and 14/14 out of scope; patients 122/127 and 26/26; patients2
 # 45/60 and 17/24) by about two questions.
 # blind-emergency.yaml: 43 emergencies and 43 near misses (24/30 answered in scope, 13/13 out).
-FLOORS = {"dev.yaml": (0.95, 0.95), "blind-patients.yaml": (0.80, 0.85), "blind-carers.yaml": (0.80, 0.85),
+# seeds3.yaml: the dev half of a set written blind on 2026-12-02 (first run 34/50 in scope, 14/15
+# out, 14/15 emergencies, 2 false; now 37/50, 14/15, 15/15, none false).
+FLOORS = {"seeds3.yaml": (0.70, 0.86), "dev.yaml": (0.95, 0.95), "blind-patients.yaml": (0.80, 0.85), "blind-carers.yaml": (0.80, 0.85),
           "patients.yaml": (0.94, 0.92), "patients2.yaml": (0.71, 0.62),
           "blind-emergency.yaml": (0.75, 0.90)}
 # Emergencies every set must catch, and false ones it may raise: all and none, except patients2,
