@@ -103,13 +103,20 @@ def unique_rules(path: Path, rules_data: LineList, build) -> list:
     return rules
 
 
-def _rule(path: Path, item, line: int, known_intents: set[str] | None) -> Rule:
+def rule_id_of(path: Path, item, line: int, keys: set[str]) -> str:
+    """A rule's id, once the item is checked to be a mapping of known ``keys`` with a non-empty id
+    (the same for a folder's rules and the built-in layer's)."""
     if not isinstance(item, LineDict):
         raise DataFileError(path, line, f"each rule must be a mapping, got {type_name(item)}")
-    reject_unknown_keys(path, item, RULE_KEYS, "rule")
+    reject_unknown_keys(path, item, keys, "rule")
     rule_id = item.get("id")
     if not isinstance(rule_id, str) or not rule_id.strip():
         raise DataFileError(path, item.line_of("id"), "rule 'id' must be non-empty text")
+    return rule_id
+
+
+def _rule(path: Path, item, line: int, known_intents: set[str] | None) -> Rule:
+    rule_id = rule_id_of(path, item, line, RULE_KEYS)
 
     def patterns(key: str, required: bool) -> list[re.Pattern]:
         values = item.get(key)

@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from ..content.rules import case_lists, unique_rules
+from ..content.rules import case_lists, rule_id_of, unique_rules
 from ..errors import DataFileError
 from ..patterns import LazyPattern, Prefilter, required_literals
 from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
@@ -328,12 +328,7 @@ def screen_of(expression: str) -> Prefilter:
 
 
 def _rule(path: Path, item, line: int, expand) -> ConceptRule:
-    if not isinstance(item, LineDict):
-        raise DataFileError(path, line, f"each rule must be a mapping, got {type_name(item)}")
-    reject_unknown_keys(path, item, RULE_KEYS, "rule")
-    rule_id = item.get("id")
-    if not isinstance(rule_id, str) or not rule_id.strip():
-        raise DataFileError(path, item.line_of("id"), "rule 'id' must be non-empty text")
+    rule_id = rule_id_of(path, item, line, RULE_KEYS)
     kind = item.get("kind")
     if kind not in KINDS:
         raise DataFileError(path, item.line_of("kind"), f"rule 'kind' must be one of {', '.join(KINDS)}")
