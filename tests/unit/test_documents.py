@@ -258,6 +258,22 @@ def test_plain_text_headings_in_capitals_with_or_without_a_colon(tmp_path):
     assert "Symptoms of an attack include:" in answer(doc, "What is gout?")
 
 
+def test_a_passage_saying_the_page_is_no_advice_is_the_disclaimer_not_an_answer(tmp_path):
+    doc = extracted(tmp_path, "gout.txt", """\
+        Gout
+        A patient information leaflet
+
+        This leaflet is for general information only and is not a substitute for advice from your doctor.
+
+        What is gout?
+
+        Gout is a type of arthritis that causes sudden attacks of pain in a joint.
+        """)
+    assert questions(doc) == ["What is gout?"]
+    assert doc.disclaimer == ["This leaflet is for general information only and is not a substitute for "
+                              "advice from your doctor."]
+
+
 @pytest.mark.parametrize("text", ["Gout\n\nWhat is gout?\n\nGout is a type of arthritis.\n",
                                   "My #1 tip: rest.\n\nUse **ice** on the joint.\n"])
 def test_plain_text_with_no_markdown_signs_stays_plain_text(text):

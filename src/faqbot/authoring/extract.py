@@ -38,6 +38,7 @@ from .redflags import Passage, find_red_flags
 
 MAX_ANSWER_CHARS = 1500      # a passage longer than this is split (an answer is read on a phone)
 SHORT_INTRO_CHARS = 250      # a section's own text this short is the lead of its first passage
+DISCLAIMER_MAX_CHARS = 500   # a passage of no kind this short that says it is no advice is the disclaimer
 MAX_ITEM_EXAMPLES = 24       # list items' names turned into examples per passage
 MAX_ITEM_WORDS = 8           # a longer item head is a sentence, not a name a patient would type
 SECTION_LABEL = -2           # Block.level of a "Key Takeaways:" line: a section of its own, like a heading
@@ -62,6 +63,12 @@ _FORM_WORDS = re.compile(r"\b(?:tablets?|capsules?|caplets?|oral|suspension|solu
                          re.I)
 _TITLE_LEAD = re.compile(r"^(?:understanding|about|all about|introducing|living with|(?:a |your )?guide to|"
                          r"what you need to know about)\s+", re.I)
+# A passage of no known kind that says what the page is not ("This leaflet is for general
+# information only and is not a substitute for advice from your doctor"): the page's disclaimer.
+_SAYS_IT_IS_NO_ADVICE = re.compile(
+    r"\b(?:this|the) (?:leaflet|page|information|website|site|article|guide|post|blog)\b.{0,80}?"
+    r"\b(?:for general information|not (?:a )?substitute for|not (?:medical )?advice|does not replace|"
+    r"not intended to replace|should not replace)", re.I | re.S)
 _GENERIC_TITLES = {"package leaflet", "patient leaflet", "patient information", "information for the patient",
                    "patient information leaflet", "leaflet", "home", "medicines", "medicine", "blog", "article"}
 
@@ -598,6 +605,9 @@ def _pairs_of_units(units: list[_Unit], subject: str, title: str, names: list[st
             continue
         following = units[index + 1] if index + 1 < len(units) else None
         answer = _render(unit.blocks, unit.lead)
+        if kind is None and len(answer) < DISCLAIMER_MAX_CHARS and _SAYS_IT_IS_NO_ADVICE.search(answer):
+            disclaimer.append(" ".join(answer.split()))
+            continue
         if (unit.heading and following is not None and not following.heading and following.section == unit.section
                 and len(answer) < SHORT_INTRO_CHARS and len(unit.blocks) == 1 and unit.label and not following.is_faq):
             # A short lead under a heading ("Like all medicines, ...") opens its first passage.
