@@ -393,7 +393,7 @@ class Bot:
             new = {t for t in own if matcher.knows(t)}
             unknown = [t for t in own if t not in new]
             if unknown:   # "what about breastfeeding" after pregnancy: the new thing is the question
-                words = messages.and_list(list(dict.fromkeys(self._word_for(t, query) for t in unknown)))
+                words = self._words_for(unknown, query)
                 result.candidates = [c for c in everything if c.intent.id != last.intent.id]
                 reply = self._fallback(query.question, result, Reason.of(
                     "not-covered", f"no intent knows '{words}', the follow-up's new subject", words=words),
@@ -401,8 +401,7 @@ class Bot:
                 return self._as_follow_up(reply, last)
             if new:
                 result.candidates = [c for c in everything if new & set(c.matched_terms)]
-                opening = messages.NOT_SAID_FOR.format(focus=messages.and_list(
-                    list(dict.fromkeys(self._word_for(t, query) for t in own))))
+                opening = messages.NOT_SAID_FOR.format(focus=self._words_for(own, query))
                 needed = "speaks of " + messages.and_list(sorted(new))
         else:
             asked = {t for t in self.analyzer.terms(last.question)
@@ -460,7 +459,7 @@ class Bot:
             return self._fallback(question, result, reason)
         uncovered = self._uncovered_focus(result, top)
         if uncovered:
-            words = messages.and_list([self._word_for(term, query) for term in uncovered])
+            words = self._words_for(uncovered, query)
             reason = Reason.of("not-covered", f"no intent knows '{words}', and the best answer ({top.intent.id}) "
                                "does not explain the rest of the question", words=words, intent=top.intent.id)
             return self._fallback(question, result, reason, messages.NOT_COVERED.format(focus=words))
@@ -548,13 +547,15 @@ class Bot:
         return known
 
     @staticmethod
-    def _word_for(term: str, query: Query) -> str:
-        """The word the patient typed for a term ("breastfeeding" for "breastfe")."""
+    def _words_for(terms: list[str], query: Query) -> str:
+        """The words the patient typed for terms, once each, as a list to name in a sentence
+        ("breastfeeding" for "breastfe"; "coffee and tea")."""
         analyzer = query._analyzer
-        for token in query.tokens:
-            if analyzer.terms(token) == [term]:
-                return token
-        return term
+
+        def typed(term: str) -> str:
+            return next((token for token in query.tokens if analyzer.terms(token) == [term]), term)
+
+        return messages.and_list(list(dict.fromkeys(typed(term) for term in terms)))
 
     # --- many subjects: the medicine named picks the pages ---------------------------------
 
