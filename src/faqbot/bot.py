@@ -22,6 +22,7 @@ from .language.analyzer import Analyzer
 from .content.lexicon import load_lexicon
 from .language.lexicon import Lexicon
 from .content.intents import Intent, IntentSet, load_folder
+from .language.normalise import tokenize
 from .matching import cache as compiled
 from .matching.entities import Entities, Resolution
 from .matching.matcher import Candidate, MatchResult, Matcher
@@ -207,7 +208,8 @@ class Bot:
         # Every term of every topic's name ("magnesium" too, though two topics share it).
         self._subject_terms = {t for topic in self._topic_names for t in self.analyzer.terms(topic)}
         # A folder of many subjects (a medicine site) is read by subject first; see _by_subject.
-        self.entities = (Entities(intent_set.intents, self.analyzer.vocabulary, self.tuning)
+        self.entities = (Entities(intent_set.intents, self.analyzer.vocabulary, self.tuning,
+                                  {group[0].lower(): group[1:] for group in self.lexicon.groups if group})
                          if len(self._topic_names) >= self.tuning.many_topics else None)
         if analyzer is None:
             self.analyzer.release_index_tokens()   # ours, and only the index needed them
@@ -574,12 +576,22 @@ class Bot:
                                         within=self.entities.intents_of(documents),
                                         subject_terms=self.analyzer.terms(conversation.topic))
             return self._judge(question, False, result, query)
+        query = self._names_as_the_pages_write_them(query, resolution)
         if resolution.kind == "unpaired":
             return self._unpaired(query, resolution)
         limit = self.tuning.character_candidates
         result = self.matcher.match(query, within=self.entities.intents_of(resolution.documents), limit=limit)
+        if resolution.own_pages:
+            # The combination's page is about them all, unless one medicine's own page has an
+            # entry asking about them together: that entry is the answer.
+            own = self.matcher.match(query, within=self.entities.intents_of(resolution.own_pages), limit=1)
+            names = [m.name for m in resolution.mentions if not m.partial]
+            if own.candidates and own.candidates[0].score >= self.tuning.answer_threshold \
+                    and self._names_all(own.candidates[0].intent, names, question_only=True):
+                result = own
         best = self._best_per_document(result.candidates)
-        if len(best) > 1 and best[0].score - best[1].score <= self.tuning.topic_clarify_margin:
+        one_name = sum(1 for m in resolution.mentions if not m.partial) <= 1    # not "X and Y together"
+        if one_name and len(best) > 1 and best[0].score - best[1].score <= self.tuning.topic_clarify_margin:
             options = best[:self.tuning.max_suggestions]
             topics = [c.intent.topic for c in options]
             reason = Reason.of("several-subjects", "the medicine named fits " + messages.and_list(topics),
@@ -588,6 +600,21 @@ class Bot:
             return self._clarify_subject(question, asking, options, result, reason)
         result.candidates = result.candidates[:5]
         return self._judge(question, False, result, query)
+
+    def _names_as_the_pages_write_them(self, query: Query, resolution: Resolution) -> Query:
+        """The query with each medicine name read as its page writes it ("cocodamol" ->
+        "co codamol", "tramdol" -> "tramadol"): the name already chose the pages, and a name
+        ranking does not know would count against every passage as an unknown word."""
+        text = f" {' '.join(query.tokens)} "
+        for mention in resolution.mentions:
+            written = " ".join(mention.name)
+            if not mention.partial and mention.typed != written:
+                text = text.replace(f" {mention.typed} ", f" {written} ")
+        if text.strip() == " ".join(query.tokens):
+            return query
+        renamed = Query(text.strip(), self.analyzer)
+        renamed.question = query.question        # the reply still answers what was typed
+        return renamed
 
     def _best_per_document(self, candidates: list[Candidate]) -> list[Candidate]:
         """Each document's best candidate that would be trusted, best first."""
@@ -602,16 +629,31 @@ class Bot:
     def _unpaired(self, query: Query, resolution: Resolution) -> Reply:
         """Two medicines and no page about them together: what each one's page says, as options."""
         options, result = [], None
-        for documents in resolution.per_mention:
+        for mention, documents in zip(resolution.mentions, resolution.per_mention):
             reading = self.matcher.match(query, within=self.entities.intents_of(documents), limit=1)
             result = result or reading
             if reading.candidates:
-                options.append(reading.candidates[0])
-        names = [" ".join(m.name) for m in resolution.mentions if not m.partial]
+                best = reading.candidates[0]
+                others = [m.name for m in resolution.mentions if m is not mention]
+                if best.score >= self.tuning.answer_threshold and self._names_all(best.intent, others):
+                    # One medicine's page speaks of the other ("Can I take ibuprofen with
+                    # co-codamol?" on the co-codamol page): that passage is the answer.
+                    return self._judge(query.question, False, reading, query)
+                options.append(best)
+        names = ([" ".join(m.name) for m in resolution.mentions if not m.partial]
+                 or [" ".join(m.name) for m in resolution.mentions])     # words of names only ("ibuprofen")
         reason = Reason.of("unpaired-medicines", "no page is about " + messages.and_list(names) + " together",
                            medicines=tuple(names))
         text = messages.NO_PAGE_TOGETHER.format(names=messages.and_list(names))
         return self._clarify_subject(query.question, text, options[:self.tuning.max_suggestions], result, reason)
+
+    @staticmethod
+    def _names_all(intent: Intent, names: list[tuple[str, ...]], question_only: bool = False) -> bool:
+        """Whether the intent's question (or answer, unless ``question_only``) names every one
+        of these names."""
+        text = intent.question if question_only else intent.question + " " + intent.answer
+        words = f" {' '.join(tokenize(text))} {' '.join(tokenize(text.replace('-', '')))} "   # "co-codamol" too
+        return all(f" {' '.join(name)} " in words for name in names)
 
     def _which_medicine(self, query: Query, conversation: Conversation) -> Reply:
         """No medicine named and none in the conversation: ask, offering the question read on
