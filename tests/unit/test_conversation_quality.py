@@ -15,7 +15,6 @@ from faqbot.bot import Bot, Conversation
 from faqbot.cli import main
 from faqbot.evaluation.calibration import (Calibration, calibrate, first_sentence, separating_threshold,
                                            stored_text)
-from faqbot.authoring.workspace import extract_into
 from faqbot.matching.tuning import DEFAULT
 from faqbot.messages import citation
 
@@ -299,13 +298,14 @@ def test_the_separating_threshold_answers_the_most_right_answers_less_near_misse
     assert separating_threshold([20, 25], [30, 35, 40], tuning) == DEFAULT.answer_threshold
 
 
-def test_a_large_bare_folder_is_calibrated_where_its_right_answers_and_near_misses_separate(tmp_path):
+def test_a_large_bare_folder_is_calibrated_where_its_right_answers_and_near_misses_separate(cli, tmp_path):
     """The six new documents, extracted (131 intents): each answer's first sentence ranking its
     own intent first is a right answer; the best other intent's score for it, a near miss. The
     calibrated threshold separates them best, and better than nine-in-ten of the right answers
-    (the rule a table under calibration_min_sentences keeps) would."""
+    (the rule a table under calibration_min_sentences keeps) would; `faqbot extract` stores it."""
     into = tmp_path / "intents"
-    extract_into(DATA / "newdocs", into)
+    status, out, err = cli(["extract", str(DATA / "newdocs"), "--into", str(into)])
+    assert (status, err) == (0, "")
     bot = Bot.from_folder(into)
     rights, misses = [], []
     for intent in bot.intent_set.intents:
@@ -322,13 +322,16 @@ def test_a_large_bare_folder_is_calibrated_where_its_right_answers_and_near_miss
                 - sum(s >= threshold for s in misses) / len(misses))
 
     calibration = calibrate(bot, from_answers=True)
-    share_rule = calibrate(Bot(bot.intent_set, tuning=replace(bot.tuning, calibration_min_sentences=10_000)),
+    share_rule = calibrate(Bot(bot.intent_set, bot.lexicon, bot.safety, scope=bot.scope,
+                               tuning=replace(bot.tuning, calibration_min_sentences=10_000)),
                            from_answers=True)
     grid = [15 + step / 2 for step in range(55)]
     assert calibration.right == len(rights) >= bot.tuning.calibration_min_sentences
     assert separation(calibration.threshold) == max(separation(t) for t in grid)
     assert separation(calibration.threshold) > separation(share_rule.threshold)
     assert calibration.threshold < share_rule.threshold < DEFAULT.answer_threshold
+    assert bot.tuning.answer_threshold == calibration.threshold
+    assert f"{into / 'bot.yaml'}: answer threshold {calibration.threshold:g} (was 42)" in out
 
 
 def test_the_bundled_folder_keeps_its_threshold(bundled_bot):
