@@ -251,6 +251,66 @@ def test_bundled_answers_never_cite_a_file_name(bundled_bot):
     assert reply.citation == "Magnesium valproate, FAQs"
 
 
+# --- a question naming one topic is answered from that topic's document ----------------------
+
+TWO_TOPICS = {
+    "bot.yaml": """\
+        name: kb
+        disclaimer: Not medical advice.
+        tuning:
+          answer_threshold: 15
+        """,
+    "kb.yaml": """\
+        intents:
+          - id: migraine-causes
+            question: What causes migraine?
+            answer: Nobody knows exactly what causes migraine. It may run in families.
+            topic: migraine
+          - id: migraine-treatment
+            question: How is migraine treated?
+            answer: Painkillers such as ibuprofen, and triptans, taken early in an attack.
+            topic: migraine
+          - id: asthma-causes
+            question: What causes asthma?
+            answer: Asthma attacks can be set off by cold weather, changes in air pressure, pollen and smoke.
+            topic: asthma
+          - id: asthma-treatment
+            question: How is asthma treated?
+            answer: A reliever inhaler for attacks and a preventer inhaler every day.
+            topic: asthma
+        """,
+}
+
+
+def test_a_question_naming_one_topic_is_not_answered_from_another_topics_document(tmp_path):
+    """The asthma page's triggers match the words best, but the question is about migraine,
+    whose document does not say: declined, with the closest questions."""
+    bot = Bot.from_folder(write_folder(tmp_path / "kb", TWO_TOPICS))
+    question = "can cold weather, changes in air pressure, pollen or smoke set off migraine attacks"
+    ranked = bot.matcher.match(question).candidates
+    assert ranked[0].intent.id == "asthma-causes" and ranked[0].score >= 15      # would be answered
+    assert all(c.score < 15 for c in ranked if c.intent.topic == "migraine")
+    reply = bot.reply(question)
+    assert (reply.status, reply.reason.kind, reply.reason.get("subject")) == ("fallback", "other-subject", "migraine")
+    assert "asthma-causes" in reply.reason.text and reply.suggestions
+    assert reply.text.endswith("Not medical advice.")
+    # Naming the topic the answer is about, it is answered.
+    assert bot.reply("can cold weather or air pressure set off asthma attacks").intent.id == "asthma-causes"
+
+
+def test_the_named_topics_best_answers_when_another_topic_scores_higher(tmp_path):
+    """Above the threshold, the named topic's best intent answers, and the other topic's is
+    offered neither as the answer nor as "see also"."""
+    bot = Bot.from_folder(write_folder(tmp_path / "kb", TWO_TOPICS))
+    question = "migraine attacks from cold weather and air pressure"
+    ranked = bot.matcher.match(question).candidates
+    assert ranked[0].intent.topic == "asthma"
+    reply = bot.reply(question)
+    assert (reply.status, reply.intent.topic) == ("answered", "migraine")
+    assert "asthma-causes" in reply.reason.text and "does not name" in reply.reason.text
+    assert all(intent.topic == "migraine" for intent in reply.see_also)
+
+
 # --- the calibrated threshold -----------------------------------------------------------------
 
 BARE = {
