@@ -68,7 +68,8 @@ class Reason:
 
     Kinds: ``emergency-rule``, ``out-of-scope-rule``, ``empty``, ``chosen-option``, ``smalltalk``,
     ``two-topics``, ``no-candidate``, ``below-threshold``, ``unknown-word``, ``not-covered``, ``matched``,
-    ``choice-out-of-range``, ``unreadable`` (a batch record that could not be read); in a folder of
+    ``choice-out-of-range``, ``other-subject`` (the question names one topic, and only another
+    topic's intent would answer it), ``unreadable`` (a batch record that could not be read); in a folder of
     many subjects also ``no-medicine``, ``several-subjects``, ``unpaired-medicines``.
     """
 
@@ -441,8 +442,19 @@ class Bot:
         if not candidates:
             return self._fallback(question, result, Reason.of("no-candidate", "no intent shares a word with the question"),
                                   opening)
-        top = candidates[0]
+        top, passed_over = candidates[0], None
         threshold = self.tuning.answer_threshold
+        if self._answered_from_another_topic(result, threshold):
+            named = next((c for c in candidates if c.intent.topic in result.topics), None)
+            if named is None or named.score < threshold:
+                subject = next(iter(result.topics))
+                reason = Reason.of("other-subject", f"the question names {subject}, and the best answer "
+                                   f"({top.intent.id}, {top.score:.1f}) is about {top.intent.topic}",
+                                   subject=subject, intent=top.intent.id, score=round(top.score, 1))
+                return self._fallback(question, result, reason, opening)
+            # The other topics' intents are not offered as "see also" either.
+            result.candidates = candidates = [c for c in candidates if c.intent.topic in result.topics]
+            passed_over, top = top, named
         if top.score < threshold:
             asked = self._relation_answered_reversed(query, candidates)
             if asked is not None:
@@ -465,7 +477,9 @@ class Bot:
             reason = Reason.of("not-covered", f"no intent knows '{words}', and the best answer ({top.intent.id}) "
                                "does not explain the rest of the question", words=words, intent=top.intent.id)
             return self._fallback(question, result, reason, messages.NOT_COVERED.format(focus=words))
-        reason = Reason.of("matched", f"score {top.score:.1f} reaches the answer threshold {threshold:g}",
+        passed = (f"; {passed_over.intent.id} ({passed_over.score:.1f}) is about {passed_over.intent.topic}, "
+                  "which the question does not name") if passed_over is not None else ""
+        reason = Reason.of("matched", f"score {top.score:.1f} reaches the answer threshold {threshold:g}{passed}",
                            score=round(top.score, 1), threshold=threshold, intent=top.intent.id)
         reply = self._answer(question, top.intent, top.score, result, reason)
         runner_up = next((c for c in candidates[1:] if c.intent.id != top.intent.id), None)
@@ -476,6 +490,17 @@ class Bot:
             reply.text += "\n\n" + "\n".join([messages.SEE_ALSO_INTRO, *messages.numbered([runner_up.intent.question]),
                                               messages.SEE_ALSO_OUTRO])
         return reply
+
+    def _answered_from_another_topic(self, result: MatchResult, threshold: float) -> bool:
+        """Whether the question names exactly one topic and the best candidate, good enough to be
+        answered, is from another topic's document. Then only the named topic's best candidate
+        may answer; below the threshold (or not ranked at all) the Bot declines: "can the weather
+        cause migraines" is not answered by what causes asthma, whose answer speaks of the
+        weather, when the migraine document does not say. A folder of many subjects has chosen
+        its documents by the names in the question already (``_by_subject``)."""
+        top = result.candidates[0]
+        return (self.entities is None and len(result.topics) == 1 and top.score >= threshold
+                and top.intent.topic not in result.topics)
 
     def _uncovered_focus(self, result: MatchResult, candidate: Candidate) -> list[str]:
         """The question's focus words no intent knows, when the candidate does not explain enough
