@@ -12,9 +12,11 @@ Reading stays with the strict loader in ``intents.py``: this module only writes.
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
@@ -43,6 +45,7 @@ BOT_HEADER = "Settings of the bot. The disclaimer ends every reply, of every kin
 
 # Text a block scalar cannot hold exactly: line separators YAML reads as breaks, control characters.
 _NOT_BLOCK_SAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_RESOLVER = yaml.resolver.Resolver()
 
 
 def _yaml() -> YAML:
@@ -105,8 +108,13 @@ def render_intent_file(intents: list[Intent], document: str | None = None, extra
                        previous: str | None = None) -> str:
     """The text of an intent file. With ``previous`` (the file's current text) the file is
     updated rather than rewritten: its header, its comments and the comments of every intent
-    that stays are kept."""
+    that stays are kept. A new file is written directly (``_new_file_text``) when its texts
+    are plain enough, the same YAML ruamel would write, without the round-trip machinery."""
     data = _round_trip(previous)
+    if data is None:
+        text = _new_file_text(intents, document, extracted)
+        if text is not None:
+            return text
     old_items: dict[str, CommentedMap] = {}
     if data is None:
         data = CommentedMap()
@@ -129,6 +137,76 @@ def render_intent_file(intents: list[Intent], document: str | None = None, extra
     elif "extracted" in data:
         del data["extracted"]
     return dump_yaml(data)
+
+
+# --- a new file, written directly -------------------------------------------------------------------
+# ruamel's round trip is for keeping what staff wrote; a file extraction writes for the first
+# time has nothing to keep, and ruamel took 52 ms per file (340 s of a 6,500-page site's
+# extraction). The layout is ruamel's (tests compare what both write); a text this writer cannot
+# place exactly in a block scalar (a first line starting with a space, a line break at either
+# end, characters a block cannot hold) sends the whole file through ruamel instead.
+
+_PLAIN = re.compile(r"[A-Za-z0-9./(][^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]*")
+_NOT_PLAIN = re.compile(r": |:$| #|[\[\]{}]|\s$")
+_STRING_TAG = "tag:yaml.org,2002:str"
+# A number to YAML 1.2 (ruamel, which reads a file back to keep its comments): "814845e81057".
+_NUMBER_12 = re.compile(r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|0o[0-7]+"
+                        r"|[-+]?\.(?:inf|nan)", re.I)
+
+
+def _scalar(text: str) -> str:
+    """A one-line value as ruamel writes it: plain when it can only read back as this string
+    (PyYAML's resolver says so: "0042", "yes" or "1e3" would not), else in single quotes, else
+    (a character a single-quoted line cannot hold) double-quoted."""
+    if _PLAIN.fullmatch(text) and not _NOT_PLAIN.search(text) and \
+            _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STRING_TAG and not _NUMBER_12.fullmatch(text):
+        return text
+    if not _NOT_BLOCK_SAFE.search(text) and text == text.strip() and "\n" not in text and "\t" not in text:
+        return "'" + text.replace("'", "''") + "'"
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _NOT_BLOCK_SAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+def _block_lines(text: str, indent: str) -> list[str] | None:
+    """``|-`` and the text's lines under it, or None when a plain literal block cannot hold it."""
+    if not text or _NOT_BLOCK_SAFE.search(text) or text[0] in " \n" or text.endswith("\n") or "\r" in text:
+        return None
+    return ["|-", *[f"{indent}{line}" if line else "" for line in text.split("\n")]]
+
+
+def _new_file_text(intents: list[Intent], document: str | None, extracted: list[str] | None) -> str | None:
+    lines = ["# " + line if line else "#" for line in FILE_HEADER.rstrip("\n").split("\n")]
+    if document:
+        lines.append(f"document: {_scalar(document)}")
+    lines.append("intents:" if intents else "intents: []")
+    for intent in intents:
+        lines += [f"  - id: {_scalar(intent.id)}", f"    question: {_scalar(intent.question)}"]
+        if intent.examples:
+            lines.append("    examples:")
+            for example in intent.examples:
+                body = _block_lines(example, "        ")
+                if body is None:
+                    return None
+                lines += [f"      - {body[0]}", *body[1:]]
+        else:
+            lines.append("    examples: []")
+        body = _block_lines(intent.answer, "      ")
+        if body is None:
+            return None
+        lines += [f"    answer: {body[0]}", *body[1:], f"    topic: {_scalar(intent.topic)}"]
+        if intent.source is not None:
+            lines += ["    source:", f"      file: {_scalar(intent.source.file)}",
+                      f"      section: {_scalar(intent.source.section)}"]
+            if intent.source.lines:
+                lines.append(f"      lines: [{', '.join(str(int(n)) for n in intent.source.lines)}]")
+            if intent.source.digest:
+                lines.append(f"      digest: {_scalar(intent.source.digest)}")
+    if extracted is not None:
+        if any("\n" in key for key in extracted):
+            return None
+        lines.append("extracted:" if extracted else "extracted: []")
+        lines += [f"  - {_scalar(key)}" for key in extracted]
+    return "\n".join(lines) + "\n"
 
 
 def _round_trip(text: str | None):
