@@ -104,3 +104,9 @@ def test_any_input_gets_one_reply_ending_with_the_disclaimer(bot, text):
     reply = bot.reply(text)
     assert reply.text.endswith(bot.disclaimer)
     assert reply.status in set(Status)
+
+
+@pytest.mark.parametrize("message", ["kill myselfA", "i want to kill myslef", "going to hurt himselff"])
+def test_a_typo_of_a_word_the_rules_write_with_an_optional_space_is_still_an_emergency(bot, message):
+    # the site's documents never use "myself": the rules' own words are what typos are read against
+    assert bot.reply(message).status == Status.EMERGENCY

@@ -35,6 +35,7 @@ FRAME_KEYS = {"hypothetical", "question", "general-words", "general", "past", "h
 RULE_KEYS = {"id", "when", "kind", "crisis", "mentions", "plural", "acting", "anaphora", "with", "domain", "cases"}
 _CONCEPT = re.compile(r"\{([a-z][a-z-]*)\}")
 _WORDS = re.compile(r"[a-z]{5,}")
+_OPTIONAL_SPACE = re.compile(r"([a-z]+) \?([a-z]+)")
 
 
 @dataclass
@@ -240,12 +241,20 @@ def load_layer(path: Path) -> BuiltinLayer:
     rules = unique_rules(path, rules_data, lambda item, line: _rule(path, item, line, expand))
     vocabulary = set()
     for name in concepts:
-        vocabulary |= set(_WORDS.findall(expand("{" + name + "}", 0)))
+        vocabulary |= _words_of(expand("{" + name + "}", 0))
     for item in rules_data:
         for key in ("mentions", "acting", "anaphora", "with"):
             for value in item.get(key) or []:
-                vocabulary |= set(_WORDS.findall(expand(value, 0)))
+                vocabulary |= _words_of(expand(value, 0))
     return BuiltinLayer(message, crisis, rules, frames, vocabulary, path)
+
+
+def _words_of(expression: str) -> set[str]:
+    """The words an expression spells out, typos are corrected towards: its letters, and a word
+    written with an optional space ("my ?self", "non ?stop") as typed whole too, so "myselfa"
+    reads as "myself" in any folder, not only one whose documents use the word."""
+    joined = {first + second for first, second in _OPTIONAL_SPACE.findall(expression)}
+    return set(_WORDS.findall(expression)) | {word for word in joined if len(word) >= 5}
 
 
 def _text(path: Path, data: LineDict, key: str) -> str:
