@@ -203,9 +203,17 @@ def clauses(text: str, typos: TypoFixer | None = None) -> list[Clause]:
 
 
 def clauses_both(text: str, typos: TypoFixer) -> tuple[list[Clause], list[Clause]]:
-    """``(clauses(text, typos), clauses(text))``, folding the text once for both."""
-    sentences = _sentence_tokens(text)
-    return _clauses(sentences, typos), _clauses(sentences, None)
+    """``(clauses(text, typos), clauses(text))``, folding the text once for both; a sentence with
+    no typo to fix is read once for both (it is the same clause)."""
+    fixed: dict[str, Clause] = {}
+    typed: dict[str, Clause] = {}
+    fix = typos.fix
+    for tokens in _sentence_tokens(text):
+        clause = _clause(tokens)
+        _add(typed, clause)
+        corrected = [fix(t) for t in tokens]
+        _add(fixed, clause if corrected == tokens else _clause(corrected))
+    return list(fixed.values()), list(typed.values())
 
 
 def _sentence_tokens(text: str) -> list[list[str]]:
@@ -223,7 +231,15 @@ def _clauses(sentences: list[list[str]], typos: TypoFixer | None) -> list[Clause
     for tokens in sentences:
         if typos is not None:
             tokens = [typos.fix(t) for t in tokens]
-        tokens = numbers_as_digits(tokens)
-        clause = Clause(" ".join(tokens), tokens)
-        found.setdefault(clause.text, clause)
+        _add(found, _clause(tokens))
     return list(found.values())
+
+
+def _clause(tokens: list[str]) -> Clause:
+    digits = numbers_as_digits(tokens)
+    return Clause(" ".join(digits), digits)
+
+
+def _add(found: dict[str, Clause], clause: Clause) -> None:
+    """A sentence repeated word for word is read once (the first kept)."""
+    found.setdefault(clause.text, clause)
