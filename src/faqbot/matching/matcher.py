@@ -34,6 +34,9 @@ from .index import Index, Postings
 from .tuning import DEFAULT, Tuning
 
 
+SMALL_POSTINGS = 64   # a term held by this many intents or fewer is looked up in a set of them
+
+
 @dataclass
 class Candidate:
     intent: Intent
@@ -130,17 +133,15 @@ class Matcher:
             scored, complete = self._ranked_within(within, weights, total, off_topic), False
         else:
             scored, complete = self._rows(weights, total, off_topic, topic_only)
-        asked_relation = query.relation
-        # A row met again in a topic's reading scores the same: its candidate is built once.
-        scored_rows: dict[tuple, Candidate] = {}
-        candidates = self._candidates(scored, terms, query_text, evidence, asked_relation, scored_rows)
+        scoring_of = _Scoring(terms, query_text, evidence, query.relation, self.index)
+        candidates = self._candidates(scored, scoring_of)
         readings = {}
         for topic in readings_of:
             if complete and topic_only is None:
                 rows = [row for row in scored if self.intents[row[1]].topic == topic]
             else:
                 rows, _ = self._rows(weights, total, off_topic, topic)
-            best = self._candidates(rows, terms, query_text, evidence, asked_relation, scored_rows)
+            best = self._candidates(rows, scoring_of)
             if best:
                 readings[topic] = best[0]
         return MatchResult(analysis, candidates[:limit], unknown, named_topics, everyday, readings, weights, context)
@@ -154,31 +155,25 @@ class Matcher:
                 return scored, False
         return self._ranked(weights, total, off_topic, topic_only)
 
-    def _candidates(self, scored: list[list], terms: list[str], query_text: str, evidence: float,
-                    asked_relation=None, scored_rows: dict | None = None) -> list[Candidate]:
+    def _candidates(self, scored: list[list], question: "_Scoring") -> list[Candidate]:
         """The first character_candidates rows scored in full, best first (ties by intent id); an
-        intent asking the reverse of the question's cause and effect scores less. ``scored_rows``
-        remembers, for one question, the candidate each row gave (a topic's reading meets the
-        same rows again)."""
+        intent asking the reverse of the question's cause and effect scores less."""
         candidates = []
         index, tuning, intents = self.index, self.tuning, self.intents
         phrasing_text, phrasing_terms, source_text = index.phrasing_text, index.phrasing_terms, index.phrasing_source_text
-        # The character term compares sorted terms joined by spaces. When no term holds a space
-        # (a text splits into as many words as it has terms: nearly always), token_sort_ratio
-        # would split and sort each side back into the same string, so a plain ratio is the same.
-        query_sorted = len(query_text.split()) == len(terms)
-        held = [(t, index.intent_postings.get(t)) for t in terms]
+        query_text, evidence, asked_relation = question.text, question.evidence, question.relation
+        held, scored_rows = question.holders, question.rows
         for row in scored[:tuning.character_candidates]:
             lexical, intent_index, position = row
             key = (lexical, intent_index, position)
-            if scored_rows is not None and key in scored_rows:
+            if key in scored_rows:
                 candidates.append(_copy(scored_rows[key]))
                 continue
             intent = intents[intent_index]
             if position >= 0:
                 text = phrasing_text[position]
                 these_terms = phrasing_terms[position]
-                if query_sorted and len(text.split()) == len(these_terms):
+                if question.sorted and len(text.split()) == len(these_terms):
                     character = fuzz.ratio(query_text, text) / 100
                 else:
                     character = fuzz.token_sort_ratio(query_text, text) / 100
@@ -187,15 +182,13 @@ class Matcher:
             else:
                 character, exact, these_terms = 0.0, False, frozenset()
             score = scoring.final_score(lexical, character, 1.0 if exact else evidence, tuning)
-            matched_terms = [t for t, postings in held
-                             if t in these_terms or (postings is not None and postings.holds(intent_index))]
+            matched_terms = [t for t, holders in held if t in these_terms or intent_index in holders]
             phrasing = self._phrasing_source(position)
             reverse = asked_relation is not None and self._reverses(intent_index, asked_relation)
             if reverse:
                 score *= tuning.reversed_relation_factor
             candidate = Candidate(intent, round(min(score, 100.0), 1), phrasing, matched_terms, reverse)
-            if scored_rows is not None:
-                scored_rows[key] = _copy(candidate)
+            scored_rows[key] = candidate     # copied when met again, before anyone sees it
             candidates.append(candidate)
         candidates.sort(key=lambda c: (-c.score, c.intent.id))
         return candidates
@@ -419,6 +412,31 @@ class Matcher:
     def _phrasing_source(self, position: int) -> str:
         """The phrasing as written (kept at index time: re-analysing per candidate cost most of a match)."""
         return self.index.phrasing_source_text[position] if position >= 0 else "(answer text)"
+
+
+class _Scoring:
+    """What scoring a candidate reads of one question, the same for every row it scores."""
+
+    __slots__ = ("terms", "text", "evidence", "relation", "sorted", "holders", "rows")
+
+    def __init__(self, terms: list[str], text: str, evidence: float, relation, index: Index):
+        self.terms, self.text, self.evidence, self.relation = terms, text, evidence, relation
+        # The character term compares sorted terms joined by spaces. When no term holds a space
+        # (a text splits into as many words as it has terms: nearly always), token_sort_ratio
+        # would split and sort each side back into the same string, so a plain ratio is the same.
+        self.sorted = len(text.split()) == len(terms)
+        # Which intents hold each term, as a set when that is small (a folder's few dozen intents).
+        self.holders = [(t, _holders(index.intent_postings.get(t))) for t in terms]
+        # A row met again in a topic's reading scores the same: its candidate is built once.
+        self.rows: dict[tuple, Candidate] = {}
+
+
+def _holders(postings: Postings | None):
+    """The intents of a term's postings, for ``in``: a set when there are few (cheaper to build
+    than to search), else the postings themselves (a bisection each)."""
+    if postings is None:
+        return ()
+    return set(postings.intents) if len(postings) <= SMALL_POSTINGS else postings
 
 
 def _copy(candidate: Candidate) -> Candidate:
