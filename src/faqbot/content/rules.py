@@ -40,8 +40,16 @@ class Rule:
     def matches(self, normalised: str) -> bool:
         # No pre-filter here (unlike the built-in layer's): deriving one parses every expression
         # again at load, which cost a cold start more than these few rules cost all its replies.
-        return (any(p.search(normalised) for p in self.patterns)
-                and not any(p.search(normalised) for p in self.unless))
+        # Plain loops, not any() over generators: every reply runs this for every rule.
+        for pattern in self.patterns:
+            if pattern.search(normalised):
+                break
+        else:
+            return False
+        for pattern in self.unless:
+            if pattern.search(normalised):
+                return False
+        return True
 
 
 @dataclass
@@ -63,8 +71,9 @@ class SafetyRules:
         """The first rule that one of the sentences meets; a rule's ``unless`` cancels it only in
         the sentence it is found in, never the rule met in another sentence."""
         for rule in self.rules:
-            if any(rule.matches(sentence) for sentence in sentences):
-                return rule
+            for sentence in sentences:
+                if rule.matches(sentence):
+                    return rule
         return None
 
     @classmethod
