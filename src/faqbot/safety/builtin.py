@@ -147,16 +147,20 @@ class BuiltinLayer:
         happening (episodes need now-ness) and is neither framed as a question or hypothetical
         nor set in the past or a habit, unless the sentence says it is happening now."""
         frames = self.frames
-        strong = bool(frames.strong_now.search(text))
         acting = list(rule.acting.finditer(text)) if rule.acting is not None else []
         found = list(rule.mentions.finditer(text))
-        if rule.kind == "episode" and not found and not acting:
-            if rule.id in context and rule.anaphora is not None and not frames.question.search(text):
+        if not found and not acting:
+            # Nothing named: only an episode's reference back can fire. (A pre-filter lets through
+            # sentences that merely hold a rule's strings, "ate" in "valproate": they end here.)
+            if (rule.kind == "episode" and rule.id in context and rule.anaphora is not None
+                    and not frames.question.search(text)):
                 # "omg she's having another one": the episode of the earlier turns, happening now.
+                strong = bool(frames.strong_now.search(text))
                 for match in rule.anaphora.finditer(text):
                     if strong or not self._framed(text, match.start()):
                         return Hit(rule, text, True, f"refers back to the conversation's {rule.id}: {match.group()}")
             return None
+        strong = bool(frames.strong_now.search(text))
         near = None
         seen = set()
         for match, happening in [(m, True) for m in acting] + [(m, self._happening(rule, m, text, strong)) for m in found]:
