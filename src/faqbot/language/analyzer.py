@@ -288,22 +288,15 @@ class Analyzer:
 
     def corrected_normalised(self, normalised: str) -> str | None:
         """``corrected_text`` of text already normalised (a Query's)."""
-        changed = False
-        seen: dict[str, str] = {}   # a long paste repeats its words: each is looked up once
-
-        def fix(found: re.Match) -> str:
-            nonlocal changed
-            word = found.group(0)
-            if word not in seen:
-                # Words of three letters are only completed, never corrected: "ate" is no typo.
+        # Words of three letters are only completed, never corrected: "ate" is no typo.
+        fixes: dict[str, str] = {}   # a long paste repeats its words: each is looked up once
+        for word in WORD.findall(normalised):
+            if word not in fixes:
                 better = self.correct(word) if len(word) > 3 else None
-                seen[word] = word if better is None else better
-            if seen[word] != word:
-                changed = True
-            return seen[word]
-
-        fixed = WORD.sub(fix, normalised)
-        return fixed if changed else None
+                fixes[word] = word if better is None else better
+        if all(word == better for word, better in fixes.items()):
+            return None          # most questions: nothing to replace, so no second pass
+        return WORD.sub(lambda found: fixes[found.group(0)], normalised)
 
     def correct(self, word: str) -> str | None:
         """The index word closest to an unknown word, within a small edit distance, or None.
