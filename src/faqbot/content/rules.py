@@ -15,11 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DataFileError
+from ..patterns import Prefilter
 from ..language.normalise import normalize
 from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 
 SAFETY_KEYS = {"message", "rules", "extracted"}   # extracted: the rules `faqbot extract` wrote last time
 RULE_KEYS = {"id", "when", "patterns", "unless", "advice", "see", "cases", "source"}   # source: where extraction found it
+
+# A rule consulted this many times (sentences read) gets its pre-filter: a running bot's rules after
+# a few dozen questions, never a single `faqbot ask`.
+SCREEN_AFTER = 500
 
 DEFAULT_DISCLAIMER = ("This information is for general knowledge and does not constitute medical advice. "
                       "Always consult a healthcare professional about your own situation.")
@@ -36,12 +41,30 @@ class Rule:
     line: int = 0
     fires: list[str] = field(default_factory=list)    # cases: messages this rule must meet
     never: list[str] = field(default_factory=list)    # cases: messages it (and every rule) must not meet
+    _consulted: int = field(default=0, repr=False, compare=False)
+    _screen: Prefilter | None = field(default=None, repr=False, compare=False)
 
     def matches(self, normalised: str) -> bool:
-        # No pre-filter here (unlike the built-in layer's): deriving one parses every expression
-        # again at load, which cost a cold start more than these few rules cost all its replies.
-        return (any(p.search(normalised) for p in self.patterns)
-                and not any(p.search(normalised) for p in self.unless))
+        # The pre-filter (as the built-in layer's, faqbot.patterns) is derived only once the rule
+        # has been consulted SCREEN_AFTER times: deriving it parses every expression again, which
+        # would cost a cold start or a single question more than these few rules cost its replies.
+        screen = self._screen
+        if screen is None:
+            self._consulted += 1
+            if self._consulted >= SCREEN_AFTER:
+                screen = self._screen = Prefilter.any_of([Prefilter.of(p.pattern, p.flags) for p in self.patterns])
+        if screen is not None and not screen.may_match(normalised):
+            return False
+        # Plain loops, not any() over generators: every reply runs this for every rule.
+        for pattern in self.patterns:
+            if pattern.search(normalised):
+                break
+        else:
+            return False
+        for pattern in self.unless:
+            if pattern.search(normalised):
+                return False
+        return True
 
 
 @dataclass
@@ -63,8 +86,9 @@ class SafetyRules:
         """The first rule that one of the sentences meets; a rule's ``unless`` cancels it only in
         the sentence it is found in, never the rule met in another sentence."""
         for rule in self.rules:
-            if any(rule.matches(sentence) for sentence in sentences):
-                return rule
+            for sentence in sentences:
+                if rule.matches(sentence):
+                    return rule
         return None
 
     @classmethod

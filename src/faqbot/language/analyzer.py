@@ -133,6 +133,7 @@ class Analyzer:
                 if len(key) > 1:
                     self._phrases.setdefault(key, canonical)
                     self._max_phrase = max(self._max_phrase, len(key))
+        self._phrase_starts = {key[0] for key in self._phrases}
         counts: Counter[str] = Counter()
         # Each index text is tokenised here, once: the index reads these tokens back
         # (``index_tokens``) instead of tokenising every phrasing and answer again, then lets them
@@ -200,17 +201,20 @@ class Analyzer:
         if correct:
             fixed = []
             index = 0
-            while index < len(tokens):
+            count = len(tokens)
+            vocabulary, cache = self._vocabulary, self._cache
+            while index < count:
                 token = tokens[index]
-                joined = token + tokens[index + 1] if index + 1 < len(tokens) else ""
-                if (joined and joined in self._vocabulary and token not in STOPWORDS
-                        and tokens[index + 1] not in STOPWORDS and len(token) > 2 and len(tokens[index + 1]) > 2):
+                following = tokens[index + 1] if index + 1 < count else ""
+                if (len(token) > 2 and len(following) > 2 and token not in STOPWORDS and following not in STOPWORDS
+                        and token + following in vocabulary):
                     # "corona virus" -> "coronavirus" when only the compound is known
-                    corrections[f"{token} {tokens[index + 1]}"] = joined
+                    joined = token + following
+                    corrections[f"{token} {following}"] = joined
                     fixed.append(joined)
                     index += 2
                     continue
-                better = self.correct(token)
+                better = cache[token] if token in cache else self.correct(token)
                 if better and better != token:
                     corrections[token] = better
                     token = better
@@ -226,10 +230,12 @@ class Analyzer:
         mapped = [k[2] for k in known]
         synonyms: dict[str, str] = {}
         terms: list[str] = []
+        phrases, phrase_starts = self._phrases, self._phrase_starts
         i = 0
         while i < len(stems):
-            for size in range(min(self._max_phrase, len(stems) - i), 1, -1):
-                canonical = self._phrases.get(tuple(mapped[i:i + size]))
+            # Only a term that begins some phrase can begin one here: the rest skip the lookups.
+            for size in range(min(self._max_phrase, len(stems) - i) if mapped[i] in phrase_starts else 1, 1, -1):
+                canonical = phrases.get(tuple(mapped[i:i + size]))
                 if canonical is not None:
                     synonyms[" ".join(tokens_for_terms[i:i + size])] = canonical
                     terms.append(canonical)
@@ -282,22 +288,15 @@ class Analyzer:
 
     def corrected_normalised(self, normalised: str) -> str | None:
         """``corrected_text`` of text already normalised (a Query's)."""
-        changed = False
-        seen: dict[str, str] = {}   # a long paste repeats its words: each is looked up once
-
-        def fix(found: re.Match) -> str:
-            nonlocal changed
-            word = found.group(0)
-            if word not in seen:
-                # Words of three letters are only completed, never corrected: "ate" is no typo.
+        # Words of three letters are only completed, never corrected: "ate" is no typo.
+        fixes: dict[str, str] = {}   # a long paste repeats its words: each is looked up once
+        for word in WORD.findall(normalised):
+            if word not in fixes:
                 better = self.correct(word) if len(word) > 3 else None
-                seen[word] = word if better is None else better
-            if seen[word] != word:
-                changed = True
-            return seen[word]
-
-        fixed = WORD.sub(fix, normalised)
-        return fixed if changed else None
+                fixes[word] = word if better is None else better
+        if all(word == better for word, better in fixes.items()):
+            return None          # most questions: nothing to replace, so no second pass
+        return WORD.sub(lambda found: fixes[found.group(0)], normalised)
 
     def correct(self, word: str) -> str | None:
         """The index word closest to an unknown word, within a small edit distance, or None.

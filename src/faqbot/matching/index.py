@@ -52,6 +52,8 @@ class Postings:
         i = bisect.bisect_left(self.intents, intent_index)
         return i < len(self.intents) and self.intents[i] == intent_index
 
+    __contains__ = holds
+
 
 class Index:
     """What the ranking reads, for one IntentSet, analysed by one Analyzer, weighed by one Tuning.

@@ -34,6 +34,9 @@ from .index import Index, Postings
 from .tuning import DEFAULT, Tuning
 
 
+SMALL_POSTINGS = 64   # a term held by this many intents or fewer is looked up in a set of them
+
+
 @dataclass
 class Candidate:
     intent: Intent
@@ -130,15 +133,15 @@ class Matcher:
             scored, complete = self._ranked_within(within, weights, total, off_topic), False
         else:
             scored, complete = self._rows(weights, total, off_topic, topic_only)
-        asked_relation = query.relation
-        candidates = self._candidates(scored, terms, query_text, evidence, asked_relation)
+        scoring_of = _Scoring(terms, query_text, evidence, query.relation, self.index)
+        candidates = self._candidates(scored, scoring_of)
         readings = {}
         for topic in readings_of:
             if complete and topic_only is None:
                 rows = [row for row in scored if self.intents[row[1]].topic == topic]
             else:
                 rows, _ = self._rows(weights, total, off_topic, topic)
-            best = self._candidates(rows, terms, query_text, evidence, asked_relation)
+            best = self._candidates(rows, scoring_of)
             if best:
                 readings[topic] = best[0]
         return MatchResult(analysis, candidates[:limit], unknown, named_topics, everyday, readings, weights, context)
@@ -152,28 +155,41 @@ class Matcher:
                 return scored, False
         return self._ranked(weights, total, off_topic, topic_only)
 
-    def _candidates(self, scored: list[list], terms: list[str], query_text: str, evidence: float,
-                    asked_relation=None) -> list[Candidate]:
+    def _candidates(self, scored: list[list], question: "_Scoring") -> list[Candidate]:
         """The first character_candidates rows scored in full, best first (ties by intent id); an
         intent asking the reverse of the question's cause and effect scores less."""
         candidates = []
-        index, tuning = self.index, self.tuning
-        phrasing_text, intent_postings = index.phrasing_text, index.intent_postings
-        for lexical, intent_index, position in scored[:tuning.character_candidates]:
-            character = fuzz.token_sort_ratio(query_text, phrasing_text[position]) / 100 if position >= 0 else 0.0
-            # A question that is exactly the intent's canonical question needs no more evidence.
-            exact = (position >= 0 and phrasing_text[position] == query_text
-                     and index.phrasing_source_text[position] == self.intents[intent_index].question)
+        index, tuning, intents = self.index, self.tuning, self.intents
+        phrasing_text, phrasing_terms, source_text = index.phrasing_text, index.phrasing_terms, index.phrasing_source_text
+        query_text, evidence, asked_relation = question.text, question.evidence, question.relation
+        held, scored_rows = question.holders, question.rows
+        for row in scored[:tuning.character_candidates]:
+            lexical, intent_index, position = row
+            key = (lexical, intent_index, position)
+            if key in scored_rows:
+                candidates.append(_copy(scored_rows[key]))
+                continue
+            intent = intents[intent_index]
+            if position >= 0:
+                text = phrasing_text[position]
+                these_terms = phrasing_terms[position]
+                if question.sorted and len(text.split()) == len(these_terms):
+                    character = fuzz.ratio(query_text, text) / 100
+                else:
+                    character = fuzz.token_sort_ratio(query_text, text) / 100
+                # A question that is exactly the intent's canonical question needs no more evidence.
+                exact = text == query_text and source_text[position] == intent.question
+            else:
+                character, exact, these_terms = 0.0, False, frozenset()
             score = scoring.final_score(lexical, character, 1.0 if exact else evidence, tuning)
-            intent = self.intents[intent_index]
-            phrasing_terms = index.phrasing_terms[position] if position >= 0 else frozenset()
-            matched_terms = [t for t in terms if t in phrasing_terms
-                             or (t in intent_postings and intent_postings[t].holds(intent_index))]
+            matched_terms = [t for t, holders in held if t in these_terms or intent_index in holders]
             phrasing = self._phrasing_source(position)
             reverse = asked_relation is not None and self._reverses(intent_index, asked_relation)
             if reverse:
-                score *= self.tuning.reversed_relation_factor
-            candidates.append(Candidate(intent, round(min(score, 100.0), 1), phrasing, matched_terms, reverse))
+                score *= tuning.reversed_relation_factor
+            candidate = Candidate(intent, round(min(score, 100.0), 1), phrasing, matched_terms, reverse)
+            scored_rows[key] = candidate     # copied when met again, before anyone sees it
+            candidates.append(candidate)
         candidates.sort(key=lambda c: (-c.score, c.intent.id))
         return candidates
 
@@ -220,20 +236,33 @@ class Matcher:
         more than prune_above intents only the first rows are scored (see ``_rows_until_cut``):
         the second value says whether the rows are complete."""
         terms = list(weights)
-        coverage = defaultdict(float)
+        index = self.index
+        # Plain dicts and bound methods: these loops run for every posting and phrasing the
+        # question meets (a defaultdict's += and a tuple per phrasing were most of a reply).
+        # The sums are the same additions in the same order, from 0.0.
+        coverage: dict[int, float] = {}
+        coverage_get = coverage.get
+        intent_postings = index.intent_postings
         for term, weight in weights.items():
-            for intent_index, credit in self.index.intent_postings.get(term, ()):
-                coverage[intent_index] += weight * credit
+            postings = intent_postings.get(term)
+            if postings is not None:
+                for intent_index, credit in zip(postings.intents, postings.credits):
+                    coverage[intent_index] = coverage_get(intent_index, 0.0) + weight * credit
         if len(coverage) > self.tuning.prune_above:
             rows, _ = self._rows_until_cut(coverage, terms, weights, total, off_topic, topic_only, -math.inf)
             return self._in_ranked_order(rows, terms), False
-        matched = defaultdict(float)
-        phrasing_postings = self.index.phrasing_postings
+        matched: dict[int, float] = {}
+        matched_get = matched.get
+        phrasing_postings = index.phrasing_postings
         for term, weight in weights.items():
-            for position in phrasing_postings.get(term, ()):
-                matched[position] += weight
-        best: dict[int, tuple[float, int]] = {}
-        phrasing_weight, phrasing_intent = self.index.phrasing_weight, self.index.phrasing_intent
+            positions = phrasing_postings.get(term)
+            if positions is not None:
+                for position in positions:
+                    matched[position] = matched_get(position, 0.0) + weight
+        best_f: dict[int, float] = {}
+        best_position: dict[int, int] = {}
+        best_get = best_f.get
+        phrasing_weight, phrasing_intent = index.phrasing_weight, index.phrasing_intent
         # scoring.f_score, written out for speed (it runs for every phrasing the question meets),
         # with the same operations in the same order, so the same bits.
         beta2 = self.tuning.recall_beta ** 2
@@ -243,17 +272,19 @@ class Matcher:
             precision = overlap / phrasing_weight[position]
             f_score = scale * precision * recall / (beta2 * precision + recall)
             intent_index = phrasing_intent[position]
-            held = best.get(intent_index)
-            if held is None or f_score > held[0]:
-                best[intent_index] = (f_score, position)
+            held = best_get(intent_index)
+            if held is None or f_score > held:
+                best_f[intent_index] = f_score
+                best_position[intent_index] = position
         scored = []
-        lexical, intents, unmatched = scoring.lexical_measure(self.tuning), self.intents, (0.0, -1)
+        lexical, intents = scoring.lexical_measure(self.tuning), self.intents
+        position_get = best_position.get
         for intent_index, covered in coverage.items():
             topic = intents[intent_index].topic
             if topic_only is not None and topic != topic_only:
                 continue
-            f_score, position = best.get(intent_index, unmatched)
-            scored.append([lexical(f_score, covered, total, off_topic(topic)), intent_index, position])
+            scored.append([lexical(best_get(intent_index, 0.0), covered, total, off_topic(topic)), intent_index,
+                           position_get(intent_index, -1)])
         scored.sort(key=lambda row: -row[0])
         return scored, True
 
@@ -381,3 +412,34 @@ class Matcher:
     def _phrasing_source(self, position: int) -> str:
         """The phrasing as written (kept at index time: re-analysing per candidate cost most of a match)."""
         return self.index.phrasing_source_text[position] if position >= 0 else "(answer text)"
+
+
+class _Scoring:
+    """What scoring a candidate reads of one question, the same for every row it scores."""
+
+    __slots__ = ("terms", "text", "evidence", "relation", "sorted", "holders", "rows")
+
+    def __init__(self, terms: list[str], text: str, evidence: float, relation, index: Index):
+        self.terms, self.text, self.evidence, self.relation = terms, text, evidence, relation
+        # The character term compares sorted terms joined by spaces. When no term holds a space
+        # (a text splits into as many words as it has terms: nearly always), token_sort_ratio
+        # would split and sort each side back into the same string, so a plain ratio is the same.
+        self.sorted = len(text.split()) == len(terms)
+        # Which intents hold each term, as a set when that is small (a folder's few dozen intents).
+        self.holders = [(t, _holders(index.intent_postings.get(t))) for t in terms]
+        # A row met again in a topic's reading scores the same: its candidate is built once.
+        self.rows: dict[tuple, Candidate] = {}
+
+
+def _holders(postings: Postings | None):
+    """The intents of a term's postings, for ``in``: a set when there are few (cheaper to build
+    than to search), else the postings themselves (a bisection each)."""
+    if postings is None:
+        return ()
+    return set(postings.intents) if len(postings) <= SMALL_POSTINGS else postings
+
+
+def _copy(candidate: Candidate) -> Candidate:
+    """A candidate of its own (callers filter and edit their lists), with the same values."""
+    return Candidate(candidate.intent, candidate.score, candidate.phrasing, list(candidate.matched_terms),
+                     candidate.reversed_relation)

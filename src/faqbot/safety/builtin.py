@@ -133,7 +133,8 @@ class BuiltinLayer:
             if rule.with_ is not None and not (rule.may_accompany(whole) and rule.with_.search(whole)):
                 continue
             for clause in clauses:
-                if not rule.may_occur(clause.text, context):
+                # A message of one sentence is ``whole``, already screened.
+                if len(clauses) > 1 and not rule.may_occur(clause.text, context):
                     continue
                 hit = self._in_clause(rule, clause.text, context)
                 if hit is not None:
@@ -147,21 +148,34 @@ class BuiltinLayer:
         happening (episodes need now-ness) and is neither framed as a question or hypothetical
         nor set in the past or a habit, unless the sentence says it is happening now."""
         frames = self.frames
-        strong = bool(frames.strong_now.search(text))
         acting = list(rule.acting.finditer(text)) if rule.acting is not None else []
         found = list(rule.mentions.finditer(text))
-        if rule.kind == "episode" and not found and not acting:
-            if rule.id in context and rule.anaphora is not None and not frames.question.search(text):
+        if not found and not acting:
+            # Nothing named: only an episode's reference back can fire. (A pre-filter lets through
+            # sentences that merely hold a rule's strings, "ate" in "valproate": they end here.)
+            if (rule.kind == "episode" and rule.id in context and rule.anaphora is not None
+                    and not frames.question.search(text)):
                 # "omg she's having another one": the episode of the earlier turns, happening now.
+                strong = bool(frames.strong_now.search(text))
                 for match in rule.anaphora.finditer(text):
                     if strong or not self._framed(text, match.start()):
                         return Hit(rule, text, True, f"refers back to the conversation's {rule.id}: {match.group()}")
             return None
+        # The sentence's now-ness, each searched once and only when a mention needs it: they are
+        # large expressions, and most sentences naming a seizure ask about seizures in general.
+        known: dict[str, bool] = {}
+
+        def says(frame: str) -> bool:
+            if frame not in known:
+                known[frame] = bool(getattr(frames, frame).search(text))
+            return known[frame]
+
         near = None
         seen = set()
-        for match, happening in [(m, True) for m in acting] + [(m, self._happening(rule, m, text, strong)) for m in found]:
+        for match, acted in [(m, True) for m in acting] + [(m, False) for m in found]:
             if rule.kind == "caution":
                 return Hit(rule, text, True, "asks about: " + match.group())
+            happening = acted or self._happening(rule, match, says)
             # Within one part of a sentence a later mention is framed whenever the first is: one
             # look per part keeps a pasted "seizure seizure seizure..." linear.
             part = (text.rfind(",", 0, match.start()), happening)
@@ -170,19 +184,20 @@ class BuiltinLayer:
             seen.add(part)
             if frames.absent.search(text, 0, match.start()):
                 continue   # "no fits for 2 years now": the event is named as absent, however now
-            framed = self._framed(text, match.start(), habit=not rule.crisis)
-            if happening and (strong or not framed):
+            if happening and (says("strong_now") or not self._framed(text, match.start(), habit=not rule.crisis)):
                 return Hit(rule, text, True, "mentions: " + match.group())
-            if near is None and (rule.kind != "episode" or frames.person.search(text)):
+            if near is None and (rule.kind != "episode" or says("person")):
                 near = Hit(rule, text, False, "named, but in a question, a hypothetical or not now: " + match.group())
         return near
 
-    def _happening(self, rule: ConceptRule, match: re.Match, text: str, strong: bool) -> bool:
+    def _happening(self, rule: ConceptRule, match: re.Match, says) -> bool:
+        """Whether a mention is of something happening now; ``says(frame)``: whether the
+        sentence holds that frame."""
         if rule.kind != "episode":
             return True
         if rule.plural is not None and rule.plural.fullmatch(match.group()):
-            return strong   # "his seizures started again" is about a condition
-        return bool(self.frames.now.search(text))
+            return says("strong_now")   # "his seizures started again" is about a condition
+        return says("now")
 
     def _framed(self, text: str, start: int, habit: bool = True) -> bool:
         """Whether the mention at ``start`` is not an event happening now: in its part of the

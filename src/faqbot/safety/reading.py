@@ -38,8 +38,10 @@ _NUMBER_WITH_UNIT = re.compile(r"^(\d+(?:\.\d+)?)(st|nd|rd|th|am|pm|mg|mcg|ml|g|
 # "!" and "|" between letters stand for an i or an l ("k!ll", "su!c!de"); never at a word's end ("help!").
 _SIGN_LETTER = re.compile(r"(?<=[a-z])[!|](?=[a-z])")
 _MIXED = re.compile(r"[a-z0-9@$]*[0-9@$][a-z0-9@$]*")   # words with a digit or sign in them
+_DIGIT_OR_SIGN = re.compile(r"[0-9@$]")                  # what every _MIXED word holds
 _SPACED_LETTERS = re.compile(r"(?<![\w])(?:[a-z][ .\-*_]){2,}[a-z](?![\w])")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
+_THREE_ALIKE = re.compile(r"([a-z])\1\1")                 # found exactly where _REPEATS is
 _APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")
 # Sentence ends, and the words that start a new thought in run-on chat ("..., also can he have...").
 SENTENCE_BREAK = re.compile(r"[.!?;:\n\r]+|\s-\s|\b(?:also|btw|anyway|anyways|plus|oh and|and also|ps)\b")
@@ -77,11 +79,17 @@ def fold(text: str) -> str:
         text = text.translate(HOMOGLYPHS)
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
         text = unicodedata.normalize("NFKC", text)
-    text = _SIGN_LETTER.sub("i", text)
-    text = _MIXED.sub(_unleet, text)
-    text = _SPACED_LETTERS.sub(lambda m: re.sub(r"[ .\-*_]", "", m.group()), text)
-    text = _REPEATS.sub(r"\1\1", text)
-    return _APOSTROPHE.sub("", text)
+    # Each step runs only when the text holds what it undoes (a cheap test first: most messages
+    # hold none of it, and the substitutions cost more than the tests even when they change nothing).
+    if "!" in text or "|" in text:
+        text = _SIGN_LETTER.sub("i", text)
+    if _DIGIT_OR_SIGN.search(text):
+        text = _MIXED.sub(_unleet, text)
+    if _SPACED_LETTERS.search(text):
+        text = _SPACED_LETTERS.sub(lambda m: re.sub(r"[ .\-*_]", "", m.group()), text)
+    if _THREE_ALIKE.search(text):
+        text = _REPEATS.sub(r"\1\1", text)
+    return _APOSTROPHE.sub("", text) if "'" in text else text
 
 
 def _unleet(found: re.Match) -> str:
@@ -203,9 +211,17 @@ def clauses(text: str, typos: TypoFixer | None = None) -> list[Clause]:
 
 
 def clauses_both(text: str, typos: TypoFixer) -> tuple[list[Clause], list[Clause]]:
-    """``(clauses(text, typos), clauses(text))``, folding the text once for both."""
-    sentences = _sentence_tokens(text)
-    return _clauses(sentences, typos), _clauses(sentences, None)
+    """``(clauses(text, typos), clauses(text))``, folding the text once for both; a sentence with
+    no typo to fix is read once for both (it is the same clause)."""
+    fixed: dict[str, Clause] = {}
+    typed: dict[str, Clause] = {}
+    fix = typos.fix
+    for tokens in _sentence_tokens(text):
+        clause = _clause(tokens)
+        _add(typed, clause)
+        corrected = [fix(t) for t in tokens]
+        _add(fixed, clause if corrected == tokens else _clause(corrected))
+    return list(fixed.values()), list(typed.values())
 
 
 def _sentence_tokens(text: str) -> list[list[str]]:
@@ -223,7 +239,15 @@ def _clauses(sentences: list[list[str]], typos: TypoFixer | None) -> list[Clause
     for tokens in sentences:
         if typos is not None:
             tokens = [typos.fix(t) for t in tokens]
-        tokens = numbers_as_digits(tokens)
-        clause = Clause(" ".join(tokens), tokens)
-        found.setdefault(clause.text, clause)
+        _add(found, _clause(tokens))
     return list(found.values())
+
+
+def _clause(tokens: list[str]) -> Clause:
+    digits = numbers_as_digits(tokens)
+    return Clause(" ".join(digits), digits)
+
+
+def _add(found: dict[str, Clause], clause: Clause) -> None:
+    """A sentence repeated word for word is read once (the first kept)."""
+    found.setdefault(clause.text, clause)
