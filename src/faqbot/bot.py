@@ -22,6 +22,7 @@ from .language.analyzer import Analyzer
 from .content.lexicon import load_lexicon
 from .language.lexicon import Lexicon
 from .content.intents import Intent, IntentSet, load_folder
+from .language.normalise import tokenize
 from .matching import cache as compiled
 from .matching.entities import Entities, Resolution
 from .matching.matcher import Candidate, MatchResult, Matcher
@@ -70,7 +71,8 @@ class Reason:
 
     Kinds: ``emergency-rule``, ``out-of-scope-rule``, ``empty``, ``chosen-option``, ``smalltalk``,
     ``two-topics``, ``no-candidate``, ``below-threshold``, ``unknown-word``, ``not-covered``, ``matched``,
-    ``choice-out-of-range``, ``unreadable`` (a batch record that could not be read); in a folder of
+    ``choice-out-of-range``, ``other-subject`` (the question names one topic, and only another
+    topic's intent would answer it), ``unreadable`` (a batch record that could not be read); in a folder of
     many subjects also ``no-medicine``, ``several-subjects``, ``unpaired-medicines``.
     """
 
@@ -210,7 +212,8 @@ class Bot:
         # Every term of every topic's name ("magnesium" too, though two topics share it).
         self._subject_terms = {t for topic in self._topic_names for t in self.analyzer.terms(topic)}
         # A folder of many subjects (a medicine site) is read by subject first; see _by_subject.
-        self.entities = (Entities(intent_set.intents, self.analyzer.vocabulary, self.tuning)
+        self.entities = (Entities(intent_set.intents, self.analyzer.vocabulary, self.tuning,
+                                  {group[0].lower(): group[1:] for group in self.lexicon.groups if group})
                          if len(self._topic_names) >= self.tuning.many_topics else None)
         if analyzer is None:
             self.analyzer.release_index_tokens()   # ours, and only the index needed them
@@ -447,8 +450,19 @@ class Bot:
         if not candidates:
             return self._fallback(question, result, Reason.of("no-candidate", "no intent shares a word with the question"),
                                   opening)
-        top = candidates[0]
+        top, passed_over = candidates[0], None
         threshold = self.tuning.answer_threshold
+        if self._answered_from_another_topic(result, threshold):
+            named = next((c for c in candidates if c.intent.topic in result.topics), None)
+            if named is None or named.score < threshold:
+                subject = next(iter(result.topics))
+                reason = Reason.of("other-subject", f"the question names {subject}, and the best answer "
+                                   f"({top.intent.id}, {top.score:.1f}) is about {top.intent.topic}",
+                                   subject=subject, intent=top.intent.id, score=round(top.score, 1))
+                return self._fallback(question, result, reason, opening)
+            # The other topics' intents are not offered as "see also" either.
+            result.candidates = candidates = [c for c in candidates if c.intent.topic in result.topics]
+            passed_over, top = top, named
         if top.score < threshold:
             asked = self._relation_answered_reversed(query, candidates)
             if asked is not None:
@@ -471,7 +485,9 @@ class Bot:
             reason = Reason.of("not-covered", f"no intent knows '{words}', and the best answer ({top.intent.id}) "
                                "does not explain the rest of the question", words=words, intent=top.intent.id)
             return self._fallback(question, result, reason, messages.NOT_COVERED.format(focus=words))
-        reason = Reason.of("matched", f"score {top.score:.1f} reaches the answer threshold {threshold:g}",
+        passed = (f"; {passed_over.intent.id} ({passed_over.score:.1f}) is about {passed_over.intent.topic}, "
+                  "which the question does not name") if passed_over is not None else ""
+        reason = Reason.of("matched", f"score {top.score:.1f} reaches the answer threshold {threshold:g}{passed}",
                            score=round(top.score, 1), threshold=threshold, intent=top.intent.id)
         reply = self._answer(question, top.intent, top.score, result, reason)
         runner_up = next((c for c in candidates[1:] if c.intent.id != top.intent.id), None)
@@ -482,6 +498,17 @@ class Bot:
             reply.text += "\n\n" + "\n".join([messages.SEE_ALSO_INTRO, *messages.numbered([runner_up.intent.question]),
                                               messages.SEE_ALSO_OUTRO])
         return reply
+
+    def _answered_from_another_topic(self, result: MatchResult, threshold: float) -> bool:
+        """Whether the question names exactly one topic and the best candidate, good enough to be
+        answered, is from another topic's document. Then only the named topic's best candidate
+        may answer; below the threshold (or not ranked at all) the Bot declines: "can the weather
+        cause migraines" is not answered by what causes asthma, whose answer speaks of the
+        weather, when the migraine document does not say. A folder of many subjects has chosen
+        its documents by the names in the question already (``_by_subject``)."""
+        top = result.candidates[0]
+        return (self.entities is None and len(result.topics) == 1 and top.score >= threshold
+                and top.intent.topic not in result.topics)
 
     def _uncovered_focus(self, result: MatchResult, candidate: Candidate) -> list[str]:
         """The question's focus words no intent knows, when the candidate does not explain enough
@@ -582,12 +609,22 @@ class Bot:
                                         within=self.entities.intents_of(documents),
                                         subject_terms=self.analyzer.terms(conversation.topic))
             return self._judge(question, False, result, query)
+        query = self._names_as_the_pages_write_them(query, resolution)
         if resolution.kind == "unpaired":
             return self._unpaired(query, resolution)
         limit = self.tuning.character_candidates
         result = self.matcher.match(query, within=self.entities.intents_of(resolution.documents), limit=limit)
+        if resolution.own_pages:
+            # The combination's page is about them all, unless one medicine's own page has an
+            # entry asking about them together: that entry is the answer.
+            own = self.matcher.match(query, within=self.entities.intents_of(resolution.own_pages), limit=1)
+            names = [m.name for m in resolution.mentions if not m.partial]
+            if own.candidates and own.candidates[0].score >= self.tuning.answer_threshold \
+                    and self._names_all(own.candidates[0].intent, names, question_only=True):
+                result = own
         best = self._best_per_document(result.candidates)
-        if len(best) > 1 and best[0].score - best[1].score <= self.tuning.topic_clarify_margin:
+        one_name = sum(1 for m in resolution.mentions if not m.partial) <= 1    # not "X and Y together"
+        if one_name and len(best) > 1 and best[0].score - best[1].score <= self.tuning.topic_clarify_margin:
             options = best[:self.tuning.max_suggestions]
             topics = [c.intent.topic for c in options]
             reason = Reason.of("several-subjects", "the medicine named fits " + messages.and_list(topics),
@@ -596,6 +633,21 @@ class Bot:
             return self._clarify_subject(question, asking, options, result, reason)
         result.candidates = result.candidates[:5]
         return self._judge(question, False, result, query)
+
+    def _names_as_the_pages_write_them(self, query: Query, resolution: Resolution) -> Query:
+        """The query with each medicine name read as its page writes it ("cocodamol" ->
+        "co codamol", "tramdol" -> "tramadol"): the name already chose the pages, and a name
+        ranking does not know would count against every passage as an unknown word."""
+        text = f" {' '.join(query.tokens)} "
+        for mention in resolution.mentions:
+            written = " ".join(mention.name)
+            if not mention.partial and mention.typed != written:
+                text = text.replace(f" {mention.typed} ", f" {written} ")
+        if text.strip() == " ".join(query.tokens):
+            return query
+        renamed = Query(text.strip(), self.analyzer)
+        renamed.question = query.question        # the reply still answers what was typed
+        return renamed
 
     def _best_per_document(self, candidates: list[Candidate]) -> list[Candidate]:
         """Each document's best candidate that would be trusted, best first."""
@@ -610,16 +662,31 @@ class Bot:
     def _unpaired(self, query: Query, resolution: Resolution) -> Reply:
         """Two medicines and no page about them together: what each one's page says, as options."""
         options, result = [], None
-        for documents in resolution.per_mention:
+        for mention, documents in zip(resolution.mentions, resolution.per_mention):
             reading = self.matcher.match(query, within=self.entities.intents_of(documents), limit=1)
             result = result or reading
             if reading.candidates:
-                options.append(reading.candidates[0])
-        names = [" ".join(m.name) for m in resolution.mentions if not m.partial]
+                best = reading.candidates[0]
+                others = [m.name for m in resolution.mentions if m is not mention]
+                if best.score >= self.tuning.answer_threshold and self._names_all(best.intent, others):
+                    # One medicine's page speaks of the other ("Can I take ibuprofen with
+                    # co-codamol?" on the co-codamol page): that passage is the answer.
+                    return self._judge(query.question, False, reading, query)
+                options.append(best)
+        names = ([" ".join(m.name) for m in resolution.mentions if not m.partial]
+                 or [" ".join(m.name) for m in resolution.mentions])     # words of names only ("ibuprofen")
         reason = Reason.of("unpaired-medicines", "no page is about " + messages.and_list(names) + " together",
                            medicines=tuple(names))
         text = messages.NO_PAGE_TOGETHER.format(names=messages.and_list(names))
         return self._clarify_subject(query.question, text, options[:self.tuning.max_suggestions], result, reason)
+
+    @staticmethod
+    def _names_all(intent: Intent, names: list[tuple[str, ...]], question_only: bool = False) -> bool:
+        """Whether the intent's question (or answer, unless ``question_only``) names every one
+        of these names."""
+        text = intent.question if question_only else intent.question + " " + intent.answer
+        words = f" {' '.join(tokenize(text))} {' '.join(tokenize(text.replace('-', '')))} "   # "co-codamol" too
+        return all(f" {' '.join(name)} " in words for name in names)
 
     def _which_medicine(self, query: Query, conversation: Conversation) -> Reply:
         """No medicine named and none in the conversation: ask, offering the question read on

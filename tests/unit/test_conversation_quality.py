@@ -4,6 +4,7 @@ pasted blocks), "see also", readable citations, and the calibrated threshold."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,12 @@ from hypothesis import given, settings, strategies as st
 from conftest import DISCLAIMER, examples, write_folder
 from faqbot.bot import Bot, Conversation
 from faqbot.cli import main
-from faqbot.evaluation.calibration import Calibration, calibrate, first_sentence, stored_text
+from faqbot.evaluation.calibration import (Calibration, calibrate, first_sentence, separating_threshold,
+                                           stored_text)
+from faqbot.matching.tuning import DEFAULT
 from faqbot.messages import citation
+
+DATA = Path(__file__).parent.parent / "data"
 
 
 # --- focus and relation (the bundled intents) -------------------------------------------------
@@ -246,6 +251,66 @@ def test_bundled_answers_never_cite_a_file_name(bundled_bot):
     assert reply.citation == "Magnesium valproate, FAQs"
 
 
+# --- a question naming one topic is answered from that topic's document ----------------------
+
+TWO_TOPICS = {
+    "bot.yaml": """\
+        name: kb
+        disclaimer: Not medical advice.
+        tuning:
+          answer_threshold: 15
+        """,
+    "kb.yaml": """\
+        intents:
+          - id: migraine-causes
+            question: What causes migraine?
+            answer: Nobody knows exactly what causes migraine. It may run in families.
+            topic: migraine
+          - id: migraine-treatment
+            question: How is migraine treated?
+            answer: Painkillers such as ibuprofen, and triptans, taken early in an attack.
+            topic: migraine
+          - id: asthma-causes
+            question: What causes asthma?
+            answer: Asthma attacks can be set off by cold weather, changes in air pressure, pollen and smoke.
+            topic: asthma
+          - id: asthma-treatment
+            question: How is asthma treated?
+            answer: A reliever inhaler for attacks and a preventer inhaler every day.
+            topic: asthma
+        """,
+}
+
+
+def test_a_question_naming_one_topic_is_not_answered_from_another_topics_document(tmp_path):
+    """The asthma page's triggers match the words best, but the question is about migraine,
+    whose document does not say: declined, with the closest questions."""
+    bot = Bot.from_folder(write_folder(tmp_path / "kb", TWO_TOPICS))
+    question = "can cold weather, changes in air pressure, pollen or smoke set off migraine attacks"
+    ranked = bot.matcher.match(question).candidates
+    assert ranked[0].intent.id == "asthma-causes" and ranked[0].score >= 15      # would be answered
+    assert all(c.score < 15 for c in ranked if c.intent.topic == "migraine")
+    reply = bot.reply(question)
+    assert (reply.status, reply.reason.kind, reply.reason.get("subject")) == ("fallback", "other-subject", "migraine")
+    assert "asthma-causes" in reply.reason.text and reply.suggestions
+    assert reply.text.endswith("Not medical advice.")
+    # Naming the topic the answer is about, it is answered.
+    assert bot.reply("can cold weather or air pressure set off asthma attacks").intent.id == "asthma-causes"
+
+
+def test_the_named_topics_best_answers_when_another_topic_scores_higher(tmp_path):
+    """Above the threshold, the named topic's best intent answers, and the other topic's is
+    offered neither as the answer nor as "see also"."""
+    bot = Bot.from_folder(write_folder(tmp_path / "kb", TWO_TOPICS))
+    question = "migraine attacks from cold weather and air pressure"
+    ranked = bot.matcher.match(question).candidates
+    assert ranked[0].intent.topic == "asthma"
+    reply = bot.reply(question)
+    assert (reply.status, reply.intent.topic) == ("answered", "migraine")
+    assert "asthma-causes" in reply.reason.text and "does not name" in reply.reason.text
+    assert all(intent.topic == "migraine" for intent in reply.see_also)
+
+
 # --- the calibrated threshold -----------------------------------------------------------------
 
 BARE = {
@@ -278,6 +343,55 @@ def test_a_bare_table_is_calibrated_from_its_answer_sentences(tmp_path):
     assert calibration.source == "answer sentences"
     assert calibration.phrasings == 3
     assert bot.tuning.calibration_floor <= calibration.threshold <= bot.tuning.answer_threshold
+
+
+def test_the_separating_threshold_answers_the_most_right_answers_less_near_misses():
+    """Youden's J on the half-point grid, between the floor and the default threshold; the
+    middle of a tied run."""
+    tuning = DEFAULT
+    # Every threshold from 30.5 up to the default (42) answers all rights and no miss: the middle.
+    assert separating_threshold([50, 60, 70], [10, 20, 30], tuning) == 36
+    # One right among the misses: 22.5 to 33 answer four rights in five and no miss (0.8, where
+    # answering the lone right too would answer half the misses: 0.5); their middle, 27.75, on the grid.
+    assert separating_threshold([20, 33, 34, 35, 36], [10, 12, 21, 22], tuning) == 28
+    # Misses above every right: nothing tells them apart, so the default stands.
+    assert separating_threshold([20, 25], [30, 35, 40], tuning) == DEFAULT.answer_threshold
+
+
+def test_a_large_bare_folder_is_calibrated_where_its_right_answers_and_near_misses_separate(cli, tmp_path):
+    """The six new documents, extracted (131 intents): each answer's first sentence ranking its
+    own intent first is a right answer; the best other intent's score for it, a near miss. The
+    calibrated threshold separates them best, and better than nine-in-ten of the right answers
+    (the rule a table under calibration_min_sentences keeps) would; `faqbot extract` stores it."""
+    into = tmp_path / "intents"
+    status, out, err = cli(["extract", str(DATA / "newdocs"), "--into", str(into)])
+    assert (status, err) == (0, "")
+    bot = Bot.from_folder(into)
+    rights, misses = [], []
+    for intent in bot.intent_set.intents:
+        sentence = first_sentence(intent.answer)
+        if sentence is None:
+            continue
+        ranked = bot.matcher.match(sentence, limit=5).candidates
+        if ranked[0].intent.id == intent.id:
+            rights.append(ranked[0].score)
+        misses.append(next(c.score for c in ranked if c.intent.id != intent.id))
+
+    def separation(threshold):
+        return (sum(s >= threshold for s in rights) / len(rights)
+                - sum(s >= threshold for s in misses) / len(misses))
+
+    calibration = calibrate(bot, from_answers=True)
+    share_rule = calibrate(Bot(bot.intent_set, bot.lexicon, bot.safety, scope=bot.scope,
+                               tuning=replace(bot.tuning, calibration_min_sentences=10_000)),
+                           from_answers=True)
+    grid = [15 + step / 2 for step in range(55)]
+    assert calibration.right == len(rights) >= bot.tuning.calibration_min_sentences
+    assert separation(calibration.threshold) == max(separation(t) for t in grid)
+    assert separation(calibration.threshold) > separation(share_rule.threshold)
+    assert calibration.threshold < share_rule.threshold < DEFAULT.answer_threshold
+    assert bot.tuning.answer_threshold == calibration.threshold
+    assert f"{into / 'bot.yaml'}: answer threshold {calibration.threshold:g} (was 42)" in out
 
 
 def test_the_bundled_folder_keeps_its_threshold(bundled_bot):

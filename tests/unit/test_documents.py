@@ -341,3 +341,122 @@ def test_a_kinds_file_with_a_mistake_names_its_line(tmp_path):
     with pytest.raises(DataFileError) as error:
         load_kinds(path)
     assert str(error.value) == f"{path}:5: 'cues' must be a list of text"
+
+
+def test_brand_names_stated_in_the_text_are_the_subjects_other_names(tmp_path):
+    doc = extracted(tmp_path, "paracetamol.txt", """\
+        # Paracetamol
+
+        **Generic Name:** Paracetamol (Acetaminophen)
+
+        **Usage:**
+
+        Paracetamol, known as acetaminophen in the United States and Canada, is sold under brand names such as Panadol, Calpol and Tylenol. It eases pain.
+
+        **Precautions:**
+
+        It may interact with blood thinners such as warfarin, sold as Coumadin. It is available as tablets and liquid.
+        """)
+    # the page's own brands and other name; not another medicine's brand, not a place, not a form
+    assert doc.names == ["Acetaminophen", "Panadol", "Calpol", "Tylenol"]
+
+
+def test_a_combinations_ingredients_are_not_its_other_names(tmp_path):
+    doc = extracted(tmp_path, "co.md", """\
+        # Paracetamol and Codeine
+
+        **Generic Name:** Paracetamol and Codeine Phosphate (Co-codamol)
+
+        **Usage:** It is sold under brand names such as Solpadol and Kapake.
+        """)
+    # "Paracetamol" is an ingredient: as a synonym it would send paracetamol questions to this page
+    assert doc.names == ["Co-codamol", "Solpadol", "Kapake"]
+
+
+def test_name_fields_on_consecutive_lines_are_one_passage(tmp_path):
+    doc = extracted(tmp_path, "combo.md", """\
+        # Co-codamol
+
+        **Generic name:** paracetamol and codeine phosphate
+        **Also known as:** Kapake, Solpadol
+
+        **Uses:** Pain that paracetamol alone does not relieve.
+        """)
+    assert questions(doc) == ["What are the names of co-codamol?", "What is co-codamol used for?"]
+    assert answer(doc, "What are the names of co-codamol?") == (
+        "Generic name: paracetamol and codeine phosphate\n\nAlso known as: Kapake, Solpadol")
+    assert doc.pairs[0].lines == (3, 4)
+
+
+def test_a_package_leaflet_is_about_the_medicine_its_product_line_names(tmp_path):
+    doc = extracted(tmp_path, "leaflet.md", """\
+        # Package leaflet: Information for the patient
+
+        **Omeprazole 20 mg gastro-resistant capsules**
+
+        Read all of this leaflet carefully before you start taking this medicine.
+
+        ## 1. What Omeprazole is and what it is used for
+
+        It reduces stomach acid.
+
+        ## 4. Possible side effects
+
+        **Common (may affect up to 1 in 10 people):**
+
+        - headache
+
+        **Uncommon (may affect up to 1 in 100 people):**
+
+        - rash
+        """)
+    assert doc.subject == "omeprazole"
+    assert questions(doc)[0] == "What is omeprazole?"        # the product line is the title's, no question
+    assert "What is omeprazole used for?" in questions(doc)
+    # a frequency label's bracketed note is not part of the question
+    assert "What are the side effects of omeprazole: uncommon?" in questions(doc)
+
+
+def test_the_standard_leaflet_heading_names_the_medicine_when_nothing_else_does(tmp_path):
+    doc = extracted(tmp_path, "leaflet.md", """\
+        # Package leaflet: Information for the patient
+
+        ## 1. What Lansoprazole is and what it is used for
+
+        It reduces stomach acid.
+        """)
+    assert doc.subject == "lansoprazole"
+
+
+def test_a_passage_that_states_the_dose_answers_dose_questions_when_no_section_does(tmp_path):
+    doc = extracted(tmp_path, "drug.txt", """\
+        # Tealeaf
+
+        **Usage:**
+
+        Tealeaf treats heartburn. The usual dose is 20 mg once a day, taken in the morning before breakfast.
+
+        **Side Effects:**
+
+        Headache.
+        """)
+    usage = next(p for p in doc.pairs if p.section_kind == "uses")
+    assert "how many tealeaf can i take" in usage.examples       # the dosage kind's phrasings
+    assert "when should i take tealeaf" in usage.examples        # and how to take it (before breakfast)
+
+
+def test_an_faq_about_a_missed_dose_is_the_missed_dose_passage_not_the_dose(tmp_path):
+    doc = extracted(tmp_path, "drug.txt", """\
+        # Tealeaf
+
+        **Usage:** Tealeaf treats heartburn.
+
+        **FAQs:**
+
+        **What should I do if I miss a dose?**
+
+        Take it as soon as you remember.
+        """)
+    missed = next(p for p in doc.pairs if p.question == "What should I do if I miss a dose?")
+    assert "forgot my tealeaf" in missed.examples
+    assert "tealeaf dose" not in missed.examples

@@ -313,3 +313,12 @@ def test_triage_text_corrects_typos_but_never_completes_short_words(bundled_bot)
     assert analyzer.correct("car") == "cardiac"           # matching completes cut-off words...
     assert analyzer.corrected_text("the car is in the pan") is None   # ...triage does not
     assert analyzer.corrected_text("she is havng a siezure") == "she is having a seizure"
+
+
+def test_a_common_short_word_is_never_completed_into_a_longer_one(bundled_bot):
+    """"my 3 month old" means old, not "older": completion is for cut-off words ("eff"), and a
+    light word such as "old" or "who" is a word the patient meant."""
+    analyzer = bundled_bot.analyzer
+    assert analyzer.correct("old") is None
+    assert analyzer.correct("who") is None
+    assert analyzer.correct("eff") == "effects"

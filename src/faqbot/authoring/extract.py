@@ -26,7 +26,7 @@ from __future__ import annotations
 import gc
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..content.section_kinds import SectionKind, bundled_kinds
@@ -271,13 +271,31 @@ def _subject_of(raw: RawDocument, blocks: list[Block]) -> tuple[str, str, set[in
     if raw.title:
         title = title or raw.title
         candidates.append((raw.title, 0))
+    # A package leaflet's title is generic ("Package leaflet: Information for the patient"); the
+    # medicine is named by the product line under it ("Omeprazole 20 mg gastro-resistant
+    # capsules") and by the leaflet's standard first heading ("1. What Omeprazole is and what
+    # it is used for").
+    after_title = [b for b in blocks if top is None or b.start > top.start][:3]
+    for block in after_title:
+        product = re.match(r"^([A-Z][\w-]*(?:\s+[A-Za-z][\w-]*){0,3}?)\s+\d[\d.,]*\s*(?:mg|mcg|micrograms?|g|ml|%)\b",
+                           block.text)
+        if block.kind in ("label", "para") and product:
+            candidates.append((product.group(1), block.start))
+            break
+    for block in headings:
+        standard = re.match(r"^(?:\d+[.)]\s*)?what (.+?) (?:is|are) and what (?:it is|they are) used for\b",
+                            block.text, re.I)
+        if standard:
+            candidates.append((standard.group(1), -1))
+            break
     defined = _defined_term(blocks, raw.faqs)
     title_lines = {top.start} if top is not None else set()
     for candidate, line in candidates:
         cleaned = _clean_title(candidate)
         if not cleaned or cleaned.lower() in _GENERIC_TITLES or len(cleaned.split()) > 4 or "?" in cleaned:
             continue
-        title_lines.add(line)
+        if line >= 0:
+            title_lines.add(line)
         if cleaned.isupper():   # "GOUT": a word in capitals, when the text writes it in small letters
             lower = {w for b in blocks for w in re.findall(r"\b[a-z][a-z'-]*\b", b.text)}
             cleaned = " ".join(w.lower() if w.lower() in lower else w for w in cleaned.split())
@@ -308,15 +326,69 @@ def _defined_term(blocks: list[Block], faqs: list[Block]) -> str:
 
 
 def _names_of(value: str, subject: str) -> list[str]:
-    """Names listed on a brand-name or "also known as" line: "Norvasc, Istin (brand names)."."""
+    """Names listed on a brand-name or "also known as" line: "Norvasc, Istin (brand names).",
+    and a name in brackets after one ("Paracetamol (Acetaminophen)"), not a note ("(brand names)")."""
     first_sentence = re.split(r"(?<=[a-z)])\.\s", value.strip())[0]
+    bracketed = [inner for inner in re.findall(r"\(([^)]*)\)", first_sentence)
+                 if not set(inner.lower().split()) & _NAME_NOTE_WORDS
+                 and (inner[:1].isupper() or len(inner.split()) == 1)]   # not "(in some countries)"
     without_notes = re.sub(r"\([^)]*\)", " ", first_sentence)
     names = []
-    for part in re.split(r",|;|/|\band\b|\bor\b", without_notes):
+    for part in re.split(r",|;|/|\band\b|\bor\b", " , ".join([without_notes, *bracketed])):
         name = " ".join(part.split()).strip(" .")
         if name and 1 <= len(name.split()) <= 3 and name[0].isalnum() and name.lower() != subject.lower():
             names.append(name)
     return names
+
+
+# Words of a bracketed note beside names, not a name: "Norvasc, Istin (brand names)".
+_NAME_NOTE_WORDS = {"brand", "brands", "name", "names", "generic", "trade", "other", "also", "known", "eg", "e.g.",
+                    "see", "formerly", "uk", "us", "usa", "only"}
+# A sentence naming the subject's brands: "... is sold under brand names such as Panadol, Calpol
+# and Tylenol", "... marketed as Nexium", "available under the trade name Zoton".
+_BRAND_CUE = re.compile(r"\b(?:sold|marketed|available|supplied|branded)\s+(?:in\s+[A-Z][\w ]*?\s+)?"
+                        r"(?:(?:under|as)\s+(?:the\s+)?(?:brand|trade)[ -]names?|as)\b\s*(?:such as|like|including|:)?\s*")
+# The subject's other name in its own sentence: "Paracetamol, known as acetaminophen in ...".
+_KNOWN_AS = r"\b{subject},?\s+(?:is\s+)?(?:also\s+)?(?:known|called)\s+(?:in\s+(?:the\s+)?[A-Z][\w ]*?\s+)?(?:as\s+)?"
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'-]*|\d[\w'-]*|with)$")
+
+
+def _names_in_prose(text: str, subject: str) -> list[str]:
+    """The subject's other names as its text states them ("sold under brand names such as
+    Panadol, Calpol and Tylenol"; "paracetamol, known as acetaminophen"): names in capitals
+    after a brand cue, or the one word after "<subject>, known as". A list ends at the first
+    part that is not a name ("... in the United States and Canada")."""
+    names: list[str] = []
+    first_word = subject.split()[0].lower() if subject.split() else ""
+    starts = []
+    for cue in _BRAND_CUE.finditer(text):
+        sentence = text[:cue.start()].rsplit(". ", 1)[-1].lstrip().lower()
+        about_subject = (first_word and sentence.startswith(first_word)
+                         or re.match(r"(?:it|this medicine|they)\b", sentence))
+        if about_subject and not re.search(r"\b(?:such as|like|with|including|other|e\.?g)\b", sentence):
+            starts.append((cue.end(), False))     # the subject's brands, not another medicine's
+    starts += [(m.end(), True) for m in re.finditer(_KNOWN_AS.format(subject=re.escape(subject)), text, re.I)]
+    for start, lower_first in starts:
+        stretch = re.split(r"(?<=[a-z)])\.(?:\s|$)|[;:()]", text[start:], maxsplit=1)[0]
+        for part in re.split(r",|\band\b|\bor\b", stretch):
+            words = part.split()
+            if not words:
+                continue
+            if words[0] == "in" and len(words) > 1 and words[1][:1].isupper():
+                continue                              # an aside: "and, in North America, ..."
+            run = []
+            for position, word in enumerate(words):
+                if _NAME_WORD.match(word) and (position > 0 or word[0].isupper()) \
+                        and not (word == "with" and (position == 0 or position + 1 == len(words))) \
+                        or position == 0 and lower_first and word.isalpha():
+                    run.append(word)
+                else:
+                    break
+            if run and len(run) <= 3:
+                names.append(" ".join(run))
+            if len(run) < len(words) or lower_first:
+                break
+    return [n for n in names if n.lower() != subject.lower()]
 
 
 # --- sections and passages ---------------------------------------------------------------------------
@@ -366,6 +438,8 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
         return unit
 
     for position, block in enumerate(blocks):
+        if block.kind != "heading" and block.start in title_lines:
+            continue        # the product line naming a package leaflet's medicine, under its title
         if block.kind == "heading":
             if block.start in title_lines:
                 if not title_seen:
@@ -403,6 +477,8 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
             current = open_unit(block.text, kind, context, block.start, False, 0, _sub_section(section_unit, block.text, kind))
             current.lead = block.answer
             continue
+        if block.kind == "para" or block.kind in ("field", "label") and block.answer:
+            names += _names_in_prose(block.text if block.kind == "para" else block.answer, subject)
         if block.kind == "field":
             kind = kinds.match(block.text, subject_words, context.id if context else None)
             if kind is not None and kind.id == "names" or block.text.lower() in ("brand names", "also known as",
@@ -497,9 +573,13 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
     pairs = _merge_intro_sections(pairs)
     pairs = _unique_questions(pairs)
     unique_names = []
+    ingredients = {part.split()[0] for part in re.split(r"\s*(?:\band\b|\bwith\b|\+|&|/|,)\s*", subject) if part}
     for name in names:
-        if name.lower() not in (n.lower() for n in unique_names) and name.lower() != subject:
-            unique_names.append(name)
+        if name.lower() in (n.lower() for n in unique_names) or name.lower() == subject:
+            continue
+        if len(ingredients) > 1 and name.lower().split()[0] in ingredients:
+            continue      # "Paracetamol" on the paracetamol-and-codeine page is an ingredient, not its name
+        unique_names.append(name)
     return Document(path, title, subject, pairs, disclaimer, unique_names)
 
 
@@ -565,7 +645,9 @@ def _field_unit(unit: _Unit) -> bool:
 
 
 def _short_label(text: str) -> str:
-    text = text.rstrip(":").strip()
+    """A label as a question names it: its first sentence, without a bracketed note
+    ("Uncommon (may affect up to 1 in 100 people)" -> "Uncommon"), at most eight words."""
+    text = re.sub(r"\s*\([^()]*\)?", "", text.rstrip(":").strip()).strip() or text.rstrip(":").strip()
     first = re.split(r"(?<=[.!?])\s+", text)[0]
     return first if len(first.split()) <= 8 else " ".join(first.split()[:8])
 
@@ -583,6 +665,7 @@ def _item_text(item: Item, with_label: bool = True) -> str:
 def _pairs_of_units(units: list[_Unit], subject: str, title: str, names: list[str]) -> tuple[list[Pair], list[str]]:
     pairs: list[Pair] = []
     disclaimer: list[str] = []
+    units = _merged_field_runs(units)
     # Whole sections whose kind is noise or disclaimer take their sub-units with them.
     dropped_section = ""
     for index, unit in enumerate(units):
@@ -619,6 +702,27 @@ def _pairs_of_units(units: list[_Unit], subject: str, title: str, names: list[st
     return pairs, [d for d in disclaimer if d]
 
 
+def _merged_field_runs(units: list[_Unit]) -> list[_Unit]:
+    """Fields of one kind on consecutive lines ("Generic name: ...", "Also known as: ...") are
+    one passage, each line under its own label, not two intents asking the same question (the
+    second was named after its label: "What are the names of co-codamol: also known as?")."""
+    merged: list[_Unit] = []
+    runs: set[int] = set()        # ids of the merged units that are runs of fields
+    for unit in units:
+        previous = merged[-1] if merged else None
+        if (previous is not None and _field_unit(unit) and not unit.heading and unit.kind is not None
+                and previous.kind is unit.kind and previous.parent is unit.parent
+                and (id(previous) in runs or _field_unit(previous) and not previous.heading)
+                and unit.start <= previous.end + 1):
+            if id(previous) not in runs:
+                previous.blocks = [replace(previous.blocks[0], text=f"{previous.label}: {previous.blocks[0].text}")]
+                runs.add(id(previous))
+            previous.blocks.append(replace(unit.blocks[0], text=f"{unit.label}: {unit.blocks[0].text}"))
+            continue
+        merged.append(unit)
+    return merged
+
+
 def _question(unit: _Unit, subject: str, title: str) -> str:
     label = unit.label.strip().rstrip(":").strip()
     if label.endswith("?"):
@@ -631,7 +735,8 @@ def _question(unit: _Unit, subject: str, title: str) -> str:
         return f"What is {subject}?"
     if unit.parent is not None and unit.parent.role == "answer":
         base = unit.parent.ask(subject)
-        return f"{base.rstrip('?')}: {_lower_common(label)}?" if len(label.split()) <= 6 else base
+        short = _short_label(label)
+        return f"{base.rstrip('?')}: {_lower_common(short)}?" if len(short.split()) <= 6 else base
     return _generic_question(label, subject)
 
 

@@ -21,7 +21,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from .lexicon import Lexicon
 from .normalise import WORD, normalize, reading, tokenize
-from .words import STOPWORDS, english_words
+from .words import LIGHT_WORDS, STOPWORDS, english_words
 
 _STEMMER = snowballstemmer.stemmer("english")
 
@@ -318,7 +318,8 @@ class Analyzer:
         if word in self._vocabulary or not word.isalpha() or len(word) < 3 or stem(word) in self._known_stems:
             return None
         if len(word) < 4:
-            return self._completion(word)
+            # "eff" is cut off ("effects"); "old" in "3 month old" is a word, not the start of "older".
+            return None if word in LIGHT_WORDS else self._completion(word)
         if word in english_words():
             return None
         limit = 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3

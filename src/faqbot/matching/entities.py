@@ -36,6 +36,8 @@ NAME_SECTIONS = {"generic name", "generic names", "also known as", "other names"
 MAX_NAME_WORDS = 6          # longer "names" are sentences, not names
 _SEPARATORS = re.compile(r"\s*(?:\+|/|,|;|\bor\b|\(|\))\s*")
 _PARTS = re.compile(r"\s*(?:\+|/)\s*")
+_AND = re.compile(r"\s+(?:and|&)\s+", re.I)
+_BRACKETED = re.compile(r"\([^)]*\)")
 
 
 @dataclass
@@ -73,12 +75,16 @@ class Resolution:
       pages it may mean, single-ingredient pages first; the best few are offered.
     - ``"unpaired"``: two or more medicines and no document about them together; ``per_mention``
       holds each medicine's own most specific documents.
+    - ``"named"`` for several medicines with a page about them all (a combination product):
+      ``own_pages`` are each medicine's own pages besides, where an entry may ask about them
+      together ("Can I take paracetamol and ibuprofen together?" on the paracetamol page).
     """
 
     kind: str
     mentions: list[Mention]
     documents: list[int] = field(default_factory=list)
     per_mention: list[list[int]] = field(default_factory=list)
+    own_pages: list[int] = field(default_factory=list)   # "named" with several medicines: each one's own page
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -99,6 +105,19 @@ def _names_in(text: str) -> list[tuple[str, ...]]:
     return names
 
 
+def _name_fields(answer: str, section: str) -> list[tuple[str, str]]:
+    """(label, names) of a name passage: one field, or consecutive fields extraction joined,
+    each line under its own label ("Generic name: ...", "Also known as: ...")."""
+    fields = []
+    for line in answer.splitlines():
+        label, colon, text = line.partition(":")
+        if colon and label.strip().lower() in NAME_SECTIONS:
+            fields.append((label.strip().lower(), text.strip()))
+        elif line.strip():
+            fields.append((section, line.strip()))
+    return fields if len(fields) > 1 else [(section, answer)]
+
+
 def _ingredients(text: str) -> list[tuple[str, ...]]:
     parts = [_words(p) for p in _PARTS.split(text)]
     return [p for p in parts if 0 < len(p) <= MAX_NAME_WORDS]
@@ -109,8 +128,11 @@ class Entities:
     compiled index with the rest)."""
 
     def __init__(self, intents: list[Intent], known_words: set[str] | frozenset[str] = frozenset(),
-                 tuning: Tuning = DEFAULT):
-        """``known_words``: words any intent uses (never read as a misspelt name)."""
+                 tuning: Tuning = DEFAULT, other_names: dict[str, list[str]] | None = None):
+        """``known_words``: words any intent uses (never read as a misspelt name).
+        ``other_names``: names by topic (lower case) from the folder's lexicon, whose groups
+        headed by a subject list its other names ("[paracetamol, Panadol, Calpol]": extraction
+        writes one for each page that names its brands in its text, and staff may add more)."""
         self.tuning = tuning
         self.documents: list[Document] = []
         by_key: dict[str, int] = {}
@@ -126,20 +148,37 @@ class Entities:
             document.intents.append(index)
             section = intent.source.section.strip().lower() if intent.source is not None else ""
             if section in NAME_SECTIONS and len(intent.answer) < 400:
-                document.names.update(_names_in(intent.answer))
-                if section.startswith("generic"):
-                    generic[number] = intent.answer
+                for label, text in _name_fields(intent.answer, section):
+                    document.names.update(_names_in(text))
+                    if label.startswith("generic"):
+                        generic[number] = text
+        for document in self.documents:
+            for name in (other_names or {}).get(document.topic.lower(), ()):
+                document.names.update(_names_in(name))
         for number, document in enumerate(self.documents):
-            parts = _ingredients(generic.get(number, document.topic))
-            document.ingredients = frozenset(parts)
+            # A generic-name field joins a combination's ingredients with "+" or "and"
+            # ("Paracetamol and Codeine Phosphate"); a title's "and" may join anything.
+            parts = (_ingredients(_AND.sub(" + ", _BRACKETED.sub(" ", generic[number]))) if number in generic
+                     else _ingredients(document.topic))
+            # One part is a single medicine ("Paracetamol (Acetaminophen)": the brackets hold
+            # another name), not a combination of one.
+            document.ingredients = frozenset(parts) if len(parts) > 1 else frozenset()
             document.names.update(parts)
         self._by_name: dict[tuple[str, ...], set[int]] = {}
         self._by_word: dict[str, set[int]] = {}
+        # A name of two or three words typed as one ("cocodamol" for "co-codamol"): found, and
+        # read as the page writes it.
+        self._written: dict[tuple[str, ...], tuple[str, ...]] = {}
         for number, document in enumerate(self.documents):
             for name in document.names:
                 self._by_name.setdefault(name, set()).add(number)
                 for word in name:
                     self._by_word.setdefault(word, set()).add(number)
+            for name in document.names:
+                joined = ("".join(name),)
+                if 2 <= len(name) <= 3 and joined not in document.names:
+                    self._by_name.setdefault(joined, set()).add(number)
+                    self._written.setdefault(joined, name)
         self.longest = max((len(n) for n in self._by_name), default=0)
         # A word standing alone for the names holding it must say something: not a stop word
         # or a common English word ("sodium" yes, "plus" or "acid" no).
@@ -153,7 +192,7 @@ class Entities:
         for word in sorted(self._by_word):
             if len(word) >= tuning.name_typo_min_length:
                 self._fuzzy_choices.setdefault(word[0], []).append(word)
-        self._known = set(known_words) | set(self._by_word)
+        self._known = set(known_words) | set(self._by_word) | {joined for (joined,) in self._written}
         self._read_as: dict[str, str] = {}     # misspelt word -> the name word it reads as (or itself)
         self._by_topic: dict[str, list[int]] = {}
         for number, document in enumerate(self.documents):
@@ -188,7 +227,8 @@ class Entities:
                 name = tuple(read[i:i + size])
                 documents = self._by_name.get(name)
                 if documents:
-                    found = Mention(" ".join(typed[i:i + size]), name, set(documents), set(documents))
+                    found = Mention(" ".join(typed[i:i + size]), self._written.get(name, name), set(documents),
+                                    set(documents))
                     i += size
                     break
             if found is None and read[i] in self._telling_words:
@@ -232,8 +272,10 @@ class Entities:
             return Resolution("named", mentions, self._most_specific(named[0].documents, {named[0].name}))
         together = set.intersection(*(m.documents for m in named))
         if together:
-            return Resolution("named", mentions, self._most_specific(together, {m.name for m in named}))
-        return Resolution("unpaired", mentions, [],
+            documents = self._most_specific(together, {m.name for m in named})
+            own = sorted({d for m in named for d in self._most_specific(m.documents, {m.name})} - set(documents))
+            return Resolution("named", mentions, documents, own_pages=own)
+        return Resolution("unpaired", named, [],
                           [self._most_specific(m.documents, {m.name}) for m in named])
 
     def _most_specific(self, documents, wanted: set[tuple[str, ...]]) -> list[int]:

@@ -143,9 +143,15 @@ class Tuning:
     the answer threshold) is offered as a numbered "see also": "side effects of valproate" shows
     the common ones and offers the serious ones. Set by hand (issue 12)."""
     calibration_answer_share: float = 0.9
-    """Calibration (``faqbot coverage --calibrate``, and at import): the answer threshold is set
-    where this share of the folder's own new wordings that rank their intent first still reach
-    it (evaluation.calibration): nine in ten. Set by hand (issue 12)."""
+    """Calibration (``faqbot coverage --calibrate``, and at import) of a folder with examples, or
+    of a table too small for the two-sided model (calibration_min_sentences): the answer
+    threshold is set where this share of the folder's own new wordings that rank their intent
+    first still reach it (evaluation.calibration): nine in ten. Set by hand (issue 12)."""
+    calibration_min_sentences: int = 20
+    """Calibration from answer sentences models both the right answers and the near misses
+    (evaluation.calibration) only when at least this many sentences rank their own intent first:
+    with a handful, the point where they separate is chance. A smaller table keeps
+    calibration_answer_share. Set by hand."""
     calibration_floor: float = 15.0
     """Calibration never sets the answer threshold below this: under it, a question sharing one
     common word with an intent would be answered."""
