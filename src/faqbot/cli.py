@@ -607,14 +607,14 @@ def _cmd_extract(args, stdin, stdout, stderr) -> int:
 
 
 def _remember_extractions(folder: Path, extractions) -> None:
-    """For a folder the compiled cache keeps, what extraction found goes where `check`
+    """For a large folder (Bot.is_large), what extraction found goes where `check`
     remembers its findings (authoring/integrity.py): the first check of a site after its
     extraction compares the intent files without extracting 6,500 documents again."""
     from .authoring.integrity import Remembered
     from .bot import Bot
     from .matching import cache as compiled
 
-    if not extractions or not Bot.caches(folder):
+    if not extractions or not (Bot.caches() and Bot.is_large(folder)):
         return
     fingerprint = compiled.code_fingerprint()
     remembered = compiled.load(folder, fingerprint, "integrity").value
