@@ -32,14 +32,17 @@ from .language.query import Query
 from .language.question import carries_on, relation, separate_questions
 from .language.words import STOPWORDS
 from .safety import Assessment, Finding, SafetyMemory, Triage
+from .yamlfile import gc_paused
 
 MAX_QUESTION_CHARS = 2000  # longer input is truncated for matching, never rejected
 _RELATION_WORDS = 10       # a cause-and-effect question's sides quoted back in "My documents don't cover ..."
 
-# Folders with this much YAML (about 2,000 intents: a second or more to parse and index) keep a
-# compiled index in the user's cache folder, and say so when they build it. Smaller folders load
-# in well under a second and write nothing anywhere.
-CACHE_MIN_BYTES = 1024 * 1024
+# Folders with this much YAML (about 2,000 intents: a second or more to parse and index) say so
+# when they build their compiled index, and `faqbot check` remembers there what it found. Every
+# folder keeps a compiled index: the bundled one started in about 130 ms less from it (parsing,
+# the word lists and building the index at each start was most of a `faqbot ask`), but a smaller
+# folder builds it too quickly for a message to be worth a line.
+LARGE_FOLDER_BYTES = 1024 * 1024
 
 
 
@@ -224,42 +227,47 @@ class Bot:
 
         With ``cache`` (the default; FAQBOT_CACHE=0 turns it off) the Bot comes from the folder's
         compiled index when its fingerprint matches (matching/cache.py), else it is built and
-        the index written for the next start; only for folders of CACHE_MIN_BYTES of YAML or
-        more. ``notify`` receives one line before each such build, saying why."""
+        the index written for the next start. ``notify`` receives one line before each build of
+        a large folder's index (LARGE_FOLDER_BYTES of YAML or more: a slow start), saying why."""
         folder = Path(folder)
-        if not cache or not cls.caches(folder):
-            return cls._built(folder)
-        try:
-            printed = compiled.fingerprint(folder)
-        except OSError:
-            return cls._built(folder)     # loading names the file that cannot be read
-        found = compiled.load(folder, printed)
-        if isinstance(found.value, cls):
-            return found.value
-        if notify is not None:
-            notify(_rebuild_message(folder, found.reason))
-        bot = cls._built(folder)
-        compiled.store(folder, printed, bot)
-        return bot
+        with gc_paused():      # everything built here stays alive: collecting found nothing to free
+            if not cache or not cls.caches():
+                return cls._built(folder)
+            try:
+                printed = compiled.fingerprint(folder)
+            except OSError:
+                return cls._built(folder)     # loading names the file that cannot be read
+            found = compiled.load(folder, printed)
+            if isinstance(found.value, cls):
+                return found.value
+            if notify is not None and cls.is_large(folder):
+                notify(_rebuild_message(folder, found.reason))
+            bot = cls._built(folder)
+            compiled.store(folder, printed, bot)
+            return bot
 
     @staticmethod
-    def caches(folder: Path) -> bool:
-        """Whether the folder's loaded state is kept in the compiled cache: unless FAQBOT_CACHE=0,
-        for folders of CACHE_MIN_BYTES of YAML or more (a small one loads as fast as it reads)."""
-        if os.environ.get("FAQBOT_CACHE") == "0":
-            return False
+    def caches() -> bool:
+        """Whether folders' loaded state is kept in the compiled cache: unless FAQBOT_CACHE=0."""
+        return os.environ.get("FAQBOT_CACHE") != "0"
+
+    @staticmethod
+    def is_large(folder: Path) -> bool:
+        """Whether the folder holds LARGE_FOLDER_BYTES of YAML or more (False when it cannot be
+        listed: loading then names the problem)."""
         try:
-            return compiled.folder_bytes(Path(folder)) >= CACHE_MIN_BYTES
+            return compiled.folder_bytes(Path(folder)) >= LARGE_FOLDER_BYTES
         except OSError:
             return False
 
     @classmethod
     def from_compiled_index(cls, folder: Path) -> "Bot | None":
-        """The folder's Bot if its compiled index is current, else None (nothing is built or
+        """A large folder's Bot if its compiled index is current, else None (nothing is built or
         written). A current index also tells that the folder loads without a problem: an index
-        is written only after a load succeeded, and its fingerprint covers every byte loaded."""
+        is written only after a load succeeded, and its fingerprint covers every byte loaded.
+        (``faqbot check`` parses a small folder whole anyway: that takes no time.)"""
         folder = Path(folder)
-        if not cls.caches(folder):
+        if not cls.caches() or not cls.is_large(folder):
             return None
         try:
             found = compiled.load(folder, compiled.fingerprint(folder))

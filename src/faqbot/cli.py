@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .content.intents import bundled_intents
 from .display import printable
 from .errors import FaqbotError
 
@@ -167,6 +166,14 @@ def _fraction(value: str) -> float:
     return number
 
 
+def bundled_intents() -> Path:
+    """The intents folder shipped inside the package. The content layer is imported only when a
+    command loads intents, under load_bot's paused collector (`faqbot --help` needs none of it)."""
+    from .content.intents import bundled_intents as shipped
+
+    return shipped()
+
+
 def intents_folder(args) -> Path:
     given = getattr(args, "intents", None) or os.environ.get("FAQBOT_INTENTS")
     return Path(given) if given else bundled_intents()
@@ -189,10 +196,14 @@ def folder_line(args) -> str:
 
 def load_bot(args, stderr=None):
     """The Bot of the chosen intents folder; a slow rebuild of its compiled index is announced on
-    ``stderr`` (one line, prefixed like every faqbot message)."""
-    from .bot import Bot
+    ``stderr`` (one line, prefixed like every faqbot message). The garbage collector rests
+    meanwhile, while the bot's modules are imported too: their objects all stay alive."""
+    from .yamlfile import gc_paused
 
-    return Bot.from_folder(intents_folder(args), notify=_notifier(stderr))
+    with gc_paused():
+        from .bot import Bot
+
+        return Bot.from_folder(intents_folder(args), notify=_notifier(stderr))
 
 
 def _notifier(stderr):
@@ -379,13 +390,12 @@ def _unanswered_log(args, inputs=()):
 
 
 def _cmd_ask(args, stdin, stdout, stderr) -> int:
-    from .explain import explain
-    from .display import printable
-
     bot = load_bot(args, stderr)
     reply = bot.reply(" ".join(args.question))
     stdout.write(printable(reply.text) + "\n")
     if args.explain:
+        from .explain import explain
+
         stdout.write("\n" + printable("\n".join(explain(reply))) + "\n")
     stdout.flush()
     stderr.write(f"faqbot: {folder_line(args)}\n")   # after the reply, like batch's summary line
@@ -597,14 +607,14 @@ def _cmd_extract(args, stdin, stdout, stderr) -> int:
 
 
 def _remember_extractions(folder: Path, extractions) -> None:
-    """For a folder the compiled cache keeps, what extraction found goes where `check`
+    """For a large folder (Bot.is_large), what extraction found goes where `check`
     remembers its findings (authoring/integrity.py): the first check of a site after its
     extraction compares the intent files without extracting 6,500 documents again."""
     from .authoring.integrity import Remembered
     from .bot import Bot
     from .matching import cache as compiled
 
-    if not extractions or not Bot.caches(folder):
+    if not extractions or not (Bot.caches() and Bot.is_large(folder)):
         return
     fingerprint = compiled.code_fingerprint()
     remembered = compiled.load(folder, fingerprint, "integrity").value
@@ -714,7 +724,7 @@ def _report_lexicon(folder: Path, bot, stdout) -> None:
 def _report_integrity(folder: Path, stdout) -> int:
     """Answers that no longer match their documents fail the check (1); notes do not.
 
-    For a folder the compiled cache keeps (Bot.caches), what this check found is kept there too,
+    For a large folder (Bot.is_large), what this check found is kept in the compiled cache too,
     under faqbot's code fingerprint, so the next check re-reads only the intent files and
     documents whose bytes changed (authoring/integrity.py)."""
     from .authoring.integrity import Remembered, check_folder_remembering
@@ -722,7 +732,7 @@ def _report_integrity(folder: Path, stdout) -> int:
     from .display import one_line
     from .matching import cache as compiled
 
-    remembering = Bot.caches(folder)
+    remembering = Bot.caches() and Bot.is_large(folder)
     remembered = compiled.load(folder, compiled.code_fingerprint(), "integrity").value if remembering else None
     remembered = remembered if isinstance(remembered, Remembered) else None
     findings, now = check_folder_remembering(folder, remembered)

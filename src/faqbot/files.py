@@ -29,7 +29,6 @@ from __future__ import annotations
 import codecs
 import os
 import stat
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterable, Iterator
@@ -177,6 +176,8 @@ def _replacing(path: Path, target: Path, mode: int, binary: bool = False) -> Ite
     """A stream on a hidden temporary file beside ``target`` (mode ``mode``), renamed over it when
     the block completes; on any exception ``target`` is left as it was and the temporary removed.
     Errors name ``path``, the file the user gave."""
+    import tempfile   # here, not at the top: most starts write nothing, and it imports random and shutil
+
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
@@ -213,6 +214,8 @@ def create_private_once(path, data: bytes) -> bool:
     at all: written under a hidden name, then hard-linked into place, which never replaces anything,
     so two processes creating it together agree on one content and a crash never leaves it short.
     Where hard links are not supported it is created with ``O_EXCL`` instead."""
+    import tempfile
+
     path = Path(path)
     try:
         fd, staged = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)

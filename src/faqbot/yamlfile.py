@@ -12,19 +12,28 @@ pure loader gives, and a file the two parsers would judge differently is judged 
 from __future__ import annotations
 
 import gc
-import json
 import re
 from contextlib import contextmanager
 from pathlib import Path
-
-import yaml
 
 from . import files
 from .errors import DataFileError
 from .files import unreadable  # noqa: F401 - the one mapping of OS errors, re-exported for readers
 
 DEEP_NESTING = files.MAX_NESTING    # nesting reported as too deep starts at this level (real intents use 4)
-_FAST_COMPOSER = getattr(yaml, "CSafeLoader", None)   # None when PyYAML was built without libyaml
+# PyYAML is imported at the first file parsed, not with this module: a start from the compiled
+# index parses no YAML, and importing PyYAML was about 25 ms of every `faqbot ask`.
+_FAST_COMPOSER = True     # until then; afterwards libyaml's CSafeLoader, or None without libyaml
+
+
+def fast_composer():
+    """libyaml's composer (``yaml.CSafeLoader``), or None when PyYAML was built without it."""
+    global _FAST_COMPOSER
+    if _FAST_COMPOSER is True:
+        import yaml
+
+        _FAST_COMPOSER = getattr(yaml, "CSafeLoader", None)
+    return _FAST_COMPOSER
 
 
 @contextmanager
@@ -85,6 +94,8 @@ def parse_json(text: str, path, line: int | None = None):
     and the line (``line`` for a one-line record, else the line inside ``text``): bad syntax, an
     integer over Python's 4,300 digits, a number too large for a float (never written back as
     ``Infinity``), NaN, and nesting deeper than files.MAX_NESTING."""
+    import json    # only readers of JSON files need it, not every start
+
     def where(position: int | None) -> int | None:
         if line is not None or position is None:
             return line
@@ -155,12 +166,15 @@ def _depth(value) -> int:
 
 def load_yaml(path: Path, text: str | None = None):
     """Parse one YAML document into LineDict/LineList/scalars; errors carry file and line."""
+    import yaml
+
     path = Path(path)
     if text is None:
         text = read_text(path)
-    if _FAST_COMPOSER is not None:
+    composer = fast_composer()
+    if composer is not None:
         try:
-            node = yaml.compose(text, Loader=_FAST_COMPOSER)
+            node = yaml.compose(text, Loader=composer)
             return None if node is None else _build(node, path, set(), yaml.SafeLoader(""), depth_limit=DEEP_NESTING)
         except Exception:  # noqa: BLE001 - whatever libyaml or the builder objected to, the pure loader words it
             pass
@@ -169,6 +183,8 @@ def load_yaml(path: Path, text: str | None = None):
 
 def _load_pure(path: Path, text: str):
     """The pure-Python loader: slower, and the one whose errors faqbot's messages are written for."""
+    import yaml
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is None:
@@ -196,6 +212,8 @@ def _load_pure(path: Path, text: str):
 def _deep_nesting_line(text: str) -> int | None:
     """The line where nesting first goes DEEP_NESTING levels deep, found with PyYAML's event
     parser, which keeps its own stack and so does not hit the recursion limit itself."""
+    import yaml
+
     depth = 0
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
@@ -217,6 +235,8 @@ class _TooDeep(Exception):
 def _build(node, path: Path, seen: set, constructor, depth: int = 0, depth_limit: int | None = None):
     """Turn a composed node into Python values, refusing any node used twice (an alias).
     ``depth_limit`` (libyaml's nodes only) hands nesting that deep back to the pure loader."""
+    import yaml
+
     if depth_limit is not None and depth >= depth_limit:
         raise _TooDeep()
     if id(node) in seen:
@@ -257,6 +277,8 @@ _STR_TAG = "tag:yaml.org,2002:str"
 def _scalar(node, path: Path, constructor):
     if node.tag == _STR_TAG:
         return node.value        # what SafeConstructor.construct_yaml_str returns, without its calls
+    import yaml
+
     try:
         return constructor.construct_object(node, deep=True)
     except yaml.YAMLError as exc:

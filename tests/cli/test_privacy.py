@@ -22,6 +22,7 @@ from conftest import ONE_INTENT, write_folder
 import faqbot.repl
 from faqbot.bot import Bot
 from faqbot.cli import main
+from faqbot.matching.cache import cache_folder
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "faqbot"
 SECRET = "my name is Ann Example and my NHS number is 943 476 5919"
@@ -144,6 +145,20 @@ def disk_writes(monkeypatch):
     return writes
 
 
+def beyond_the_compiled_index(writes: list[str]) -> list[str]:
+    """The writes outside the compiled-index cache, whose files, built from the intents before any
+    question is read, must never hold one (``assert_no_question_cached``)."""
+    cache = cache_folder().resolve()
+    return [w for w in writes if not Path(w).resolve().is_relative_to(cache)]
+
+
+def assert_no_question_cached() -> None:
+    for path in cache_folder().rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert SECRET.encode() not in data and b"NHS number" not in data, path
+
+
 def test_a_session_without_history_writes_nothing_anywhere(tmp_path, folder, typed, monkeypatch, disk_writes):
     home, work = tmp_path / "home", tmp_path / "work"
     home.mkdir(exist_ok=True)
@@ -153,8 +168,9 @@ def test_a_session_without_history_writes_nothing_anywhere(tmp_path, folder, typ
     before = files_under(home, work, folder)
     typed.append("does green tea contain caffeine\r" + SECRET + "\r/why\r/topics\r\x04")
     assert chat(folder) == 0
-    assert disk_writes == []
+    assert beyond_the_compiled_index(disk_writes) == []
     assert files_under(home, work, folder) == before
+    assert_no_question_cached()
 
 
 def test_ask_and_batch_to_standard_output_write_nothing(tmp_path, folder, monkeypatch, disk_writes):
@@ -163,8 +179,9 @@ def test_ask_and_batch_to_standard_output_write_nothing(tmp_path, folder, monkey
     assert main(["--intents", str(folder), "ask", SECRET], stdout=io.StringIO()) == 0
     assert main(["--intents", str(folder), "batch", "-", "-j", "1"], stdin=io.StringIO(SECRET + "\n"),
                 stdout=io.StringIO(), stderr=io.StringIO()) == 0
-    assert disk_writes == []
+    assert beyond_the_compiled_index(disk_writes) == []
     assert files_under(tmp_path) == before
+    assert_no_question_cached()
 
 
 # --- opting in: owner-only files ------------------------------------------------------------
@@ -183,7 +200,8 @@ def test_the_history_file_is_created_owner_only_and_holds_the_questions(tmp_path
     history = tmp_path / "history"
     typed.append(SECRET + "\r\x04")
     assert chat(folder, "--history", str(history)) == 0
-    assert set(disk_writes) == {str(history)}  # opted in: that file, and nothing else
+    assert set(beyond_the_compiled_index(disk_writes)) == {str(history)}  # opted in: that file, and nothing else
+    assert_no_question_cached()
     assert mode(history) == 0o600
     assert SECRET in history.read_text(encoding="utf-8")
 

@@ -136,7 +136,7 @@ def test_a_document_edited_and_restored_is_judged_by_its_bytes_not_its_date(two_
 @pytest.fixture
 def large(monkeypatch, tmp_path):
     """The check's memory is kept for folders the compiled cache keeps: the test folder counts as one."""
-    monkeypatch.setattr(bot_module, "CACHE_MIN_BYTES", 1)
+    monkeypatch.setattr(bot_module, "LARGE_FOLDER_BYTES", 1)
     cache = tmp_path / "cache"
     monkeypatch.setenv("FAQBOT_CACHE_DIR", str(cache))
     return cache
@@ -201,10 +201,13 @@ def test_a_damaged_memory_is_ignored(two_documents, extractions, large):
 
 
 def test_a_small_folder_keeps_no_memory(two_documents, tmp_path, monkeypatch):
+    """Checking a small folder again takes no time: only its compiled index is kept, not what
+    the check found."""
     monkeypatch.setenv("FAQBOT_CACHE_DIR", str(tmp_path / "cache"))
     _, _, folder = two_documents
     run_check(folder)
-    assert not (tmp_path / "cache").exists()
+    assert not compiled.entry_path(folder, tmp_path / "cache", "integrity").exists()
+    assert compiled.entry_path(folder, tmp_path / "cache", "index").exists()
 
 
 def test_remembered_state_is_plain_data():

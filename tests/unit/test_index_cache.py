@@ -21,8 +21,9 @@ QUESTION = "how do I brew green tea"
 
 @pytest.fixture
 def cache_dir(tmp_path, monkeypatch):
-    """A cache folder of the test's own, and the tiny tea folder treated as a large one."""
-    monkeypatch.setattr(bot_module, "CACHE_MIN_BYTES", 1)
+    """A cache folder of the test's own, and the tiny tea folder treated as a large one (whose
+    rebuilds are announced)."""
+    monkeypatch.setattr(bot_module, "LARGE_FOLDER_BYTES", 1)
     folder = tmp_path / "cache"
     monkeypatch.setenv("FAQBOT_CACHE_DIR", str(folder))
     return folder
@@ -171,11 +172,33 @@ def test_a_slow_rebuild_is_announced_on_the_command_line(tea_folder, cache_dir, 
                         "since it was built); the next start reads it\n" + folder)
 
 
-def test_a_small_folder_is_never_cached(tea_folder, cache_dir, monkeypatch):
-    monkeypatch.setattr(bot_module, "CACHE_MIN_BYTES", 1024 * 1024)
+def test_a_small_folder_is_cached_without_a_word(tea_folder, cache_dir, monkeypatch):
+    """A small folder's index is built too quickly for a message: the start says nothing more,
+    and the next one reads the index all the same."""
+    monkeypatch.setattr(bot_module, "LARGE_FOLDER_BYTES", 1024 * 1024)
     messages = []
-    Bot.from_folder(tea_folder, notify=messages.append)
-    assert messages == [] and not cache_dir.exists()
+    first = Bot.from_folder(tea_folder, notify=messages.append)
+    assert messages == [] and entry(tea_folder, cache_dir).exists()
+    assert (os.stat(entry(tea_folder, cache_dir)).st_mode & 0o777) == 0o600
+    calls = built_count(monkeypatch)
+    second = Bot.from_folder(tea_folder, notify=messages.append)
+    assert calls == [] and messages == []
+    assert second.reply(QUESTION).record() == first.reply(QUESTION).record()
+
+
+def test_the_bundled_folder_is_cached_in_the_users_cache_not_beside_the_package(cache_dir, monkeypatch):
+    """The bundled intents may sit read-only inside site-packages: their index goes to the cache
+    folder ($XDG_CACHE_HOME respected), and nothing is ever written inside the package."""
+    from faqbot.cli import bundled_intents
+
+    monkeypatch.delenv("FAQBOT_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_dir.parent / "xdg"))
+    package = bundled_intents().resolve().parent.parent
+    before = sorted(p for p in package.rglob("*") if "__pycache__" not in p.parts)
+    status = main(["ask", "what is magnesium valproate"], stdout=io.StringIO(), stderr=io.StringIO())
+    assert status == 0
+    assert compiled.entry_path(bundled_intents(), cache_dir.parent / "xdg" / "faqbot").exists()
+    assert sorted(p for p in package.rglob("*") if "__pycache__" not in p.parts) == before
 
 
 # --- writing goes through files.py's policy for faqbot's own files ------------------------------
@@ -245,3 +268,19 @@ def test_a_fifo_added_beside_a_current_index_is_still_refused_by_check(tea_folde
     status, out, err = cli(["check", str(tea_folder)])
     assert (status, out) == (2, "")
     assert err == f"faqbot: error: {tea_folder / 'pipe.yaml'}: is a FIFO (named pipe), not a regular file\n"
+
+
+def test_a_folder_read_from_the_index_names_its_files_as_this_start_gave_them(tea_folder, cache_dir, monkeypatch):
+    """The same folder given as a relative and as an absolute path: each start's Bot names the
+    folder and its files the way that start was given them (a coverage report, an error message),
+    whichever start built an index first, and both read their index from the second start on."""
+    monkeypatch.chdir(tea_folder.parent)
+    relative = type(tea_folder)(tea_folder.name)
+    first = {str(f): Bot.from_folder(f) for f in (relative, tea_folder)}
+    calls = built_count(monkeypatch)
+    for folder in (relative, tea_folder, relative):
+        bot = Bot.from_folder(folder)
+        assert bot.intent_set.folder == folder
+        assert {intent.path.parent for intent in bot.intent_set.intents} == {folder}
+        assert bot.reply(QUESTION).record() == first[str(folder)].reply(QUESTION).record()
+    assert calls == []

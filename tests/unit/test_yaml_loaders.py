@@ -23,14 +23,14 @@ def lines(value):
     return value
 
 
-@pytest.mark.skipif(yamlfile._FAST_COMPOSER is None, reason="PyYAML built without libyaml")
+@pytest.mark.skipif(yamlfile.fast_composer() is None, reason="PyYAML built without libyaml")
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_libyaml_gives_what_the_pure_loader_gives(path):
     text = yamlfile.read_text(path)
     assert lines(yamlfile.load_yaml(path, text)) == lines(yamlfile._load_pure(path, text))
 
 
-@pytest.mark.skipif(yamlfile._FAST_COMPOSER is None, reason="PyYAML built without libyaml")
+@pytest.mark.skipif(yamlfile.fast_composer() is None, reason="PyYAML built without libyaml")
 def test_valid_files_do_not_need_the_pure_loader(monkeypatch):
     monkeypatch.setattr(yamlfile, "_load_pure", lambda path, text: pytest.fail("pure loader used"))
     for path in FILES:

@@ -13,12 +13,12 @@ import re
 import sys
 from dataclasses import dataclass, field, fields
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from ..errors import DataFileError
 from ..yamlfile import LineDict, LineList, excerpt, gc_paused, load_yaml, reject_unknown_keys, type_name
 
+PACKAGE = Path(__file__).parent.parent   # faqbot's own folder, where its package data lives
 RESERVED_FILES = {"bot.yaml", "lexicon.yaml", "safety.yaml", "scope.yaml"}
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 INTENT_KEYS = {"id", "question", "examples", "answer", "topic", "source"}
@@ -106,7 +106,7 @@ class IntentSet:
 
 def bundled_intents() -> Path:
     """The intents folder shipped inside the package."""
-    return Path(str(resources.files("faqbot") / "data" / "intents"))
+    return PACKAGE / "data" / "intents"
 
 
 def intent_files(folder: Path) -> list[Path]:

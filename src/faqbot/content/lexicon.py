@@ -17,9 +17,8 @@ LEXICON_KEYS = {"synonyms"}
 
 def lay_terms_file() -> Path:
     """The general lay terms a new folder's lexicon starts from (data, not code)."""
-    from importlib import resources
-
-    return Path(str(resources.files("faqbot") / "content" / "lay-terms.yaml"))
+    
+    return Path(__file__).parent / "lay-terms.yaml"
 
 
 def load_lexicon(path: Path) -> Lexicon:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from ..errors import DataFileError
@@ -131,7 +130,7 @@ def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
 
 
 def kinds_file() -> Path:
-    return Path(str(resources.files("faqbot") / "content" / "section-kinds.yaml"))
+    return Path(__file__).parent / "section-kinds.yaml"
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ These say how much a word can tell FAQ entries apart; they are general English, 
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 # Function words that carry no meaning for telling FAQ entries apart. General English, not domain.
 # Question words (how, when, where, which, who, why) are kept: "where can I get tested" and
@@ -58,18 +58,16 @@ SHORTHAND = {"u": "you", "ur": "your", "wat": "what", "wot": "what", "wen": "whe
 
 @lru_cache(maxsize=1)
 def english_words() -> dict[str, float]:
-    """Common English words and their Zipf frequencies (english-words.txt, from wordfreq). A
-    question using one meant that word, so the corrector leaves it alone even when the index
-    lacks it ("my wife" is not "my wine", "five minutes" not "fire minutes")."""
-    text = resources.files("faqbot.language").joinpath("english-words.txt").read_text(encoding="utf-8")
-    start = 0
-    while text.startswith("#", start):                    # the generated file's header
-        start = text.index("\n", start) + 1
-    if "#" in text[start:]:
-        lines = [line for line in text[start:].splitlines() if line and not line.startswith("#")]
-        return {word: float(zipf) for word, zipf in (line.split() for line in lines)}
-    # "word zipf" lines read in one split: a loop over the lines was 30 ms of every cold start.
-    fields = text[start:].split()
-    if len(fields) % 2:
-        raise ValueError("english-words.txt: every line must hold a word and its frequency")
-    return dict(zip(fields[0::2], map(float, fields[1::2])))
+    """Common English words and their Zipf frequencies (english-words.txt, from wordfreq), most
+    frequent first. A question using one meant that word, so the corrector leaves it alone even
+    when the index lacks it ("my wife" is not "my wine", "five minutes" not "fire minutes").
+
+    The file holds one line per frequency ("3.42 word word ..."): each line becomes its words
+    in one step, where 36,000 "word frequency" lines, one float each, took 20 ms of every start."""
+    text = (Path(__file__).parent / "english-words.txt").read_text(encoding="utf-8")
+    words: dict[str, float] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            zipf, *group = line.split()
+            words.update(dict.fromkeys(group, float(zipf)))
+    return words

@@ -10,11 +10,9 @@ one sentence never cancels an emergency in another; the whole message is read, h
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from ..content.rules import case_lists, rule_id_of, unique_rules
@@ -23,12 +21,12 @@ from ..patterns import LazyPattern, Prefilter, required_literals
 from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 from .reading import Clause, TypoFixer
 
-BUILTIN_PATH = Path(str(resources.files("faqbot.safety") / "emergency.yaml"))
+BUILTIN_PATH = Path(__file__).parent / "emergency.yaml"
 # The strings each built-in expression needs before it can match (faqbot.patterns), derived by
 # tools/make_emergency_literals.py: deriving them parses every expression, which took longer than
 # the rest of a cold start. Keyed by a digest of the expression, so an expression edited since is
 # simply not found there and is derived (and compiled) at load instead: never stale, only slower.
-LITERALS_PATH = Path(str(resources.files("faqbot.safety") / "emergency-literals.json"))
+LITERALS_PATH = Path(__file__).parent / "emergency-literals.json"
 KINDS = ("episode", "sign", "caution")
 TOP_KEYS = {"message", "crisis", "concepts", "frames", "rules"}
 FRAME_KEYS = {"hypothetical", "question", "general-words", "general", "past", "habit", "absent"}
@@ -326,6 +324,8 @@ def expression_digest(expression: str) -> str:
 def shipped_literals() -> dict[str, frozenset[str] | None]:
     """The table tools/make_emergency_literals.py wrote: expression digest -> required strings
     (None: the expression needs none). Empty when the file is missing or unreadable."""
+    import json    # here: a start from the compiled index reads no table
+
     try:
         table = json.loads(LITERALS_PATH.read_text(encoding="utf-8"))["literals"]
         return {key: (frozenset(value) if value is not None else None) for key, value in table.items()}

@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .config import ServeConfig
+if TYPE_CHECKING:    # built only by `faqbot serve`: every other command's parser skips its module
+    from .config import ServeConfig
 
 ORIGINS_VARIABLE = "FAQBOT_ORIGINS"     # space- or comma-separated, for containers and unit files
 
@@ -37,6 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args) -> ServeConfig:
+    from .config import ServeConfig
+
     origins = args.origin if args.origin else os.environ.get(ORIGINS_VARIABLE, "").replace(",", " ").split()
     return ServeConfig(origins=tuple(origins), emergency_number=args.emergency_number,
                        rate_per_minute=args.rate_per_minute,
