@@ -70,7 +70,8 @@ class Reason:
     ``two-topics``, ``no-candidate``, ``below-threshold``, ``unknown-word``, ``not-covered``, ``matched``,
     ``choice-out-of-range``, ``other-subject`` (the question names one topic, and only another
     topic's intent would answer it), ``unreadable`` (a batch record that could not be read); in a folder of
-    many subjects also ``no-medicine``, ``several-subjects``, ``unpaired-medicines``.
+    many subjects also ``no-medicine``, ``unknown-words`` (naming no medicine, and no word a
+    document uses), ``several-subjects``, ``unpaired-medicines``.
     """
 
     kind: str
@@ -595,6 +596,11 @@ class Bot:
         resolution = self.entities.resolve(self.entities.find_tokens(query.tokens))
         if resolution.kind == "none":
             if conversation.topic is None:
+                if not self._knows_the_words(query):
+                    reason = Reason.of("unknown-words", "the question names no medicine and no document "
+                                       "uses any of its words")
+                    empty = MatchResult(query.analysis, [], [], set())
+                    return self._fallback(question, empty, reason)
                 return self._which_medicine(query, conversation)
             documents = self.entities.documents_of_topic(conversation.topic)
             result = self.matcher.match(query, boost_topic=conversation.topic,
@@ -625,6 +631,16 @@ class Bot:
             return self._clarify_subject(question, asking, options, result, reason)
         result.candidates = result.candidates[:5]
         return self._judge(question, False, result, query)
+
+    def _knows_the_words(self, query: Query) -> bool:
+        """Whether any text of the folder uses one of the question's words that says something
+        (not a light word such as "last" or "how"): with none, "what is the capital of peru" is
+        about nothing the pages cover, and the site does not ask which medicine it means. A
+        folder's own words may miss a question's ("pregnant" where pages say "pregnancy"), so
+        one known word is enough. A dictionary lookup per word."""
+        index = self.matcher.index
+        terms = query.analysis.terms
+        return not terms or any(term in index.idf and term not in index.light for term in terms)
 
     def _names_as_the_pages_write_them(self, query: Query, resolution: Resolution) -> Query:
         """The query with each medicine name read as its page writes it ("cocodamol" ->

@@ -592,7 +592,24 @@ def _cmd_extract(args, stdin, stdout, stderr) -> int:
         stdout.write(printable("".join(result.diffs)) if result.diffs else "no changes\n")
     else:
         _calibrate_extracted(Path(args.into), new_settings, stdout)
+        _remember_extractions(Path(args.into), result.extractions)
     return EXIT_OK
+
+
+def _remember_extractions(folder: Path, extractions) -> None:
+    """For a folder the compiled cache keeps, what extraction found goes where `check`
+    remembers its findings (authoring/integrity.py): the first check of a site after its
+    extraction compares the intent files without extracting 6,500 documents again."""
+    from .authoring.integrity import Remembered
+    from .bot import Bot
+    from .matching import cache as compiled
+
+    if not extractions or not Bot.caches(folder):
+        return
+    fingerprint = compiled.code_fingerprint()
+    remembered = compiled.load(folder, fingerprint, "integrity").value
+    remembered = remembered if isinstance(remembered, Remembered) else Remembered()
+    compiled.store(folder, fingerprint, remembered.with_extractions(extractions), "integrity")
 
 
 def _calibrate_extracted(folder: Path, new_settings: bool, stdout) -> None:

@@ -164,6 +164,24 @@ def test_the_command_remembers_in_the_compiled_cache_and_prints_the_same(two_doc
     assert run_check(folder) == changed and sorted(extractions) == ["black-tea.md", "green-tea.md"]
 
 
+def test_the_first_check_after_extract_compares_without_extracting_again(two_documents, extractions, large):
+    document, _, folder = two_documents
+    assert main(["extract", str(document.parent), "--into", str(folder)], stdout=io.StringIO()) == 0
+    extractions.clear()
+    after_extract = run_check(folder)
+    assert extractions == []                          # extraction's own passages were remembered
+    shutil.rmtree(large)
+    assert run_check(folder) == after_extract         # exactly a fresh check's output
+    assert sorted(extractions) == ["black-tea.md", "green-tea.md"]
+
+
+def test_extract_remembers_nothing_for_a_small_folder(two_documents, tmp_path, monkeypatch):
+    monkeypatch.setenv("FAQBOT_CACHE_DIR", str(tmp_path / "cache"))
+    document, _, folder = two_documents
+    assert main(["extract", str(document.parent), "--into", str(folder)], stdout=io.StringIO()) == 0
+    assert not (tmp_path / "cache").exists()
+
+
 def test_a_new_faqbot_forgets_what_the_old_one_found(two_documents, extractions, large, monkeypatch):
     _, _, folder = two_documents
     run_check(folder)

@@ -452,3 +452,28 @@ def test_any_pasted_text_gets_replies_that_all_end_with_the_disclaimer(bundled_b
     replies = bundled_bot.replies(text, Conversation())
     assert replies
     assert all(r.text.endswith(bundled_bot.disclaimer) and r.reason is not None for r in replies)
+
+
+def test_a_site_is_calibrated_page_by_page(tmp_path, monkeypatch):
+    """A folder read by subject first answers from the page a question names: each answer
+    sentence is asked of its own page (what it costs does not grow with the site), and the right
+    answers are those ranked first there."""
+    from faqbot.matching.matcher import Matcher
+    from tests.sites import site_intents
+
+    bot = Bot.from_folder(site_intents(tmp_path, 40), cache=False)
+    assert bot.entities is not None
+    pages = {i: sorted(bot.entities.intents_of([n])) for n in range(bot.entities.count)
+             for i in bot.entities.intents_of([n])}
+    asked = []
+    original = Matcher.match
+
+    def recording(self, question, *args, within=None, **kwargs):
+        asked.append(within)
+        return original(self, question, *args, within=within, **kwargs)
+
+    monkeypatch.setattr(Matcher, "match", recording)
+    calibration = calibrate(bot, from_answers=True)
+    assert asked and all(within is not None for within in asked)
+    assert {tuple(w) for w in asked} <= {tuple(p) for p in pages.values()}
+    assert calibration.phrasings == len(asked) and calibration.right > 0

@@ -45,6 +45,14 @@ def test_a_question_naming_no_medicine_is_asked_which_one_never_guessed(bot):
     assert reply.text.endswith(bot.disclaimer)
 
 
+@pytest.mark.parametrize("question", ["what is the capital of peru", "who won the football last night"])
+def test_a_question_about_nothing_the_pages_know_is_a_fallback_not_which_medicine(bot, question):
+    reply = bot.reply(question)
+    assert reply.status == Status.FALLBACK and reply.reason.kind == "unknown-words"
+    assert reply.text.startswith("I'm sorry, I can't answer that from my documents.")
+    assert reply.text.endswith(bot.disclaimer)
+
+
 @pytest.mark.parametrize("follow_up, section, words", [
     ("i missed a dose what should i do", "FAQs", "nearly time for the next dose"),
     ("is it safe during pregnancy", "FAQs", "pregnancy"),

@@ -88,6 +88,23 @@ class Remembered:
     files: dict[str, FileCheck] = field(default_factory=dict)
     extractions: dict[str, Extraction] = field(default_factory=dict)
 
+    def with_extractions(self, extractions: dict[str, Extraction]) -> "Remembered":
+        """This memory and the extractions ``faqbot extract`` just made (newer ones win): the
+        first check after an extraction compares the intent files without extracting again."""
+        return Remembered(dict(self.files), {**self.extractions, **extractions})
+
+
+def extraction_of(document: Path, pairs: list[Pair]) -> Extraction:
+    """What a check would remember of a document extracted now (its hash and its passages, as
+    ``extract_document`` returned them)."""
+    return Extraction(content_hash(document), tuple(pairs))
+
+
+def document_key(intent_file: Path, relative: str) -> str:
+    """How a check names the document an intent file's ``document:`` points to (the key of
+    ``Remembered.extractions``): the path as the folder was given, normalised."""
+    return str(Path(os.path.normpath(Path(intent_file).parent / relative)))
+
 
 def check_folder(folder: Path) -> list[Finding]:
     """Findings for every intent file of a folder that names its document."""
@@ -102,10 +119,10 @@ def check_folder_remembering(folder: Path, remembered: Remembered | None) -> tup
     findings: list[Finding] = []
     for path in intent_files(Path(folder)):
         key = str(path)
-        file_hash = _content_hash(path)
+        file_hash = content_hash(path)
         old = previous.files.get(key)
         if file_hash is not None and old is not None and old.file_hash == file_hash and (
-                old.document is None or _content_hash(Path(old.document)) == old.document_hash):
+                old.document is None or content_hash(Path(old.document)) == old.document_hash):
             check = old
             if old.document is not None and old.document in previous.extractions:
                 now.extractions[old.document] = previous.extractions[old.document]
@@ -129,8 +146,8 @@ def _check_file(path: Path, file_hash: bytes | None, extracted_before: dict[str,
     if not isinstance(data, LineDict) or not isinstance(data.get("document"), str):
         return FileCheck(file_hash, None, None, ())
     relative = data["document"]
-    document = Path(os.path.normpath(path.parent / relative))
-    document_hash = _content_hash(document)
+    document = Path(document_key(path, relative))
+    document_hash = content_hash(document)
     extraction = extracted_before.get(str(document))
     if document_hash is None or extraction is None or extraction.document_hash != document_hash:
         try:
@@ -146,7 +163,7 @@ def _check_file(path: Path, file_hash: bytes | None, extracted_before: dict[str,
     return FileCheck(file_hash, str(document), document_hash, tuple(findings))
 
 
-def _content_hash(path: Path) -> bytes | None:
+def content_hash(path: Path) -> bytes | None:
     try:
         return hashlib.blake2b(read_bounded(path, streams=False), digest_size=16).digest()
     except (OSError, DataFileError):

@@ -14,6 +14,7 @@ groups staff wrote are never changed.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import os
 import re
@@ -34,6 +35,7 @@ from ..language.words import STOPWORDS
 from ..yamlfile import read_text
 from . import redflags
 from .extract import Document, extract_document, find_documents
+from .integrity import Extraction, document_key, extraction_of
 from .faq_import import faq_intents
 
 LEXICON_HEADER = """\
@@ -60,6 +62,8 @@ class ExtractReport:
     lexicon: str = ""        # what happened to lexicon.yaml, one line ('' when nothing to do)
     diffs: list[str] = field(default_factory=list)   # dry run: unified diffs of every file
     safety: list[str] = field(default_factory=list)   # what happened to safety.yaml, and signs left out
+    # each document's extraction as a check remembers it, by the check's name for the document
+    extractions: dict[str, Extraction] = field(default_factory=dict)
 
 
 def slug(text: str) -> str:
@@ -135,6 +139,9 @@ def extract_into(documents: Path, into: Path, dry_run: bool = False) -> ExtractR
     if into.exists() and not into.is_dir():
         raise DataFileError(into, None, "is not a folder")
     parsed = [extract_document(path) for path in find_documents(Path(documents))]
+    # The passages as extraction found them, before assembling intents touches any list.
+    found = {document.path: copy.deepcopy(document.pairs) for document in parsed}
+    extractions = {}
     prefixes = _prefixes(parsed, into)
     targets = {document.path: into / f"{document.path.stem}.yaml" for document in parsed}
     _check_target_names(parsed, targets)
@@ -149,6 +156,7 @@ def extract_into(documents: Path, into: Path, dry_run: bool = False) -> ExtractR
         new = document_intents(document, prefixes[document.path], ids)
         merged, report = merge(curated, new, previously)
         relative = os.path.relpath(document.path.resolve(), into.resolve())
+        extractions[document_key(target, relative)] = extraction_of(document.path, found[document.path])
         extracted = [extraction_key(i) for i in new]
         text = render_intent_file(merged, relative, extracted, _current(target))
         writes.append((target, text))
@@ -169,7 +177,8 @@ def extract_into(documents: Path, into: Path, dry_run: bool = False) -> ExtractR
         for path, text in writes:
             if _current(path) != text:
                 write_atomic(path, text)
-    return ExtractReport(reports, bot_line, lexicon_line, [d for d in diffs if d], safety=safety_lines)
+    return ExtractReport(reports, bot_line, lexicon_line, [d for d in diffs if d], safety=safety_lines,
+                         extractions=extractions)
 
 
 def _passage_intents(new: list[Intent], merged: list[Intent]):
