@@ -411,7 +411,8 @@ def test_a_package_leaflet_is_about_the_medicine_its_product_line_names(tmp_path
         - rash
         """)
     assert doc.subject == "omeprazole"
-    assert questions(doc)[0] == "What is omeprazole?"        # the product line is the title's, no question
+    # the product line is the title's, no question; the template's "Read all of this leaflet" no answer
+    assert questions(doc)[0] == "What is omeprazole used for?"
     assert "What is omeprazole used for?" in questions(doc)
     # a frequency label's bracketed note is not part of the question
     assert "What are the side effects of omeprazole: uncommon?" in questions(doc)
@@ -460,3 +461,102 @@ def test_an_faq_about_a_missed_dose_is_the_missed_dose_passage_not_the_dose(tmp_
     missed = next(p for p in doc.pairs if p.question == "What should I do if I miss a dose?")
     assert "forgot my tealeaf" in missed.examples
     assert "tealeaf dose" not in missed.examples
+
+
+def test_a_web_page_faq_written_as_details_and_summary(tmp_path):
+    doc = extracted(tmp_path, "guide.html", """\
+        <html><body><main><h1>High blood pressure</h1>
+        <h2>Frequently asked questions</h2>
+        <details><summary>Does stress cause high blood pressure?</summary><p>It can for a short time.</p>
+        <ul><li>Sleep well.</li><li><strong>Exercise:</strong> most days.</li></ul></details>
+        <details><summary>Can it be cured?</summary><p>Usually not, but it can be controlled.</p></details>
+        <details><summary>More about this page</summary><p>Written by nurses.</p></details>
+        <p>Ask a pharmacist about anything else.</p>
+        </main></body></html>
+        """)
+    pairs = {p.question: p for p in doc.pairs}
+    assert pairs["Does stress cause high blood pressure?"].answer == \
+        "It can for a short time.\n\n- Sleep well.\n- Exercise: most days."
+    assert pairs["Does stress cause high blood pressure?"].kind == "faq"
+    assert pairs["Can it be cured?"].answer == "Usually not, but it can be controlled."
+    # the text after a disclosure is not part of its answer; a summary that asks nothing is no FAQ
+    assert not any("Ask a pharmacist" in p.answer for p in doc.pairs if p.kind == "faq")
+    assert "More about this page" not in pairs
+
+
+def test_the_package_leaflet_templates_stock_sentences_are_no_answers(tmp_path):
+    doc = extracted(tmp_path, "leaflet.md", """\
+        # Package leaflet: Information for the patient
+
+        **Omeprazole 20 mg capsules**
+
+        Read all of this leaflet carefully before you start taking this medicine because it contains important information for you.
+
+        - Keep this leaflet. You may need to read it again.
+        - If you have any further questions, ask your doctor or pharmacist.
+        - Omeprazole is sometimes sold over the counter.
+
+        ## 3. How to take Omeprazole
+
+        Always take this medicine exactly as your doctor or pharmacist has told you.
+
+        **The recommended doses for adults are:**
+
+        - 20 mg once a day.
+
+        **Taking this medicine**
+
+        - Take your capsules in the morning.
+
+        ## 4. Possible side effects
+
+        Like all medicines, this medicine can cause side effects, although not everybody gets them.
+
+        **Common (may affect up to 1 in 10 people):** headache.
+        """)
+    everything = "\n".join(p.answer for p in doc.pairs)
+    for stock in ("Read all of this leaflet", "Keep this leaflet", "further questions", "Always take this medicine",
+                  "Like all medicines"):
+        assert stock not in everything
+    assert "Omeprazole is sometimes sold over the counter." in everything   # the list's own content stays
+    pairs = {p.question: p for p in doc.pairs}
+    # a section whose own text was only template still asks its question, of its first passage
+    assert "What is the usual dose of omeprazole?" in pairs["What is the dose of omeprazole for adults?"].examples
+    assert "What are the side effects of omeprazole?" in pairs["What are the common side effects of omeprazole?"].examples
+    # the template's own sub-heading "Taking this medicine" is how to take it
+    assert pairs["How should I take omeprazole?"].answer == "- Take your capsules in the morning."
+
+
+def test_a_no_advice_paragraph_is_the_disclaimer_wherever_it_stands(tmp_path):
+    doc = extracted(tmp_path, "guide.html", """\
+        <html><body><main><h1>Asthma</h1>
+        <h2>Symptoms of asthma</h2><p>Wheezing and coughing.</p>
+        <h2>Frequently asked questions</h2>
+        <details><summary>Can I exercise?</summary><p>Yes, with your inhaler to hand.</p></details>
+        <p class="disclaimer">This page is for general information only and is not a substitute for medical advice.</p>
+        </main></body></html>
+        """)
+    assert doc.disclaimer == ["This page is for general information only and is not a substitute for medical advice."]
+    assert not any("general information only" in p.answer for p in doc.pairs)
+    assert [p.question for p in doc.pairs] == ["What are the symptoms of asthma?", "Can I exercise?"]
+
+
+def test_a_lifestyle_section_is_a_kind_and_drinking_advice_answers_the_alcohol_questions(tmp_path):
+    doc = extracted(tmp_path, "guide.md", """\
+        # High blood pressure
+
+        ## Causes of high blood pressure
+
+        You are more likely to have it if you drink too much alcohol or smoke.
+
+        ## Lifestyle changes to lower blood pressure
+
+        - Drink no more than 14 units of alcohol a week.
+        - Be active most days.
+        """)
+    pairs = {p.question: p for p in doc.pairs}
+    lifestyle = pairs["What lifestyle changes help with high blood pressure?"]
+    assert "what can i do to help high blood pressure" in lifestyle.examples
+    # the passage that says how much to drink is the one asked "can i drink", not the one naming a cause
+    assert "can i drink on high blood pressure" in lifestyle.examples
+    assert "can i drink on high blood pressure" not in pairs["What causes high blood pressure?"].examples

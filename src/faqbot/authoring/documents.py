@@ -353,6 +353,7 @@ class _PageReader(HTMLParser):
         self._row: list[str] | None = None
         self._row_line = 0
         self._row_is_header = False
+        self._details: list[int] = []                # open <details>: where their blocks begin
 
     # tags --------------------------------------------------------------------------------------
 
@@ -368,6 +369,9 @@ class _PageReader(HTMLParser):
             self._bold += 1
         elif tag == "br":
             self._newline()
+        elif tag == "details":
+            self._flush_text()
+            self._details.append(len(self.blocks))
         elif re.fullmatch(r"h[1-6]", tag) or tag in _PARAGRAPH_TAGS:
             self._flush_text()
             self._text, self._text_tag, self._text_line = [[]], tag, line
@@ -409,6 +413,9 @@ class _PageReader(HTMLParser):
             self._bold = max(0, self._bold - 1)
         elif tag == self._text_tag and self._text is not None:
             self._flush_text(line)
+        elif tag == "details" and self._details:
+            self._flush_text(line)
+            self._close_details(self._details.pop(), line)
         elif tag == "li" and self._item is not None:
             lines = [l for l in (self._item_lines or []) if _plain(l)]
             if self._sub is not None and self._item_lines is not None and self._item.text + self._item.label \
@@ -441,6 +448,26 @@ class _PageReader(HTMLParser):
             header, rows, start = self._table
             self.blocks.append(_table_block(header, rows, start, line))
             self._table = None
+
+    def _close_details(self, first: int, line: int) -> None:
+        """``<details><summary>Question?</summary><p>Answer</p></details>``, the way web pages
+        write an FAQ: one entry whose answer is the disclosure's content, so that the text after
+        it (the next question, the page's disclaimer) is never read as part of that answer."""
+        inside = self.blocks[first:]
+        if not inside or inside[0].kind != "faq" or inside[0].answer:
+            return
+        entry, content = inside[0], inside[1:]
+        parts = []
+        for block in content:
+            if block.kind == "list":
+                parts.append("\n".join("- " + ": ".join(t for t in (item.label, item.question, item.text) if t)
+                                       for item in block.items))
+            elif block.text:
+                parts.append(block.text)
+        if not parts:
+            return
+        entry.answer, entry.end = "\n\n".join(parts), line
+        del self.blocks[first + 1:]
 
     def _finish_item(self, lines: list[Segments], line: int) -> None:
         item = self._item
@@ -493,6 +520,9 @@ class _PageReader(HTMLParser):
         if re.fullmatch(r"h[1-6]", tag):
             self.blocks.append(Block("heading", " ".join(_plain(l) for l in lines), start, end or start,
                                      level=int(tag[1])))
+        elif tag == "summary" and self._details and _plain(lines[-1]).endswith("?"):
+            # a disclosure's question: its answer is folded in when the <details> closes
+            self.blocks.append(Block("faq", _strip_q(" ".join(_plain(l) for l in lines)), start, end or start))
         else:
             block = _paragraph(lines, start)
             block.end = max(block.end, end or start)

@@ -56,6 +56,17 @@ _NAV_SEPARATORS = re.compile(r"\s+[|>›»]\s+|\s{3,}")
 _BYLINE = re.compile(r"^(?:posted (?:by|on)\b|written by\b|published\b|by [A-Z][a-z]+ [A-Z]|\d+ min(?:ute)?s? read$"
                      r"|(?:page )?last (?:reviewed|revised|updated)\b|(?:\(c\)|©|copyright)\s*\d{4}|print this page"
                      r"|share this\b|this leaflet was last revised)", re.I)
+# The fixed sentences of the European package leaflet template (the QRD template every EU/UK
+# leaflet follows): how to treat the leaflet itself and each section's stock opening. They are in
+# every leaflet, so they answer nothing ("Always take this medicine exactly as your doctor has
+# told you" is no dose, "Like all medicines, this medicine can cause side effects" no side effect).
+_LEAFLET_TEMPLATE = re.compile(
+    r"^(?:read all of this leaflet carefully\b|keep this leaflet\b|you may need to read it again\b"
+    r"|if you have any further questions,? ask your\b|this medicine has been prescribed for you\b"
+    r"|do not pass it on to others\b|it may harm them,? even if\b|see section \d+\.?$"
+    r"|if you get any side effects,? talk to your\b|this includes any possible side effects not listed\b"
+    r"|always (?:take|use) this medicine exactly as\b|check with your doctor or pharmacist if you are not sure\b"
+    r"|like all medicines,? this medicine can cause side effects\b)", re.I)
 _COOKIES = re.compile(r"\bcookies?\b", re.I)
 _STRENGTH = re.compile(r"\b\d[\d.,]*\s*(?:mg|ml|mcg|micrograms?|g|%|iu)\b(?:\s*/\s*\d[\d.,]*\s*(?:mg|ml|g))?", re.I)
 _FORM_WORDS = re.compile(r"\b(?:tablets?|capsules?|caplets?|oral|suspension|solution|liquid|syrup|injection|cream|"
@@ -168,11 +179,24 @@ def _is_furniture(text: str) -> bool:
     return " " not in stripped and len(stripped) > 20 and re.search(r"[=&_/]", stripped) is not None
 
 
+def _is_leaflet_template(text: str) -> bool:
+    """Whether every sentence of a text is a stock sentence of the package leaflet template."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip(" *_")) if s.strip()]
+    return bool(sentences) and all(_LEAFLET_TEMPLATE.search(s.strip(" *_")) for s in sentences)
+
+
 def _drop_furniture(blocks: list[Block]) -> list[Block]:
     kept = []
     for block in blocks:
         if block.kind in ("para", "heading", "label") and _is_furniture(block.text):
             continue
+        if block.kind == "para" and _is_leaflet_template(block.text):
+            continue
+        if block.kind == "list" and any(_is_leaflet_template(item.text) for item in block.items):
+            block.items = [item for item in block.items if item.label or item.question
+                           or not _is_leaflet_template(item.text)]
+            if not block.items:
+                continue
         if block.kind == "para":
             block.text = _without_filler(block.text)
             if not block.text:
@@ -477,6 +501,11 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
             current = open_unit(block.text, kind, context, block.start, False, 0, _sub_section(section_unit, block.text, kind))
             current.lead = block.answer
             continue
+        if block.kind == "para" and len(block.text) < DISCLAIMER_MAX_CHARS and _SAYS_IT_IS_NO_ADVICE.search(block.text):
+            # "This page is for general information only and is not a substitute for ...": the
+            # page's disclaimer wherever it stands (closing a FAQ section, under the title).
+            disclaimer.append(" ".join(block.text.split()))
+            continue
         if block.kind == "para" or block.kind in ("field", "label") and block.answer:
             names += _names_in_prose(block.text if block.kind == "para" else block.answer, subject)
         if block.kind == "field":
@@ -550,7 +579,8 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
     if any(u.kind is not None and u.kind.id == "what-it-is" for u in units):
         for unit in units:
             unit.own_topic_defined = True
-    pairs, disclaimer = _pairs_of_units(units, subject, title, names)
+    pairs, section_disclaimers = _pairs_of_units(units, subject, title, names)
+    disclaimer += section_disclaimers
     faqs += [Pair(b.text, b.answer, "FAQ (front matter)", (b.start, b.end), "faq") for b in raw.faqs]
     pairs += faqs
     covered = {u.kind.id for u in units if u.kind is not None}
@@ -684,9 +714,15 @@ def _pairs_of_units(units: list[_Unit], subject: str, title: str, names: list[st
             if text:
                 disclaimer.append(text)
             continue
-        if not unit.blocks:
-            continue
         following = units[index + 1] if index + 1 < len(units) else None
+        if not unit.blocks:
+            if unit.heading and unit.label and following is not None and not following.heading \
+                    and not following.is_faq and not following.lead_question:
+                # A heading whose own text was only template ("Like all medicines, ..."): its
+                # question is asked of its first passage.
+                following.parent = following.parent or unit.kind
+                following.lead_question = _question(unit, subject, title)
+            continue
         answer = _render(unit.blocks, unit.lead)
         if kind is None and len(answer) < DISCLAIMER_MAX_CHARS and _SAYS_IT_IS_NO_ADVICE.search(answer):
             disclaimer.append(" ".join(answer.split()))
