@@ -20,16 +20,9 @@ First run (main at 1afaeb9): site4 in 11/33, clarify 5/5, out 3/3, emergencies 4
 
 from __future__ import annotations
 
-import io
-import json
-from pathlib import Path
-
 import pytest
-import yaml
 
-from faqbot.cli import main
-
-DATA = Path(__file__).parent.parent / "data"
+from tests.questionsets import DATA, extracted_and_scored
 FLOORS = {
     # documents, questions: floors per kind of question (figures when set in the comment)
     "site4": ("site4", "site4-dev.yaml", {"in": 23, "clarify": 5, "out": 3, "emergency": 4}),   # 25, 5, 3, 4
@@ -37,41 +30,9 @@ FLOORS = {
 }
 
 
-def scored(tmp_path: Path, documents: str, questions: str) -> tuple[dict[str, int], list[str]]:
-    into = tmp_path / "intents"
-    assert main(["extract", str(DATA / documents), "--into", str(into)], stdout=io.StringIO(),
-                stderr=io.StringIO()) == 0
-    items = yaml.safe_load((DATA / questions).read_text(encoding="utf-8"))
-    asked = tmp_path / "questions.txt"
-    asked.write_text("\n".join(i["q"] for i in items) + "\n", encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    assert main(["--intents", str(into), "batch", str(asked), "--format", "jsonl", "-j", "1"],
-                stdout=out, stderr=err) == 0, err.getvalue()
-    records = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert len(records) == len(items)
-    passed = {"in": 0, "clarify": 0, "out": 0, "emergency": 0}
-    false_emergencies = []
-    for item, record in zip(items, records):
-        status, answer = record["status"], record["answer"] or ""
-        expect = item.get("expect")
-        if expect != "emergency" and status == "emergency":
-            false_emergencies.append(item["q"])
-        if expect is None:
-            flat = " ".join(answer.lower().split())
-            passed["in"] += (status == "answered" and len(answer) - 600 < 3000
-                             and any(p.lower() in flat for p in item["accept"]))
-        elif expect == "clarify":
-            passed["clarify"] += status == "clarify"
-        elif expect == "fallback":
-            passed["out"] += status in ("fallback", "clarify", "smalltalk")
-        else:
-            passed["emergency"] += status == "emergency"
-    return passed, false_emergencies
-
-
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_documents_nobody_tuned_for_answer_blind_questions(tmp_path, name):
     documents, questions, floors = FLOORS[name]
-    passed, false_emergencies = scored(tmp_path, documents, questions)
+    passed, false_emergencies = extracted_and_scored(tmp_path, DATA / documents, DATA / questions)
     assert false_emergencies == []
     assert all(passed[kind] >= floor for kind, floor in floors.items()), passed

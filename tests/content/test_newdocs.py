@@ -15,45 +15,14 @@ benchmarks/bm25_newdocs.py), out of scope 9/12, no false emergency; earlier: 92/
 below today's figures.
 """
 
-import io
-import json
-from pathlib import Path
-
-import yaml
-
 from faqbot.authoring.workspace import extract_into
-from faqbot.cli import main
-
-DATA = Path(__file__).parent.parent / "data"
+from tests.questionsets import DATA, extracted_and_scored
 IN_SCOPE_FLOOR, OUT_OF_SCOPE_FLOOR = 90, 8
 
 
 def test_new_documents_extracted_without_edits_answer_blind_questions(tmp_path):
-    into = tmp_path / "intents"
     # As staff run it: `faqbot extract` also calibrates the new folder's answer threshold.
-    assert main(["extract", str(DATA / "newdocs"), "--into", str(into)], stdout=io.StringIO(),
-                stderr=io.StringIO()) == 0
-    items = yaml.safe_load((DATA / "newdocs-dev.yaml").read_text(encoding="utf-8"))
-    questions = tmp_path / "questions.txt"
-    questions.write_text("\n".join(i["q"] for i in items) + "\n", encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    assert main(["--intents", str(into), "batch", str(questions), "--format", "jsonl", "-j", "1"],
-                stdout=out, stderr=err) == 0, err.getvalue()
-    records = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert len(records) == len(items)
-    passed = {"in": 0, "out": 0}
-    false_emergencies = []
-    for item, record in zip(items, records):
-        status, answer = record["status"], record["answer"] or ""
-        expect = item.get("expect")
-        if expect != "emergency" and status == "emergency":
-            false_emergencies.append(item["q"])
-        if expect is None:
-            flat = " ".join(answer.lower().split())
-            passed["in"] += (status == "answered" and len(answer) - 600 < 3000
-                             and any(p.lower() in flat for p in item["accept"]))
-        elif expect == "fallback":
-            passed["out"] += status in ("fallback", "clarify", "smalltalk")
+    passed, false_emergencies = extracted_and_scored(tmp_path, DATA / "newdocs", DATA / "newdocs-dev.yaml")
     assert false_emergencies == []
     assert passed["in"] >= IN_SCOPE_FLOOR, passed
     assert passed["out"] >= OUT_OF_SCOPE_FLOOR, passed

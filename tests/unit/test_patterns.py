@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import given, settings, strategies as st
 
 from faqbot.bot import Bot
@@ -20,8 +18,8 @@ from faqbot.safety.builtin import builtin_layer
 from faqbot.safety.reading import chunks, clauses
 
 from conftest import examples
+from tests.questionsets import questions_in_test_data
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 
 # --- any expression, any text ------------------------------------------------------------------
 
@@ -74,13 +72,7 @@ def _messages() -> list[str]:
     bot = Bot.from_folder(bundled_intents(), cache=False)
     for rule in (*bot.triage.folder.rules, *bot.scope.rules):
         found += [*rule.fires, *rule.never]
-    for path in sorted(DATA.glob("*.yaml")):
-        items = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for item in items if isinstance(items, list) else []:
-            for turn in (item if isinstance(item, list) else [item]):
-                if isinstance(turn, dict) and isinstance(turn.get("q"), str):
-                    found.append(turn["q"])
-    return found
+    return found + questions_in_test_data()
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,12 @@ against the plain computation it replaces, on any input (hypothesis) and on ever
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import given, settings, strategies as st
 
 from conftest import examples
+from tests.questionsets import questions_in_test_data
 from faqbot.bot import Bot
 from faqbot.cli import bundled_intents
 from faqbot.content import rules as rules_module
@@ -28,7 +27,6 @@ from faqbot.matching import matcher as matcher_module
 from faqbot.safety import reading
 from faqbot.safety.builtin import builtin_layer
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture(scope="module")
@@ -37,16 +35,8 @@ def bot() -> Bot:
 
 
 def _questions() -> list[str]:
-    found = []
-    for path in sorted(DATA.glob("*.yaml")):
-        items = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for item in items if isinstance(items, list) else []:
-            for turn in (item if isinstance(item, list) else [item]):
-                if isinstance(turn, dict) and isinstance(turn.get("q"), str):
-                    found.append(turn["q"])
     layer = builtin_layer()
-    found += [m for rule in layer.rules for m in (*rule.fires, *rule.never)]
-    return found
+    return questions_in_test_data() + [m for rule in layer.rules for m in (*rule.fires, *rule.never)]
 
 
 QUESTIONS = _questions()
