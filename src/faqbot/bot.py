@@ -715,16 +715,28 @@ class Bot:
             result = result or reading
             if reading.candidates:
                 options.append(reading.candidates[0])
+        example = None
+        if not options:
+            # The example of asking with a name is this question as the first page asks it
+            # ("Is amoxicillin safe during pregnancy?"), not an unrelated one: one page ranked.
+            reading = self.matcher.match(query, within=self.entities.intents_of([0]), limit=1)
+            names = self.entities.document_of(0).names
+            if reading.candidates and any(self._names_all(reading.candidates[0].intent, [name], question_only=True)
+                                          for name in names):
+                example = reading.candidates[0].intent.question     # not an FAQ that names no medicine
         reason = Reason.of("no-medicine", "the question names no medicine and the conversation has no topic")
-        return self._clarify_subject(query.question, messages.WHICH_MEDICINE, options, result, reason)
+        return self._clarify_subject(query.question, messages.WHICH_MEDICINE, options, result, reason, example)
 
     def _clarify_subject(self, question: str, asking: str, options: list[Candidate],
-                         result: MatchResult | None, reason: Reason) -> Reply:
+                         result: MatchResult | None, reason: Reason, example: str | None = None) -> Reply:
+        """``example``: the question to show as asked with a name when there are no options (by
+        default the folder's first)."""
         questions = [c.intent.question for c in options]
         if questions:
             text = "\n".join([asking, *messages.numbered(questions), messages.SUBJECT_OUTRO])
         else:
-            text = asking + " " + messages.WHICH_MEDICINE_EXAMPLE.format(example=self.intent_set.intents[0].question)
+            text = asking + " " + messages.WHICH_MEDICINE_EXAMPLE.format(
+                example=example or self.intent_set.intents[0].question)
         score = options[0].score if options else 0.0
         return Reply(question, Status.CLARIFY, text, None, score, questions, [c.intent for c in options], result,
                      threshold=self.tuning.answer_threshold, reason=reason)

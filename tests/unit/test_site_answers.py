@@ -43,6 +43,9 @@ def test_a_question_naming_no_medicine_is_asked_which_one_never_guessed(bot):
     assert reply.reason.kind == "no-medicine"
     assert reply.text.startswith("Which medicine do you mean? Please ask again with its name")
     assert reply.text.endswith(bot.disclaimer)
+    # the example is this very question asked of a page, with its medicine's name
+    example = reply.text.split('for example: "', 1)[1].split('"', 1)[0]
+    assert "pregnan" in example.lower() and example in {i.question for i in bot.intent_set.intents}
 
 
 @pytest.mark.parametrize("question", ["what is the capital of peru", "who won the football last night"])
@@ -110,3 +113,12 @@ def test_any_input_gets_one_reply_ending_with_the_disclaimer(bot, text):
 def test_a_typo_of_a_word_the_rules_write_with_an_optional_space_is_still_an_emergency(bot, message):
     # the site's documents never use "myself": the rules' own words are what typos are read against
     assert bot.reply(message).status == Status.EMERGENCY
+
+
+def test_the_example_of_asking_with_a_name_always_names_a_medicine(bot):
+    # the site's FAQ "What should I do if I miss a dose?" names none: it is no example of naming one
+    reply = bot.reply("what should i do if i miss a dose")
+    example = reply.text.split('for example: "', 1)[1].split('"', 1)[0]
+    assert example != "What should I do if I miss a dose?"
+    first = bot.entities.document_of(0)
+    assert any(" ".join(name) in " ".join(example.lower().replace("-", " ").split()) for name in first.names)
