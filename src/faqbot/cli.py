@@ -611,15 +611,26 @@ def _remember_extractions(folder: Path, extractions) -> None:
     remembers its findings (authoring/integrity.py): the first check of a site after its
     extraction compares the intent files without extracting 6,500 documents again."""
     from .authoring.integrity import Remembered
+    from .matching import cache as compiled
+
+    remembering, remembered = _integrity_memory(folder)
+    if not extractions or not remembering:
+        return
+    remembered = remembered or Remembered()
+    compiled.store(folder, compiled.code_fingerprint(), remembered.with_extractions(extractions), "integrity")
+
+
+def _integrity_memory(folder: Path):
+    """(whether the folder keeps what checks found: a large folder, cache on; what the last
+    check or extraction left there under this faqbot's code, or None)."""
+    from .authoring.integrity import Remembered
     from .bot import Bot
     from .matching import cache as compiled
 
-    if not extractions or not (Bot.caches() and Bot.is_large(folder)):
-        return
-    fingerprint = compiled.code_fingerprint()
-    remembered = compiled.load(folder, fingerprint, "integrity").value
-    remembered = remembered if isinstance(remembered, Remembered) else Remembered()
-    compiled.store(folder, fingerprint, remembered.with_extractions(extractions), "integrity")
+    if not (Bot.caches() and Bot.is_large(folder)):
+        return False, None
+    remembered = compiled.load(folder, compiled.code_fingerprint(), "integrity").value
+    return True, remembered if isinstance(remembered, Remembered) else None
 
 
 def _calibrate_extracted(folder: Path, new_settings: bool, stdout) -> None:
@@ -727,14 +738,11 @@ def _report_integrity(folder: Path, stdout) -> int:
     For a large folder (Bot.is_large), what this check found is kept in the compiled cache too,
     under faqbot's code fingerprint, so the next check re-reads only the intent files and
     documents whose bytes changed (authoring/integrity.py)."""
-    from .authoring.integrity import Remembered, check_folder_remembering
-    from .bot import Bot
+    from .authoring.integrity import check_folder_remembering
     from .display import one_line
     from .matching import cache as compiled
 
-    remembering = Bot.caches() and Bot.is_large(folder)
-    remembered = compiled.load(folder, compiled.code_fingerprint(), "integrity").value if remembering else None
-    remembered = remembered if isinstance(remembered, Remembered) else None
+    remembering, remembered = _integrity_memory(folder)
     findings, now = check_folder_remembering(folder, remembered)
     if remembering and (remembered is None or now.files != remembered.files
                         or now.extractions.keys() != remembered.extractions.keys()):

@@ -560,7 +560,6 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
             continue
         if block.kind == "para" and block.text.endswith(":") and context is not None:
             following = blocks[position + 1] if position + 1 < len(blocks) else None
-            kind = kinds.match(block.text, subject_words, context.id)
             kind = _lead_in_kind(block.text, kinds, subject_words, context.id)
             if following is not None and following.kind == "list" and kind is not None:
                 current = open_unit(block.text.rstrip(":"), kind, context, block.start, False, 0,
