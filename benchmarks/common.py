@@ -23,9 +23,18 @@ def run_measured(argv: list[str], ok_status=(0,), **kwargs) -> tuple[float, int,
     is summed from /proc every 50 ms; the peak of those sums is reported. Falls back to
     getrusage of the child where /proc is missing. An exit status outside ``ok_status`` stops the
     benchmark (``faqbot check`` may exit 1 on notes and drift and still be measured)."""
+    wall, peak_rss, _, done = run_measured_shared(argv, ok_status, **kwargs)
+    return wall, peak_rss, done
+
+
+def run_measured_shared(argv: list[str], ok_status=(0,), **kwargs):
+    """As run_measured, with the peak proportional set size (PSS) of the tree too: (wall, peak RSS
+    MB, peak PSS MB, result). Summed RSS counts a page shared by forked workers once per process;
+    PSS splits each shared page between the processes sharing it, so its sum is the memory the
+    tree really holds (0 where /proc/PID/smaps_rollup is missing)."""
     start = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
-    peak_holder = [0]
+    peak_holder = [0, 0]
     sampler = threading.Thread(target=_sample_tree, args=(process, peak_holder), daemon=True)
     sampler.start()
     stdout, stderr = process.communicate()
@@ -35,17 +44,20 @@ def run_measured(argv: list[str], ok_status=(0,), **kwargs) -> tuple[float, int,
     done = subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
     if done.returncode not in ok_status:
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr[-500:]}")
-    return wall, peak_kb // 1024, done
+    return wall, peak_kb // 1024, peak_holder[1] // 1024, done
 
 
 def _sample_tree(process: subprocess.Popen, peak_holder: list) -> None:
     while process.poll() is None:
-        peak_holder[0] = max(peak_holder[0], _tree_rss_kb(process.pid))
+        rss, pss = _tree_memory_kb(process.pid)
+        peak_holder[0] = max(peak_holder[0], rss)
+        peak_holder[1] = max(peak_holder[1], pss)
         time.sleep(0.05)
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident kB of ``root`` and all its descendants, from /proc (0 if unavailable)."""
+def _tree_memory_kb(root: int) -> tuple[int, int]:
+    """Resident and proportional kB of ``root`` and all its descendants, from /proc (0 if
+    unavailable)."""
     parents, rss = {}, {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -59,12 +71,23 @@ def _tree_rss_kb(root: int) -> int:
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
                 rss[int(entry.name)] = int(line.split()[1])
-    total, stack = 0, [root]
+    total, proportional, stack = 0, 0, [root]
     while stack:
         pid = stack.pop()
         total += rss.get(pid, 0)
+        proportional += _pss_kb(pid)
         stack += [child for child, parent in parents.items() if parent == pid]
-    return total
+    return total, proportional
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def machine() -> str:

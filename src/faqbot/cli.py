@@ -95,8 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("-q", "--quiet", action="store_true",
                        help="no progress bar (shown only on a terminal) and no summary line")
     batch.add_argument("-j", "--jobs", type=_jobs, default=DEFAULT_JOBS, metavar="N",
-                       help=f"worker processes for long batches (default {DEFAULT_JOBS}; 1 answers in this "
-                            "process; at most one per CPU unless --force-jobs)")
+                       help="processes answering: this one and N-1 workers (default: 2 for a file of "
+                            f"{AUTO_JOBS_QUESTIONS:,} questions or more on a large intents folder with 2 CPUs "
+                            "or more, else 1; at most one per CPU unless --force-jobs)")
     batch.add_argument("--force-jobs", action="store_true", help="allow -j above the number of CPUs")
     batch.add_argument("--log-unanswered", metavar="FILE", help=LOG_UNANSWERED_HELP)
 
@@ -147,10 +148,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# One process by default: two workers pay only on long batches on an idle machine, are slower at
-# 10,000 questions and a coin flip on a busy one, at 3.5 times the memory (benchmarks/RESULTS.md,
-# "The default -j on two cores").
-DEFAULT_JOBS = 1
+# -j by default ("auto"): this process and one forked worker for a long file of questions on a
+# large folder (where a reply costs about 1 ms and the worker shares the Bot's pages), else one
+# process: on the bundled intents two processes gained little (31 -> 27 s for 20,000 distinct
+# questions on a busy machine) and a short batch gains nothing (benchmarks/RESULTS.md, "Batch
+# workers that share the Bot"). Measured on two cores, so auto never asks for more than two.
+DEFAULT_JOBS = None
+AUTO_JOBS_QUESTIONS = 2000     # a file this long, at least, before auto starts a worker
+AUTO_JOBS_MAX = 2
 
 LOG_UNANSWERED_HELP = ("append questions that ended in fallback or clarify to FILE, owner-only "
                        "(off by default); read them with 'faqbot review FILE'")
@@ -526,12 +531,32 @@ def _intent_files_of(args) -> list[Path]:
 
 
 def _capped_jobs(args) -> int:
-    """-j, at most one worker per CPU unless --force-jobs: more processes than cores only add
-    start-up time and memory (each worker holds a copy of the Bot)."""
+    """-j, at most one process per CPU unless --force-jobs: more processes than cores only add
+    start-up time and memory. Without -j, auto (DEFAULT_JOBS)."""
     jobs = getattr(args, "jobs", 1)
+    cpus = os.cpu_count() or 1
+    if jobs is None:
+        return _auto_jobs(args, cpus)
     if getattr(args, "force_jobs", False):
         return jobs
-    return max(1, min(jobs, os.cpu_count() or 1))
+    return max(1, min(jobs, cpus))
+
+
+def _auto_jobs(args, cpus: int) -> int:
+    """Two processes where they pay (a long file of questions, a large folder, two CPUs), else one.
+    Standard input counts as short: its length is unknown, and one process streams each answer
+    as its question arrives."""
+    from .batch.readers import estimate_questions
+    from .bot import Bot
+
+    if cpus < 2 or getattr(args, "conversation", False) or "-" in args.files:
+        return 1
+    if not Bot.is_large(intents_folder(args)):
+        return 1
+    totals = [estimate_questions(name, args.input_format) for name in args.files]
+    if None in totals or sum(totals) < AUTO_JOBS_QUESTIONS:
+        return 1
+    return min(cpus, AUTO_JOBS_MAX)
 
 
 def _batch_progress(args, stderr, stdout):

@@ -200,6 +200,58 @@ def test_jobs_are_capped_at_the_cpus_unless_forced(cli, tea_folder, monkeypatch,
     assert seen == [expected]
 
 
+def _jobs_chosen(cli, monkeypatch, argv, stdin_text="") -> list[int]:
+    import faqbot.batch.answering as answering
+
+    seen = []
+    original = answering.answer_items
+
+    def spy(bot, items, conversation=False, jobs=1):
+        seen.append(jobs)
+        return original(bot, items, conversation, 1)
+
+    monkeypatch.setattr(answering, "answer_items", spy)
+    assert cli(argv, stdin_text).status == 0
+    return seen
+
+
+@pytest.fixture
+def large_folder(tea_folder, monkeypatch):
+    """The tea folder, counted as large (Bot.is_large) as a site-sized folder is."""
+    from faqbot.bot import Bot
+
+    monkeypatch.setattr(Bot, "is_large", staticmethod(lambda folder: True))
+    return tea_folder
+
+
+@pytest.mark.parametrize("cpus, lines, large, expected", [
+    (2, 2000, True, 2),        # a long file, a large folder, two CPUs: this process and a worker
+    (8, 5000, True, 2),        # never more than two: measured on two cores
+    (1, 5000, True, 1),        # one CPU
+    (2, 1999, True, 1),        # a short file
+    (2, 5000, False, 1),       # a small folder: a reply costs too little for a worker to pay
+])
+def test_default_jobs_are_two_only_where_they_pay(cli, tea_folder, tmp_path, monkeypatch, cpus, lines, large, expected):
+    from faqbot.bot import Bot
+
+    monkeypatch.setattr(Bot, "is_large", staticmethod(lambda folder: large))
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    questions = tmp_path / "q.txt"
+    questions.write_text("# a comment is no question\n" + "tea?\n" * lines)
+    argv = ["batch", "--intents", str(tea_folder), "-q", "-o", str(tmp_path / "out.jsonl"), str(questions)]
+    assert _jobs_chosen(cli, monkeypatch, argv) == [expected]
+
+
+def test_default_jobs_are_one_for_standard_input_and_conversations(cli, large_folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    questions = tmp_path / "q.txt"
+    questions.write_text("tea?\n" * 3000)
+    base = ["batch", "--intents", str(large_folder), "-q", "-o", str(tmp_path / "out.jsonl")]
+    assert _jobs_chosen(cli, monkeypatch, [*base, "-"], "tea?\n" * 3000) == [1]
+    assert _jobs_chosen(cli, monkeypatch, [*base, str(questions), "-"], "tea?\n") == [1]
+    assert _jobs_chosen(cli, monkeypatch, [*base, "--conversation", str(questions)]) == [1]
+
+
 def test_the_progress_line_is_cleared_before_an_interruption_message(cli, tea_folder, monkeypatch):
     """On a terminal the half-way bar is erased, so the message is not read as a final count."""
     import threading

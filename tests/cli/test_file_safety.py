@@ -250,7 +250,7 @@ def _processes_in_group(group: int) -> list[int]:
 def test_a_stop_signal_ends_a_batch_like_ctrl_c(tea_folder, tmp_path, jobs, name, to_group):
     """A container stop (SIGTERM to the process) or a closed ssh session (SIGHUP to the whole
     process group): one line saying how far it got, exit 128 + signal, the -o file not written,
-    no temporary file, and no process of the run left (forkserver, resource tracker, workers)."""
+    no temporary file, and no process of the run left (the worker)."""
     number = getattr(signal, name)
     questions = tmp_path / "q.txt"
     questions.write_text("does green tea contain caffeine\nhow do I brew green tea\nwhat about mars\n" * 200_000)
@@ -264,7 +264,7 @@ def test_a_stop_signal_ends_a_batch_like_ctrl_c(tea_folder, tmp_path, jobs, name
                                 "-j", jobs, "--force-jobs", "-o", str(target)], stderr=subprocess.PIPE,
                                env=env, start_new_session=True)
     started = time.monotonic()
-    wanted = 1 if jobs == "1" else 4          # with -j 2: forkserver, resource tracker and two workers too
+    wanted = 1 if jobs == "1" else 2          # with -j 2: the worker forked beside this process too
     while time.monotonic() - started < 60:
         if os.listdir(out_folder) and len(_processes_in_group(process.pid)) >= wanted:
             break

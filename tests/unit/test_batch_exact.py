@@ -49,11 +49,41 @@ def test_batch_records_equal_one_by_one_replies(which, tea_folder, tea_bot, bund
     assert [o.record() for o in answer_items(bot, items(questions))] == expected
 
 
-def test_worker_processes_give_the_same_records_in_order(bundled_bot):
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_worker_processes_give_the_same_records_in_order(bundled_bot, jobs):
+    """Repeats inside a chunk, across chunks in flight and after their chunk finished; unreadable
+    items; chunks answered here and in workers: every record as -j 1 gives it, in order."""
     questions = varied_questions(bundled_bot)
-    expected = [o.record() for o in answer_items(bundled_bot, items(questions))]
-    parallel = answer_parallel(bundled_bot, items(questions), jobs=2, warmup=5, chunk=17)
+    listed = items(questions)
+    listed[10:10] = [Item(None, "#bad", error="cannot be decoded")] * 3
+    expected = [o.record() for o in answer_items(bundled_bot, listed)]
+    parallel = answer_parallel(bundled_bot, listed, jobs=jobs, chunk=17)
     assert [o.record() for o in parallel] == expected
+
+
+def test_workers_run_from_the_start_and_stop_on_close_unread(bundled_bot):
+    """Forked at once (before a caller's progress thread), and gone after close() even when
+    nothing was read; the collector's freeze for the fork is undone."""
+    import gc
+    import multiprocessing
+
+    frozen = gc.get_freeze_count()
+    answers = answer_parallel(bundled_bot, items(["tea?"] * 5), jobs=2)
+    assert len(multiprocessing.active_children()) == 1
+    answers.close()
+    assert multiprocessing.active_children() == []
+    assert gc.get_freeze_count() == frozen
+
+
+def test_fork_is_the_start_method_where_the_platform_has_it():
+    import multiprocessing
+
+    from faqbot.batch.parallel import start_method
+
+    methods = multiprocessing.get_all_start_methods()
+    assert start_method() in methods
+    if "fork" in methods:
+        assert start_method() == "fork"
 
 
 def test_bot_is_picklable_and_answers_the_same(bundled_bot):

@@ -1,5 +1,5 @@
 """A batch's answers, in input order: one question after another in a conversation, or
-independent questions (in worker processes when that pays)."""
+independent questions (in worker processes when asked)."""
 
 from __future__ import annotations
 
@@ -14,18 +14,26 @@ from .readers import Item, _decoded_lines, _read_txt
 def answer_items(bot: Bot, items: Iterable[Item], conversation: bool = False, jobs: int = 1) -> Iterator[Outcome]:
     """One Outcome per item, in input order. With ``conversation`` the items share one
     Conversation (so they are answered one after another); otherwise ``jobs`` > 1 answers in that
-    many worker processes once the input proves long enough to pay for starting them."""
+    many worker processes, started at once (before the caller starts threads of its own: see
+    parallel.py). The iterator's ``close()`` stops any workers, whether or not it was read."""
     if conversation:
-        shared = Conversation()
-        for n, item in enumerate(items, 1):
-            answer = None if item.error is not None else bot.reply(item.question, shared).record()
-            yield Outcome(n, item, answer)
-    elif jobs > 1:
-        yield from answer_parallel(bot, items, jobs)
-    else:
-        answerer = Answerer(bot)
-        for n, item in enumerate(items, 1):
-            yield Outcome(n, item, None if item.error is not None else answerer(item.question))
+        return _in_conversation(bot, items)
+    if jobs > 1:
+        return answer_parallel(bot, items, jobs)
+    return _one_by_one(bot, items)
+
+
+def _in_conversation(bot: Bot, items: Iterable[Item]) -> Iterator[Outcome]:
+    shared = Conversation()
+    for n, item in enumerate(items, 1):
+        answer = None if item.error is not None else bot.reply(item.question, shared).record()
+        yield Outcome(n, item, answer)
+
+
+def _one_by_one(bot: Bot, items: Iterable[Item]) -> Iterator[Outcome]:
+    answerer = Answerer(bot)
+    for n, item in enumerate(items, 1):
+        yield Outcome(n, item, None if item.error is not None else answerer(item.question))
 
 
 def answer_partition(lines: Iterable[str | bytes], bot: Bot) -> list[dict]:
