@@ -578,6 +578,11 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
     if any(u.kind is not None and u.kind.id == "what-it-is" for u in units):
         for unit in units:
             unit.own_topic_defined = True
+    condition = _is_condition_guide(units)
+    if condition:
+        for unit in units:
+            unit.kind, unit.parent = _as_condition(unit.kind), _as_condition(unit.parent)
+            unit.also = [k for k in map(_as_condition, unit.also) if k is not None]
     pairs, section_disclaimers = _pairs_of_units(units, subject, title, names)
     disclaimer += section_disclaimers
     faqs += [Pair(b.text, b.answer, "FAQ (front matter)", (b.start, b.end), "faq") for b in raw.faqs]
@@ -585,6 +590,7 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
     covered = {u.kind.id for u in units if u.kind is not None}
     for pair in faqs:
         kind = kinds.match(pair.question, subject_words)
+        kind = _as_condition(kind) if condition else kind
         if kind is not None and kind.role == "answer" and kind.id not in covered:
             # "Can I drink alcohol?" in an FAQ is the document's alcohol passage: asked like one.
             covered.add(kind.id)
@@ -597,7 +603,7 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
                            count=1, flags=re.I)   # not the "it" of "is it safe to ..."
             pair.examples.append(named if named != pair.question.rstrip("?") else f"{named} {subject}")
     pairs.sort(key=lambda pair: pair.lines[0])
-    _kinds_by_cue(pairs, kinds, covered, subject, names)
+    _kinds_by_cue(pairs, kinds, covered, subject, names, condition)
     _overview_question(pairs, subject, title)
     pairs = _merge_intro_sections(pairs)
     pairs = _unique_questions(pairs)
@@ -612,14 +618,34 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
     return Document(path, title, subject, pairs, disclaimer, unique_names)
 
 
-def _kinds_by_cue(pairs: list[Pair], kinds, covered: set[str], subject: str, names: list[str]) -> None:
+def _is_condition_guide(units: list[_Unit]) -> bool:
+    """Whether a document is a guide to a condition rather than about a medicine: more of its
+    sections are of condition kinds (symptoms, causes, treatment) than of medicine kinds (dose,
+    side effects, storage)."""
+    found = Counter(u.kind.documents for u in units if u.kind is not None and u.kind.documents)
+    return found["condition"] > found["medicine"]
+
+
+def _as_condition(kind: SectionKind | None) -> SectionKind | None:
+    """A kind as a condition guide has it: a medicine's kind is none there, a shared one is
+    asked as a condition guide asks it (``SectionKind.as_condition``)."""
+    if kind is None or not kind.fits(condition=True):
+        return None
+    return kind.as_condition()
+
+
+def _kinds_by_cue(pairs: list[Pair], kinds, covered: set[str], subject: str, names: list[str],
+                  condition: bool = False) -> None:
     """A kind the document gives no section of, whose cue a passage's text holds ("it is thought
     to work by", "report suspected side effects", "a long-term treatment"), is asked of that
-    passage: the first one holding the most of its cues gets the kind's phrasings."""
+    passage: the first one holding the most of its cues gets the kind's phrasings. A condition
+    guide is asked only what a condition guide answers (never "how much asthma should I take")."""
     texts = [f" {_key(pair.answer)} " for pair in pairs]
     for kind in kinds.kinds:
-        if kind.role != "answer" or not kind.cues or kind.id in covered:
+        if kind.role != "answer" or not kind.cues or kind.id in covered or not kind.fits(condition):
             continue
+        if condition:
+            kind = kind.as_condition()
         cues = [f" {_key(cue.replace('<s>', subject))} " for cue in kind.cues]
         counts = [sum(cue in text for cue in cues) for text in texts]
         best = max(range(len(pairs)), key=lambda i: counts[i], default=None)
