@@ -37,6 +37,7 @@ from .documents import DOCUMENT_SUFFIXES, MAX_HEADING_WORDS, Block, Item, RawDoc
 from .redflags import Passage, find_red_flags
 
 MAX_ANSWER_CHARS = 1500      # a passage longer than this is split (an answer is read on a phone)
+FACET_SPLIT_CHARS = 500      # a section with facets (precautions) longer than this is split by facet
 SHORT_INTRO_CHARS = 250      # a section's own text this short is the lead of its first passage
 DISCLAIMER_MAX_CHARS = 500   # a passage of no kind this short that says it is no advice is the disclaimer
 MAX_ITEM_EXAMPLES = 24       # list items' names turned into examples per passage
@@ -436,6 +437,8 @@ class _Unit:
     own_topic_defined: bool = False  # the overview: another section says what the subject is
     also: list[SectionKind] = field(default_factory=list)   # other kinds its heading names
     is_faq: bool = False    # a bold question line whose answer follows as paragraphs
+    question: str = ""      # its own question, when a facet's item names the condition it is about
+    phrased: bool = True    # its kind's phrasings are its examples (only the first part of a split section)
 
     @property
     def end(self) -> int:
@@ -587,7 +590,7 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
     disclaimer += section_disclaimers
     faqs += [Pair(b.text, b.answer, "FAQ (front matter)", (b.start, b.end), "faq") for b in raw.faqs]
     pairs += faqs
-    covered = {u.kind.id for u in units if u.kind is not None}
+    covered = {u.kind.id for u in units if u.kind is not None} | {p.section_kind for p in pairs if p.section_kind}
     for pair in faqs:
         kind = kinds.match(pair.question, subject_words)
         kind = _as_condition(kind) if condition else kind
@@ -759,8 +762,118 @@ def _pairs_of_units(units: list[_Unit], subject: str, title: str, names: list[st
             following.parent = following.parent or unit.kind
             following.lead_question = _question(unit, subject, title)
             continue
-        pairs.extend(_passages(unit, subject, title, names))
+        for part in _facet_units(unit, answer, subject):
+            pairs.extend(_passages(part, subject, title, names))
     return pairs, [d for d in disclaimer if d]
+
+
+def _facet_units(unit: _Unit, answer: str, subject: str) -> list[_Unit]:
+    """A long section of a kind with facets ("Warnings and precautions") as one passage per
+    facet: each paragraph, or lead-in with its list, whose text holds a facet's cues or labels
+    (kidney, liver, heart, bones, tests ...) is a passage of that facet, asked its own question
+    with the section as context; consecutive parts of one facet, or of none, stay together. A
+    patient asking whether it affects their bones gets the paragraph about fractures, not the
+    whole section."""
+    kind = unit.kind if unit.kind is not None else unit.parent   # "Warnings and precautions" under "Before you take"
+    if kind is None or not kind.facets or len(answer) <= FACET_SPLIT_CHARS:
+        return [unit]
+    # A section that is one list under its own label ("**Do not take ibuprofen if you:**") is
+    # one answer, to "who should not take it"; a section of several parts is split.
+    blocks = list(unit.blocks)
+    if len(blocks) < 2:
+        return [unit]
+    kinds = bundled_kinds()
+    facets = [kinds.by_id[f] for f in kind.facets]
+    groups: list[list[Block]] = []
+    for block in blocks:
+        joins = groups and groups[-1][-1].kind == "para" and groups[-1][-1].text.endswith(":") and block.kind == "list"
+        if joins:
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    parts: list[tuple[SectionKind | None, list[Block], str]] = []   # (facet, blocks, the condition an item names)
+    for group in groups:
+        lead_in = group[0] if len(group) == 2 and group[0].kind == "para" else None
+        if lead_in is not None and _CONDITIONS_LEAD_IN.search(lead_in.text) and len(group[1].items) >= 3:
+            # "Talk to your doctor before taking ibuprofen if you:" over the conditions that need
+            # care: each item is a facet of its own, under its lead-in.
+            for item in group[1].items:
+                item_list = Block("list", "", item.start, item.end, items=[item])
+                facet = _facet_of(f" {_key(_item_text(item))} ", facets)
+                condition = _condition_named(item.label or item.text)
+                parts.append((facet, [lead_in, item_list], "" if facet else condition))
+            continue
+        # A lead-in over a list of signs names its facet itself; one sign ("severe liver problems")
+        # does not make the list a facet's.
+        facet = _facet_of(f" {_key(_render([lead_in] if lead_in else group))} ", facets)
+        if parts and parts[-1][0] is facet and not parts[-1][2]:
+            parts[-1][1].extend(group)
+        else:
+            parts.append((facet, list(group), ""))
+    merged: list[tuple[SectionKind | None, list[Block], str]] = []
+    for facet, blocks, condition in parts:
+        if merged and facet is not None and merged[-1][0] is facet:
+            last = merged[-1][1]
+            same_lead = last[0] is blocks[0] and blocks[0].kind == "para" and len(blocks) == 2 and last[-1].kind == "list"
+            if same_lead:
+                last[-1] = Block("list", "", last[-1].start, blocks[1].end, items=last[-1].items + blocks[1].items)
+            else:
+                last.extend(blocks)
+            continue
+        merged.append((facet, blocks, condition))
+    if len(merged) < 2 or all(facet is None and not condition for facet, _, condition in merged):
+        return [unit]
+    units = []
+    for number, (facet, blocks, condition) in enumerate(merged):
+        if facet is None:
+            part = replace(unit, blocks=blocks, also=list(unit.also) if number == 0 else [], phrased=number == 0)
+            if number:
+                part.lead, part.lead_question, part.heading = "", "", False
+                part.label = condition or _short_label(_render(blocks[:1]))
+            if condition:
+                part.question = f"Can I take {subject} if I {condition}?"
+        else:
+            name = facet.id.replace("-", " ")
+            part = _Unit(name, facet, kind, blocks[0].start, blocks, section=f"{unit.section} ({name})")
+        if number == 0:
+            part.lead, part.lead_question = unit.lead, unit.lead_question
+        else:
+            part.lead = ""
+        units.append(part)
+    return units
+
+
+# A lead-in over the conditions that need care: "... before taking ibuprofen if you:", "Do not
+# take X if you:". Each of its items names one ("have asthma", "are elderly").
+_CONDITIONS_LEAD_IN = re.compile(r"\bif you(?: are| have)?:$", re.I)
+_FIRST_PERSON = {"are": "am", "were": "was", "have": "have", "your": "my", "you": "I", "you're": "I'm"}
+
+
+def _condition_named(text: str) -> str:
+    """The condition a precaution's item names, as a patient says it ("are elderly, as you are
+    more likely to get side effects" -> "am elderly"; "have chickenpox (varicella) - ..." ->
+    "have chickenpox"), or nothing when it is longer than a name."""
+    head = ""
+    for separators in (r"\s[-–—]\s|[:;(]|,|\.\s|\s(?:as|because|which|who|since)\s", r"\s[-–—]\s|[:;(]|\.\s"):
+        head = re.split(separators, text.strip())[0].strip(" .")
+        if len(head.split()) > 1:
+            break       # "have, or have ever had, a stomach ulcer": not "have"
+    words = head.split()
+    if not words or len(words) > MAX_ITEM_WORDS:
+        return ""
+    return " ".join(_FIRST_PERSON.get(w.lower(), w) for w in words)
+
+
+def _facet_of(text: str, facets: list[SectionKind]) -> SectionKind | None:
+    """The facet a passage's text names most: its cues and its labels of two or more words
+    ("kidney problems"), counted as phrases; none when no facet is named."""
+    best, most = None, 0
+    for facet in facets:
+        phrases = {f" {_key(c)} " for c in facet.cues} | {f" {' '.join(v)} " for v in facet.labels if len(v) > 1}
+        count = sum(p in text for p in phrases if p.strip())
+        if count > most:
+            best, most = facet, count
+    return best
 
 
 def _merged_field_runs(units: list[_Unit]) -> list[_Unit]:
@@ -785,6 +898,8 @@ def _merged_field_runs(units: list[_Unit]) -> list[_Unit]:
 
 
 def _question(unit: _Unit, subject: str, title: str) -> str:
+    if unit.question:
+        return unit.question
     label = unit.label.strip().rstrip(":").strip()
     if label.endswith("?"):
         return label
@@ -817,9 +932,10 @@ def _passages(unit: _Unit, subject: str, title: str, names: list[str]) -> list[P
         examples.append(unit.label if unit.heading else f"{subject} {_lower_common(unit.label)}")
     for kind in (unit.kind, unit.parent if unit.kind is None else None):
         if kind is not None and kind.role == "answer":
-            examples += kind.examples(subject)
-            for name in names[:2]:
-                examples += kind.examples(name.lower())[:2]
+            if unit.phrased:
+                examples += kind.examples(subject)
+                for name in names[:2]:
+                    examples += kind.examples(name.lower())[:2]
             for item in _list_heads(unit.blocks)[:MAX_ITEM_EXAMPLES]:
                 examples += kind.item_examples(subject, item)
     for also in unit.also:

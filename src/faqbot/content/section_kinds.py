@@ -18,7 +18,7 @@ from ..language.words import STOPWORDS
 from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 
 KIND_KEYS = {"id", "labels", "within", "question", "phrasings", "item_phrasings", "role", "cues", "documents",
-             "condition_question", "condition_phrasings"}
+             "condition_question", "condition_phrasings", "facets"}
 DOCUMENTS = {"medicine", "condition"}
 ITEM = "<item>"
 ROLES = {"answer", "container", "disclaimer", "noise"}
@@ -39,6 +39,7 @@ class SectionKind:
     documents: str = ""                    # "medicine" or "condition" when only that kind of document has it
     condition_question: str = ""           # how a condition guide asks it ("What if I have <s> in pregnancy?")
     condition_phrasings: tuple[str, ...] = ()
+    facets: tuple[str, ...] = ()           # kinds a long section of this kind is split into, by their cues
 
     def fits(self, condition: bool) -> bool:
         """Whether a document about a condition (or about a medicine) can have this section: a
@@ -179,7 +180,7 @@ def load_kinds(path: Path) -> SectionKinds:
         if role not in ROLES:
             raise DataFileError(path, item.line_of("role"), f"'role' must be one of {', '.join(sorted(ROLES))}")
         lists = {}
-        for key in ("labels", "within", "phrasings", "item_phrasings", "cues"):
+        for key in ("labels", "within", "phrasings", "item_phrasings", "cues", "facets"):
             value = item.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
                 raise DataFileError(path, item.line_of(key), f"'{key}' must be a list of text")
@@ -206,9 +207,12 @@ def load_kinds(path: Path) -> SectionKinds:
         kinds.append(SectionKind(kind_id, tuple(label_words(v) for v in lists["labels"]),
                                  frozenset(lists["within"]), question or "", tuple(lists["phrasings"]), role,
                                  tuple(lists["item_phrasings"]), tuple(lists["cues"]), documents,
-                                 condition_question, tuple(condition_phrasings)))
+                                 condition_question, tuple(condition_phrasings), tuple(lists["facets"])))
     for kind in kinds:
         for parent in kind.within:
             if parent not in seen:
                 raise DataFileError(path, None, f"kind '{kind.id}' is within unknown kind '{parent}'")
+        for facet in kind.facets:
+            if facet not in seen:
+                raise DataFileError(path, None, f"kind '{kind.id}' has unknown facet '{facet}'")
     return SectionKinds(kinds)
