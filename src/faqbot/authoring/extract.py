@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..content.section_kinds import SectionKind, bundled_kinds
+from ..content.section_kinds import SectionKind, bundled_kinds, label_words
 from ..errors import DataFileError
 from ..language.normalise import tokenize
 from ..language.words import STOPWORDS
@@ -350,6 +350,21 @@ def _defined_term(blocks: list[Block], faqs: list[Block]) -> str:
     return ""
 
 
+def _title_aliases(title: str, subject: str) -> list[str]:
+    """The subject's other name a title gives in brackets: "High blood pressure (hypertension)",
+    "Paracetamol (Acetaminophen)"; not what it is made of ("Co-codamol (paracetamol + codeine)")
+    nor a note ("(brand names)", "(200 mg)")."""
+    found = re.search(r"(?<=\w)\s*\(([A-Za-z][A-Za-z' -]*)\)", title)
+    if not found or not subject:
+        return []
+    alias = " ".join(found.group(1).split())
+    words = alias.lower().split()
+    if not 1 <= len(words) <= 3 or set(words) & (_NAME_NOTE_WORDS | {"and", "or", "with"}) \
+            or alias.lower() == subject.lower() or not _key(title.split("(")[0]).endswith(_key(subject)):
+        return []
+    return [alias]
+
+
 def _names_of(value: str, subject: str) -> list[str]:
     """Names listed on a brand-name or "also known as" line: "Norvasc, Istin (brand names).",
     and a name in brackets after one ("Paracetamol (Acetaminophen)"), not a note ("(brand names)")."""
@@ -450,6 +465,9 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
     title, subject, title_lines = _subject_of(raw, blocks)
     subject_words = tuple(_fold(w) for w in re.findall(r"[a-z0-9]+", subject.lower()))
     names: list[str] = []
+    # The title's bracketed name ("High blood pressure (hypertension)") is how patients may ask:
+    # its phrasings are examples, but it is no brand or subject name of the folder's lexicon.
+    aliases = _title_aliases(title, subject)
     units: list[_Unit] = []
     faqs: list[Pair] = []
     disclaimer: list[str] = []
@@ -478,9 +496,13 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             parent = stack[-1][1] if stack else None
-            # A heading asking a question is an FAQ entry, whatever words it uses.
-            kind = None if block.text.endswith("?") else kinds.match(block.text, subject_words,
-                                                                     parent.id if parent else None)
+            # A heading asking a question is an FAQ entry, whatever words it uses; when it is
+            # word for word a kind's label ("What is high blood pressure?"), it is also asked
+            # in that kind's phrasings.
+            kind = kinds.match(block.text, subject_words, parent.id if parent else None)
+            if block.text.endswith("?") and kind is not None \
+                    and label_words(block.text, subject_words) not in kind.labels:
+                kind = None
             stack.append((level, kind or (parent if parent is not None and parent.role == "container" else None)))
             current = section_unit = open_unit(block.text, kind, parent, block.start, True, level, block.text)
             current.from_heading = True
@@ -586,7 +608,7 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
         for unit in units:
             unit.kind, unit.parent = _as_condition(unit.kind), _as_condition(unit.parent)
             unit.also = [k for k in map(_as_condition, unit.also) if k is not None]
-    pairs, section_disclaimers = _pairs_of_units(units, subject, title, names)
+    pairs, section_disclaimers = _pairs_of_units(units, subject, title, names + aliases)
     disclaimer += section_disclaimers
     faqs += [Pair(b.text, b.answer, "FAQ (front matter)", (b.start, b.end), "faq") for b in raw.faqs]
     pairs += faqs
@@ -598,7 +620,8 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
             # "Can I drink alcohol?" in an FAQ is the document's alcohol passage: asked like one.
             covered.add(kind.id)
             pair.section_kind = kind.id
-            pair.examples += kind.examples(subject) + [e for n in names[:2] for e in kind.examples(n.lower())[:2]]
+            pair.examples += kind.examples(subject) + [e for n in (names + aliases)[:2]
+                                                       for e in kind.examples(n.lower())[:2]]
     for pair in faqs:
         if not any(w in _key(pair.question).split() for w in _key(subject).split()):
             # "How long will I need to take it?" under the subject's page: it is the subject.
@@ -606,7 +629,7 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
                            count=1, flags=re.I)   # not the "it" of "is it safe to ..."
             pair.examples.append(named if named != pair.question.rstrip("?") else f"{named} {subject}")
     pairs.sort(key=lambda pair: pair.lines[0])
-    _kinds_by_cue(pairs, kinds, covered, subject, names, condition)
+    _kinds_by_cue(pairs, kinds, covered, subject, names + aliases, condition)
     _overview_question(pairs, subject, title)
     pairs = _merge_intro_sections(pairs)
     pairs = _unique_questions(pairs)
