@@ -454,6 +454,7 @@ class _Unit:
     is_faq: bool = False    # a bold question line whose answer follows as paragraphs
     question: str = ""      # its own question, when a facet's item names the condition it is about
     phrased: bool = True    # its kind's phrasings are its examples (only the first part of a split section)
+    in_condition_guide: bool = False   # its document is a guide to a condition (steps are asked "with <s>")
 
     @property
     def end(self) -> int:
@@ -606,6 +607,7 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
     condition = _is_condition_guide(units)
     if condition:
         for unit in units:
+            unit.in_condition_guide = True
             unit.kind, unit.parent = _as_condition(unit.kind), _as_condition(unit.parent)
             unit.also = [k for k in map(_as_condition, unit.also) if k is not None]
     pairs, section_disclaimers = _pairs_of_units(units, subject, title, names + aliases)
@@ -964,6 +966,7 @@ def _passages(unit: _Unit, subject: str, title: str, names: list[str]) -> list[P
     for also in unit.also:
         # "How to take ibuprofen" is about the dose and about how to take it: asked both ways.
         examples += also.examples(subject)
+    examples += _step_questions(unit.blocks, subject, unit.in_condition_guide, unit.lead or unit.label)[:MAX_ITEM_EXAMPLES]
     chunks = _chunks(unit.blocks, unit.lead)
     pairs = []
     for number, (text, start, end) in enumerate(chunks, 1):
@@ -1009,6 +1012,46 @@ def _list_heads(blocks: list[Block]) -> list[str]:
                 if len(words) <= MAX_ITEM_WORDS and " ".join(words).lower() not in heads:
                     heads.append(" ".join(words).lower())
     return heads
+
+
+_STEP_VERBS = (_INSTRUCTIONS - {"if"}) | {"cut", "eat", "drink", "be", "lose", "limit", "reduce", "chew", "crush",
+                                          "open", "mix", "measure", "wear", "protect", "rest",
+                                          "leave", "space", "spread", "throw", "return", "carry", "aim", "eat",
+                                          "cover", "apply", "inhale", "hold", "sip", "learn", "plan", "choose"}
+_NEGATION = re.compile(r"^(?:do not|don't|dont|never|must not)\s+", re.I)
+_THE_MEDICINE = re.compile(r"\b(?:it|them|this medicine|the medicine|your medicine|the tablets?|your tablets?|"
+                           r"the capsules?|your capsules?)\b", re.I)
+
+
+def _step_questions(blocks: list[Block], subject: str, condition_guide: bool, intro: str = "") -> list[str]:
+    """A list of steps to follow asked as patients ask them: "Take it with food" -> "should I
+    take amlodipine with food", "Do not crush or chew the tablets" -> "can I crush or chew
+    amlodipine", "Cut down on salt: ..." -> "should I cut down on salt with high blood pressure".
+    A step names no thing a patient would type on its own, so the item phrasings skip it."""
+    questions: list[str] = []
+    label = Block("para", intro.rstrip(":") + ":", 0, 0) if intro else None   # "**Do not take X if you:**"
+    for previous, block in zip([label, *blocks], blocks):
+        if previous is not None and previous.kind == "para" and _CONDITIONS_LEAD_IN.search(previous.text):
+            continue    # "... more likely to have it if you:" over "drink too much alcohol": conditions, not steps
+        for item in block.items if block.kind == "list" else []:
+            text = item.label or item.text
+            head = re.split(r"\s[-–—]\s|[:;(]|,|\.(?:\s|$)", text.strip())[0].strip(" .")
+            negated = _NEGATION.match(head)
+            step = head[negated.end():] if negated else head
+            words = step.split()
+            if not words or words[0].lower() not in _STEP_VERBS or len(words) > MAX_ITEM_WORDS + 2:
+                continue
+            step = _THE_MEDICINE.sub(subject, step[0].lower() + step[1:], count=1)
+            step = re.sub(r"\byour\b", "my", re.sub(r"\byou\b", "I", re.sub(r"\byou are\b", "I am", step)))
+            if subject.lower() not in step.lower():
+                verb, _, rest = step.partition(" ")
+                step = f"{verb} {subject} {rest}" if negated and verb.lower() in ("store", "crush", "chew", "freeze",
+                                                                                   "open", "break") \
+                    else f"{step} {'with' if condition_guide else 'on'} {subject}"
+            question = f"{'can' if negated else 'should'} i {' '.join(step.split())}"
+            if question not in questions:
+                questions.append(question)
+    return questions
 
 
 def _chunks(blocks: list[Block], lead: str = "") -> list[tuple[str, int, int]]:
