@@ -1003,6 +1003,10 @@ def _list_heads(blocks: list[Block]) -> list[str]:
             if "," in head:
                 found += head.split(",")
             found += re.findall(r"\(([^()]+)\)", re.split(r"\s[-–—]\s", text)[0])
+            # The things an item names by example: "ACE inhibitors, such as ramipril and lisinopril".
+            for examples in re.findall(r",?\s(?:such as|for example|e\.g\.)\s([^.;:()]+)", text):
+                found += [n for n in re.split(r",\s*|\s(?:and|or)\s", examples.split(", which")[0])
+                          if 1 <= len(n.split()) <= 3]
             for piece in found:
                 words = re.sub(r"^(?:or|and)\s+", "", piece.strip(" ,.")).split()
                 if words and words[0].lower() in _CLAUSE_OPENERS:
