@@ -277,3 +277,23 @@ def test_the_things_an_item_names_by_example_are_asked_about(tmp_path):
     (treatment,) = by_kind(doc, "treatment")
     for name in ("ace inhibitors", "ramipril", "lisinopril", "nifedipine", "felodipine"):
         assert f"{name} for high blood pressure" in treatment.examples, (name, treatment.examples)
+
+
+def test_a_later_part_of_a_long_section_is_asked_as_the_part_of_it_that_it_is(tmp_path):
+    table = "\n".join(f"| {age} years | Oral suspension 100 mg/5 ml | {age * 2.5} ml | 3 times in 24 hours, "
+                      "at least 6 hours apart, with or after food or milk |" for age in range(1, 13))
+    doc = document(tmp_path, "ibuprofen.md", f"""\
+# Ibuprofen
+
+## How to take ibuprofen
+
+| Age | Form | Dose | How often |
+|-----|------|------|-----------|
+{table}
+
+For children, leave at least 6 to 8 hours between doses. Do not give to children under 3 months.
+""")
+    dose = by_kind(doc, "dosage")
+    (children,) = by_kind(doc, "dosage-children")
+    assert len(dose) == 1 and children.question == "What is the dose of ibuprofen for children?"
+    assert "For children, leave" in children.answer and "how much ibuprofen can i give my child" in children.examples

@@ -670,8 +670,8 @@ def _kinds_by_cue(pairs: list[Pair], kinds, covered: set[str], subject: str, nam
     guide is asked only what a condition guide answers (never "how much asthma should I take")."""
     texts = [f" {_key(pair.answer)} " for pair in pairs]
     for kind in kinds.kinds:
-        if kind.role != "answer" or not kind.cues or kind.id in covered or not kind.fits(condition):
-            continue
+        if kind.role != "answer" or not kind.cues or kind.id in covered or not kind.fits(condition) or kind.within:
+            continue    # a part of a section (a precaution's facet, a dose group) is found inside it
         if condition:
             kind = kind.as_condition()
         cues = [f" {_key(cue.replace('<s>', subject))} " for cue in kind.cues]
@@ -749,6 +749,7 @@ def _pairs_of_units(units: list[_Unit], subject: str, title: str, names: list[st
     pairs: list[Pair] = []
     disclaimer: list[str] = []
     units = _merged_field_runs(units)
+    covered = {u.kind.id for u in units if u.kind is not None}
     # Whole sections whose kind is noise or disclaimer take their sub-units with them.
     dropped_section = ""
     for index, unit in enumerate(units):
@@ -788,7 +789,7 @@ def _pairs_of_units(units: list[_Unit], subject: str, title: str, names: list[st
             following.lead_question = _question(unit, subject, title)
             continue
         for part in _facet_units(unit, answer, subject):
-            pairs.extend(_passages(part, subject, title, names))
+            pairs.extend(_passages(part, subject, title, names, covered))
     return pairs, [d for d in disclaimer if d]
 
 
@@ -941,7 +942,8 @@ def _question(unit: _Unit, subject: str, title: str) -> str:
     return _generic_question(label, subject)
 
 
-def _passages(unit: _Unit, subject: str, title: str, names: list[str]) -> list[Pair]:
+def _passages(unit: _Unit, subject: str, title: str, names: list[str], covered: set[str] | None = None) -> list[Pair]:
+    covered = set() if covered is None else covered
     question = _question(unit, subject, title)
     section = unit.section or title or subject
     kind_name = "heading" if unit.heading else "faq" if unit.is_faq else "section"
@@ -972,10 +974,33 @@ def _passages(unit: _Unit, subject: str, title: str, names: list[str]) -> list[P
     for number, (text, start, end) in enumerate(chunks, 1):
         q = question if number == 1 else f"{question.rstrip('?')} (part {number})?"
         lines = (min(unit.start, start) if number == 1 and unit.label else start, end)
-        pairs.append(Pair(q, text, section, lines, kind_name, examples if number == 1 else [],
-                          unit.kind.id if unit.kind else (unit.parent.id if unit.parent else ""),
+        part_kind = unit.kind.id if unit.kind else (unit.parent.id if unit.parent else "")
+        part_examples = examples if number == 1 else []
+        part = _part_kind(unit, text, covered) if number > 1 else None
+        if part is not None:
+            # The dose section's second part is about children's doses: asked so, not "(part 2)".
+            covered.add(part.id)
+            q, part_kind, part_examples = part.ask(subject), part.id, part.examples(subject)
+        pairs.append(Pair(q, text, section, lines, kind_name, part_examples, part_kind,
                           "" if unit.heading else _short_label(unit.label)))
     return pairs
+
+
+def _part_kind(unit: _Unit, text: str, covered: set[str]) -> SectionKind | None:
+    """The kind within a long section's kind that a later part of it is about, when the document
+    has no passage of that kind: the one whose labels its text names most, at least twice
+    ("For children, leave at least 6 to 8 hours ... Do not give to children under 3 months")."""
+    if unit.kind is None:
+        return None
+    words = f" {_key(text)} "
+    best, most = None, 1
+    for kind in bundled_kinds().kinds:
+        if unit.kind.id not in kind.within or kind.id in covered:
+            continue
+        count = sum(words.count(f" {' '.join(v)} ") for v in kind.labels if v)
+        if count > most:
+            best, most = kind, count
+    return best
 
 
 _CLAUSE_OPENERS = {"that", "which", "who", "when", "if", "especially", "but", "so", "because", "although",
@@ -1037,7 +1062,9 @@ def _step_questions(blocks: list[Block], subject: str, condition_guide: bool, in
     for previous, block in zip([label, *blocks], blocks):
         if previous is not None and previous.kind == "para" and _CONDITIONS_LEAD_IN.search(previous.text):
             continue    # "... more likely to have it if you:" over "drink too much alcohol": conditions, not steps
-        for item in block.items if block.kind == "list" else []:
+        items = block.items if block.kind == "list" else []
+        steps: list[str] = []
+        for item in items:
             text = item.label or item.text
             head = re.split(r"\s[-–—]\s|[:;(]|,|\.(?:\s|$)", text.strip())[0].strip(" .")
             negated = _NEGATION.match(head)
@@ -1052,9 +1079,9 @@ def _step_questions(blocks: list[Block], subject: str, condition_guide: bool, in
                 step = f"{verb} {subject} {rest}" if negated and verb.lower() in ("store", "crush", "chew", "freeze",
                                                                                    "open", "break") \
                     else f"{step} {'with' if condition_guide else 'on'} {subject}"
-            question = f"{'can' if negated else 'should'} i {' '.join(step.split())}"
-            if question not in questions:
-                questions.append(question)
+            steps.append(f"{'can' if negated else 'should'} i {' '.join(step.split())}")
+        if 2 * len(steps) >= len(items):     # a list of steps, not one step among side effects
+            questions += [q for q in dict.fromkeys(steps) if q not in questions]
     return questions
 
 
