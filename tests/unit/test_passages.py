@@ -297,3 +297,22 @@ For children, leave at least 6 to 8 hours between doses. Do not give to children
     (children,) = by_kind(doc, "dosage-children")
     assert len(dose) == 1 and children.question == "What is the dose of ibuprofen for children?"
     assert "For children, leave" in children.answer and "how much ibuprofen can i give my child" in children.examples
+
+
+def test_a_term_in_bold_that_a_passage_defines_is_asked_what_it_is(tmp_path):
+    doc = document(tmp_path, "asthma.md", """\
+        # Asthma
+
+        ## Diagnosis
+
+        - **Peak flow** - you blow into a small hand-held device several times a day.
+        - **Reliever inhalers** quickly relax the muscles around the airways.
+        - **Lactic acidosis** is a very rare but serious condition.
+
+        **Spirometry** measures how much air you can breathe out and how fast.
+        """)
+    (diagnosis,) = by_kind(doc, "diagnosis")
+    for example in ("what is peak flow", "what are reliever inhalers", "what is lactic acidosis", "what is spirometry"):
+        assert example in diagnosis.examples, diagnosis.examples
+    # the bold words stay part of the answer, as written
+    assert "- Peak flow - you blow" in diagnosis.answer

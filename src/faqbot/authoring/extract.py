@@ -969,6 +969,7 @@ def _passages(unit: _Unit, subject: str, title: str, names: list[str], covered: 
         # "How to take ibuprofen" is about the dose and about how to take it: asked both ways.
         examples += also.examples(subject)
     examples += _step_questions(unit.blocks, subject, unit.in_condition_guide, unit.lead or unit.label)[:MAX_ITEM_EXAMPLES]
+    examples += _term_questions(unit.blocks)[:MAX_ITEM_EXAMPLES]
     chunks = _chunks(unit.blocks, unit.lead)
     pairs = []
     for number, (text, start, end) in enumerate(chunks, 1):
@@ -1083,6 +1084,22 @@ def _step_questions(blocks: list[Block], subject: str, condition_guide: bool, in
         if 2 * len(steps) >= len(items):     # a list of steps, not one step among side effects
             questions += [q for q in dict.fromkeys(steps) if q not in questions]
     return questions
+
+
+def _term_questions(blocks: list[Block]) -> list[str]:
+    """What a passage defines: a paragraph or list item that starts with a term in bold and goes
+    on to say what it is ("**Lactic acidosis** is a very rare but serious side effect", "**Peak
+    flow** - you blow into a small device") is asked "what is lactic acidosis", "what is peak flow"."""
+    terms = [b.term for b in blocks if b.kind == "para" and b.term]
+    terms += [i.term for b in blocks if b.kind == "list" for i in b.items if i.term]
+    questions = []
+    for term in terms:
+        words = re.sub(r"[^\w\s'-]", " ", term).split()
+        if not 1 <= len(words) <= 5:
+            continue
+        plural = words[-1].lower().endswith("s") and not words[-1].lower().endswith(("ss", "sis", "us", "ics"))
+        questions.append(f"what {'are' if plural else 'is'} {_lower_common(' '.join(words))}")
+    return list(dict.fromkeys(questions))
 
 
 def _chunks(blocks: list[Block], lead: str = "") -> list[tuple[str, int, int]]:
