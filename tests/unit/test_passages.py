@@ -316,3 +316,16 @@ def test_a_term_in_bold_that_a_passage_defines_is_asked_what_it_is(tmp_path):
         assert example in diagnosis.examples, diagnosis.examples
     # the bold words stay part of the answer, as written
     assert "- Peak flow - you blow" in diagnosis.answer
+
+
+def test_each_side_effect_of_a_run_in_list_is_asked_about(tmp_path):
+    doc = document(tmp_path, "omeprazole.md", """\
+        # Omeprazole
+
+        ## Possible side effects
+
+        **Uncommon (may affect up to 1 in 100 people):** swelling of the feet and ankles; disturbed sleep (insomnia); spinning feeling (vertigo).
+        """)
+    examples = [e for p in doc.pairs for e in p.examples]
+    for name in ("swelling of the feet and ankles", "insomnia", "vertigo", "disturbed sleep"):
+        assert f"can omeprazole cause {name}" in examples, examples

@@ -1022,6 +1022,9 @@ def _list_heads(blocks: list[Block]) -> list[str]:
     heads: list[str] = []
     for block in blocks:
         items = [item.label or item.text for item in block.items] if block.kind == "list" else []
+        if block.kind == "para" and block.text.count(";") >= 2:
+            # A leaflet's run-in list: "swelling of the feet and ankles; disturbed sleep; dizziness".
+            items = [part for part in block.text.split(";") if part.strip()]
         for text in items:
             head = re.split(r"\s[-–—]\s|[:;(]|,\s(?:which|such as|for example|especially|as|but|that)\b|\.\s",
                             text)[0]
