@@ -329,3 +329,24 @@ def test_each_side_effect_of_a_run_in_list_is_asked_about(tmp_path):
     examples = [e for p in doc.pairs for e in p.examples]
     for name in ("swelling of the feet and ankles", "insomnia", "vertigo", "disturbed sleep"):
         assert f"can omeprazole cause {name}" in examples, examples
+
+
+def test_a_condition_guides_passage_of_readings_is_asked_what_is_normal(tmp_path):
+    doc = document(tmp_path, "high-blood-pressure.md", """\
+        # High blood pressure
+
+        ## Symptoms
+
+        It rarely causes symptoms.
+
+        ## What it means
+
+        Ideal blood pressure is between 90/60mmHg and 120/80mmHg. High blood pressure is 140/90mmHg or higher
+        at a clinic, or 135/85mmHg or higher at home.
+
+        ## Treatment
+
+        Lifestyle changes and medicines.
+        """)
+    (readings,) = [p for p in doc.pairs if "what is a normal reading" in p.examples]
+    assert readings.answer.startswith("Ideal blood pressure")
