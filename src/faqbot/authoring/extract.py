@@ -836,6 +836,8 @@ def _facet_units(unit: _Unit, answer: str, subject: str) -> list[_Unit]:
             parts[-1][1].extend(group)
         else:
             parts.append((facet, list(group), ""))
+    # Neighbouring parts of one facet are one passage; two items of one lead-in stay one list
+    # under it ("have heart problems", "have had a stroke": heart).
     merged: list[tuple[SectionKind | None, list[Block], str]] = []
     for facet, blocks, condition in parts:
         if merged and facet is not None and merged[-1][0] is facet:
