@@ -29,12 +29,15 @@ from .matching.matcher import Candidate, MatchResult, Matcher
 from .matching.tuning import DEFAULT, Tuning
 from .content.rules import Rule, SafetyRules
 from .language.query import Query
-from .language.question import carries_on, relation, separate_questions
+from .language.question import PERMISSION_WORDS, activity_name, carries_on, relation, separate_questions
 from .language.words import STOPWORDS
 from .safety import Assessment, Finding, SafetyMemory, Triage
 from .yamlfile import gc_paused
 
 MAX_QUESTION_CHARS = 2000  # longer input is truncated for matching, never rejected
+# Words that end the search for a verb's object ("unsteady on her feet"); "of" does not ("a cup of tea").
+_PREPOSITIONS = frozenset("on in at with for from by to into onto over under after before during while about "
+                          "through off up down out against".split())
 _RELATION_WORDS = 10       # a cause-and-effect question's sides quoted back in "My documents don't cover ..."
 
 # Folders with this much YAML (about 2,000 intents: a second or more to parse and index) say so
@@ -471,6 +474,13 @@ class Bot:
                                    f"(best score {top.score:.1f}, below the answer threshold {threshold:g})",
                                    words=asked, score=round(top.score, 1), threshold=threshold, intent=top.intent.id)
                 return self._fallback(question, result, reason, messages.NOT_COVERED.format(focus=asked))
+            unknown = self._unknown_focus(result, query) if opening is None else []
+            if unknown:
+                words = self._words_for(unknown, query)
+                reason = Reason.of("not-covered", f"no intent knows '{words}', and the best answer "
+                                   f"({top.intent.id}, {top.score:.1f}) is below the answer threshold {threshold:g}",
+                                   words=words, score=round(top.score, 1), threshold=threshold, intent=top.intent.id)
+                return self._fallback(question, result, reason, messages.NOT_COVERED.format(focus=words))
             reason = Reason.of("below-threshold", f"best score {top.score:.1f} is below the answer threshold "
                                f"{threshold:g} ({top.intent.id})", score=round(top.score, 1),
                                threshold=threshold, intent=top.intent.id)
@@ -538,6 +548,26 @@ class Bot:
         needed = max(weights.get(t, 0.0) for t in unknown) * (self.tuning.focus_support if general else self.tuning.focus_support_specific)
         return unknown if explained < needed else []
 
+    def _unknown_focus(self, result: MatchResult, query: Query) -> list[str]:
+        """The question's focus words no intent knows, to name when no answer comes close ("can i
+        swim on valproate": "My documents don't cover swimming."): the activity a permission
+        question asks about, or a rare word of the English word list. Only in a short question
+        with few such words (``Tuning.named_focus_words``, ``named_unknown_words``,
+        ``named_focus_zipf``); a word the list does not hold may be a misspelling nobody could
+        mend, and is not named either."""
+        tuning = self.tuning
+        if sum(token not in STOPWORDS for token in query.tokens) > tuning.named_focus_words:
+            return []
+        matcher, frequencies = self.matcher, result.analysis.frequencies
+        unknown = []
+        for term in dict.fromkeys(result.analysis.terms):
+            if (term in self._subject_terms or matcher.knows(term) or matcher.is_light(term) or term.isdigit()
+                    or term in result.context_terms or len(term) <= 2 or term in PERMISSION_WORDS):
+                continue
+            if term in query.activity_terms or 0.0 < frequencies.get(term, 0.0) <= tuning.named_focus_zipf:
+                unknown.append(term)
+        return unknown if len(unknown) <= tuning.named_unknown_words else []
+
     def _relation_answered_reversed(self, query: Query, candidates: list[Candidate]) -> str | None:
         """What a cause-and-effect question asks, in the patient's words ("what causes
         hypomagnesemia"), when the documents answer it only the other way round ("can
@@ -562,15 +592,16 @@ class Bot:
         word) is an unknown focus word: "drink" reads as alcohol, but in "can i drink coffee" the
         object says which drink is meant, and the documents never mention it. Such a term explains
         nothing of the question (the uncovered word wins); "can i drink wine" keeps alcohol, wine
-        being one of its words."""
+        being one of its words. A preposition ends the search: in "unsteady on her feet" the feet
+        are where, not which unsteadiness."""
         synonyms = result.analysis.synonyms
         if not synonyms or not unknown:
             return set()
-        tokens = [t for t in result.analysis.tokens if t not in STOPWORDS]
+        tokens = [t for t in result.analysis.tokens if t not in STOPWORDS or t in _PREPOSITIONS]
         misread = set()
         for word, following in zip(tokens, tokens[1:]):
             term = synonyms.get(word)
-            if term is not None and set(self.analyzer.terms(following)) & unknown:
+            if term is not None and following not in _PREPOSITIONS and set(self.analyzer.terms(following)) & unknown:
                 misread.add(term)
         return misread
 
@@ -585,11 +616,12 @@ class Bot:
     @staticmethod
     def _words_for(terms: list[str], query: Query) -> str:
         """The words the patient typed for terms, once each, as a list to name in a sentence
-        ("breastfeeding" for "breastfe"; "coffee and tea")."""
+        ("breastfeeding" for "breastfe"; "coffee and tea"; "driving" for "is it safe to drive")."""
         analyzer = query._analyzer
 
         def typed(term: str) -> str:
-            return next((token for token in query.tokens if analyzer.terms(token) == [term]), term)
+            word = next((token for token in query.tokens if analyzer.terms(token) == [term]), term)
+            return activity_name(word) if word in query.activity_words else word
 
         return messages.and_list(list(dict.fromkeys(typed(term) for term in terms)))
 

@@ -26,7 +26,7 @@ from tests.questionsets import DATA, extracted_and_scored
 FLOORS = {
     # documents, questions: floors per kind of question (figures when set in the comment)
     "site4": ("site4", "site4-dev.yaml", {"in": 23, "clarify": 5, "out": 3, "emergency": 4}),   # 25, 5, 3, 4
-    "newdocs4": ("newdocs4", "newdocs4-dev.yaml", {"in": 22, "out": 4, "emergency": 4}),          # 24, 5, 4
+    "newdocs4": ("newdocs4", "newdocs4-dev.yaml", {"in": 30, "out": 4, "emergency": 4}),          # 33, 5, 4 (24 before s-extract5)
 }
 
 

@@ -24,8 +24,10 @@ DATA = Path(__file__).parent.parent / "data"
 # --- focus and relation (the bundled intents) -------------------------------------------------
 
 
-@pytest.mark.parametrize("question,word", [("is it safe to breastfeed on valproate", "breastfeed"),
-                                           ("can i drive on magnesium valproate", "drive")])
+@pytest.mark.parametrize("question,word", [("is it safe to breastfeed on valproate", "breastfeeding"),
+                                           ("can i drive on magnesium valproate", "driving"),
+                                           ("can i swim on valproate", "swimming"),
+                                           ("is valproate ok with ecstasy", "ecstasy")])
 def test_an_uncovered_focus_is_named_then_the_closest_questions(bundled_bot, question, word):
     reply = bundled_bot.reply(question)
     assert reply.status == "fallback"
@@ -33,6 +35,31 @@ def test_an_uncovered_focus_is_named_then_the_closest_questions(bundled_bot, que
     assert reply.reason.kind == "not-covered"
     assert reply.suggestions                       # the closest questions, answerable by number
     assert reply.text.endswith(bundled_bot.disclaimer)
+
+
+def test_the_activity_a_safety_question_asks_about_is_its_focus_not_its_context(bundled_bot):
+    """"drive" is an everyday word, which the matcher weighs low as likely context ("at work");
+    after "is it safe to" it is what is asked: the alcohol answer, which shares "safe" and
+    "valproate" with the question, does not answer it."""
+    reply = bundled_bot.reply("is it safe to drive on valproate")
+    assert reply.status == "fallback"
+    assert reply.text.startswith("My documents don't cover driving.\n")
+    assert reply.reason.kind == "not-covered"
+    # Where an everyday word is the story around the question, it stays context.
+    reply = bundled_bot.reply("could valproate make her unsteady on her feet")
+    assert (reply.status, reply.intent.id) == ("answered", "valproate-common-side-effects")
+
+
+def test_a_fallback_names_only_a_short_questions_rare_words(bundled_bot):
+    """Below the threshold, a word is named only when it is surely what is asked: a rare word or
+    an activity, in a short question with few unknown words."""
+    for question in ("how do I reset my password",                       # two commoner words: the general fallback
+                     "what is the capital of france",
+                     "asdfgh valproate",                                 # not a word: maybe a misspelling
+                     "my mum keeps losing her balance on valproate, could that be the tablets?"):
+        reply = bundled_bot.reply(question)
+        assert reply.status == "fallback", question
+        assert reply.text.startswith("I'm sorry, I can't answer that from my documents."), question
 
 
 def test_a_general_intent_answers_for_an_unknown_word_it_holds_for(bundled_bot):

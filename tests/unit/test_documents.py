@@ -557,6 +557,8 @@ def test_a_lifestyle_section_is_a_kind_and_drinking_advice_answers_the_alcohol_q
     pairs = {p.question: p for p in doc.pairs}
     lifestyle = pairs["What lifestyle changes help with high blood pressure?"]
     assert "what can i do to help high blood pressure" in lifestyle.examples
-    # the passage that says how much to drink is the one asked "can i drink", not the one naming a cause
-    assert "can i drink on high blood pressure" in lifestyle.examples
-    assert "can i drink on high blood pressure" not in pairs["What causes high blood pressure?"].examples
+    # the passage that says how much to drink is the one asked "can i drink", not the one naming a
+    # cause; a condition guide asks it as a condition ("with"), never as a medicine ("on")
+    assert "can i drink with high blood pressure" in lifestyle.examples
+    assert "can i drink with high blood pressure" not in pairs["What causes high blood pressure?"].examples
+    assert not [e for p in doc.pairs for e in p.examples if "drink on high blood pressure" in e]

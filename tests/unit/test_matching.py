@@ -304,6 +304,17 @@ def test_people_around_the_patient_are_not_the_subject(bundled_bot):
 
 def test_text_speak_reads_as_the_words_it_stands_for():
     assert tokenize("wat r u taking 4 yrs pls") == ["what", "are", "you", "taking", "4", "years", "please"]
+    # Function words typed short are function words: "shud" no intent knows would otherwise weigh
+    # as the rarest word of the question and be taken for what it is about.
+    assert tokenize("shud i wait till tmrw, cud it wait til then") == [
+        "should", "i", "wait", "until", "tmrw", "could", "it", "wait", "until", "then"]
+
+
+def test_a_function_word_typed_short_does_not_lower_the_answer(bundled_bot):
+    """"shud" read as "should" (a stop word) leaves the question's content to decide, as typed in full."""
+    full = bundled_bot.reply("how long should i wait before i take valproate again")
+    short = bundled_bot.reply("how long shud i wait before i take valproate again")
+    assert (short.status, short.intent, short.score) == (full.status, full.intent, full.score)
 
 
 def test_triage_text_corrects_typos_but_never_completes_short_words(bundled_bot):

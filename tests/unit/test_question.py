@@ -11,7 +11,8 @@ from faqbot.content.lexicon import lint_lexicon
 from faqbot.language.analyzer import Analyzer, stem_merges
 from faqbot.language.lexicon import Lexicon
 from faqbot.language.normalise import fold_spelling, reading
-from faqbot.language.question import asks, context_words, relation, separate_questions, strip_glue
+from faqbot.language.question import (activity_name, activity_words, asks, context_words, relation,
+                                      separate_questions, strip_glue)
 
 
 @pytest.mark.parametrize("british,american", [("hypomagnesaemia", "hypomagnesemia"), ("paediatric", "pediatric"),
@@ -136,3 +137,22 @@ def test_the_lexicon_lint_counts_a_group_in_every_intent_holding_any_of_its_word
     findings = [str(f) for f in lint_lexicon(Path("lexicon.yaml"), lexicon, texts)]
     assert "lexicon.yaml:1: the group of 'tablet' occurs in 5 of 7 intents, so it tells them apart poorly" in findings
     assert not any("'nausea' occurs" in f or "'zzz'" in f for f in findings)
+
+
+def test_the_activity_a_permission_question_asks_about():
+    assert activity_words("is it safe to drive on valproate") == ["drive"]
+    assert activity_words("am i allowed to fly with it") == ["fly"]
+    assert activity_words("is it ok for my son to swim") == ["swim"]
+    assert activity_words("can i safely drive") == ["drive"]
+    assert activity_words("can i drive on valproate", permission_only=True) == []
+    # Asking how or where, or asking the bot for something, is no activity.
+    assert activity_words("where can i read more about it") == []
+    assert activity_words("can you tell me what it is for") == []
+    assert activity_words("what is valproate for") == []
+
+
+@pytest.mark.parametrize("verb,named", [("drive", "driving"), ("swim", "swimming"), ("fly", "flying"),
+                                        ("store", "storing"), ("breastfeed", "breastfeeding"), ("lie", "lying"),
+                                        ("visit", "visiting"), ("driving", "driving")])
+def test_an_activity_is_named_by_its_ing_form(verb, named):
+    assert activity_name(verb) == named

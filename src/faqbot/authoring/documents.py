@@ -59,6 +59,7 @@ class Item:
     label: str = ""
     sub: list[str] = field(default_factory=list)
     question: str = ""   # an FAQ bullet: ``* **Can I ...?** answer``
+    term: str = ""       # the bold words it starts with, read on as a sentence: ``**Peak flow** - you blow ...``
 
 
 @dataclass
@@ -79,6 +80,7 @@ class Block:
     level: int = 0
     items: list[Item] = field(default_factory=list)
     answer: str = ""
+    term: str = ""       # a paragraph's leading bold words, read on as a sentence: ``**Lactic acidosis** is ...``
 
 
 @dataclass
@@ -281,6 +283,7 @@ def _item_lead(item: Item, lines: list[Segments]) -> None:
             item.label = bold.strip().rstrip(":").strip()
             item.text = rest.lstrip(":").strip()
             return
+        item.term = bold.strip()
     item.text = text
 
 
@@ -701,6 +704,7 @@ def _classify_paragraph(block: Block, lines: list[Segments]) -> list[Block]:
         return [Block("field", m.group(1).strip(), block.start + offset, block.start + offset,
                       answer=m.group(2).strip(), level=-1) for offset, m in enumerate(fields)]
     block.text = whole
+    block.term = bold.strip() if bold else ""
     return [block]
 
 

@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..content.section_kinds import SectionKind, bundled_kinds
+from ..content.section_kinds import SectionKind, bundled_kinds, label_words
 from ..errors import DataFileError
 from ..language.normalise import tokenize
 from ..language.words import STOPWORDS
@@ -37,6 +37,7 @@ from .documents import DOCUMENT_SUFFIXES, MAX_HEADING_WORDS, Block, Item, RawDoc
 from .redflags import Passage, find_red_flags
 
 MAX_ANSWER_CHARS = 1500      # a passage longer than this is split (an answer is read on a phone)
+FACET_SPLIT_CHARS = 500      # a section with facets (precautions) longer than this is split by facet
 SHORT_INTRO_CHARS = 250      # a section's own text this short is the lead of its first passage
 DISCLAIMER_MAX_CHARS = 500   # a passage of no kind this short that says it is no advice is the disclaimer
 MAX_ITEM_EXAMPLES = 24       # list items' names turned into examples per passage
@@ -349,6 +350,21 @@ def _defined_term(blocks: list[Block], faqs: list[Block]) -> str:
     return ""
 
 
+def _title_aliases(title: str, subject: str) -> list[str]:
+    """The subject's other name a title gives in brackets: "High blood pressure (hypertension)",
+    "Paracetamol (Acetaminophen)"; not what it is made of ("Co-codamol (paracetamol + codeine)")
+    nor a note ("(brand names)", "(200 mg)")."""
+    found = re.search(r"(?<=\w)\s*\(([A-Za-z][A-Za-z' -]*)\)", title)
+    if not found or not subject:
+        return []
+    alias = " ".join(found.group(1).split())
+    words = alias.lower().split()
+    if not 1 <= len(words) <= 3 or set(words) & (_NAME_NOTE_WORDS | {"and", "or", "with"}) \
+            or alias.lower() == subject.lower() or not _key(title.split("(")[0]).endswith(_key(subject)):
+        return []
+    return [alias]
+
+
 def _names_of(value: str, subject: str) -> list[str]:
     """Names listed on a brand-name or "also known as" line: "Norvasc, Istin (brand names).",
     and a name in brackets after one ("Paracetamol (Acetaminophen)"), not a note ("(brand names)")."""
@@ -436,6 +452,9 @@ class _Unit:
     own_topic_defined: bool = False  # the overview: another section says what the subject is
     also: list[SectionKind] = field(default_factory=list)   # other kinds its heading names
     is_faq: bool = False    # a bold question line whose answer follows as paragraphs
+    question: str = ""      # its own question, when a facet's item names the condition it is about
+    phrased: bool = True    # its kind's phrasings are its examples (only the first part of a split section)
+    in_condition_guide: bool = False   # its document is a guide to a condition (steps are asked "with <s>")
 
     @property
     def end(self) -> int:
@@ -447,6 +466,9 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
     title, subject, title_lines = _subject_of(raw, blocks)
     subject_words = tuple(_fold(w) for w in re.findall(r"[a-z0-9]+", subject.lower()))
     names: list[str] = []
+    # The title's bracketed name ("High blood pressure (hypertension)") is how patients may ask:
+    # its phrasings are examples, but it is no brand or subject name of the folder's lexicon.
+    aliases = _title_aliases(title, subject)
     units: list[_Unit] = []
     faqs: list[Pair] = []
     disclaimer: list[str] = []
@@ -475,9 +497,13 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             parent = stack[-1][1] if stack else None
-            # A heading asking a question is an FAQ entry, whatever words it uses.
-            kind = None if block.text.endswith("?") else kinds.match(block.text, subject_words,
-                                                                     parent.id if parent else None)
+            # A heading asking a question is an FAQ entry, whatever words it uses; when it is
+            # word for word a kind's label ("What is high blood pressure?"), it is also asked
+            # in that kind's phrasings.
+            kind = kinds.match(block.text, subject_words, parent.id if parent else None)
+            if block.text.endswith("?") and kind is not None \
+                    and label_words(block.text, subject_words) not in kind.labels:
+                kind = None
             stack.append((level, kind or (parent if parent is not None and parent.role == "container" else None)))
             current = section_unit = open_unit(block.text, kind, parent, block.start, True, level, block.text)
             current.from_heading = True
@@ -578,18 +604,26 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
     if any(u.kind is not None and u.kind.id == "what-it-is" for u in units):
         for unit in units:
             unit.own_topic_defined = True
-    pairs, section_disclaimers = _pairs_of_units(units, subject, title, names)
+    condition = _is_condition_guide(units)
+    if condition:
+        for unit in units:
+            unit.in_condition_guide = True
+            unit.kind, unit.parent = _as_condition(unit.kind), _as_condition(unit.parent)
+            unit.also = [k for k in map(_as_condition, unit.also) if k is not None]
+    pairs, section_disclaimers = _pairs_of_units(units, subject, title, names + aliases)
     disclaimer += section_disclaimers
     faqs += [Pair(b.text, b.answer, "FAQ (front matter)", (b.start, b.end), "faq") for b in raw.faqs]
     pairs += faqs
-    covered = {u.kind.id for u in units if u.kind is not None}
+    covered = {u.kind.id for u in units if u.kind is not None} | {p.section_kind for p in pairs if p.section_kind}
     for pair in faqs:
         kind = kinds.match(pair.question, subject_words)
+        kind = _as_condition(kind) if condition else kind
         if kind is not None and kind.role == "answer" and kind.id not in covered:
             # "Can I drink alcohol?" in an FAQ is the document's alcohol passage: asked like one.
             covered.add(kind.id)
             pair.section_kind = kind.id
-            pair.examples += kind.examples(subject) + [e for n in names[:2] for e in kind.examples(n.lower())[:2]]
+            pair.examples += kind.examples(subject) + [e for n in (names + aliases)[:2]
+                                                       for e in kind.examples(n.lower())[:2]]
     for pair in faqs:
         if not any(w in _key(pair.question).split() for w in _key(subject).split()):
             # "How long will I need to take it?" under the subject's page: it is the subject.
@@ -597,7 +631,7 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
                            count=1, flags=re.I)   # not the "it" of "is it safe to ..."
             pair.examples.append(named if named != pair.question.rstrip("?") else f"{named} {subject}")
     pairs.sort(key=lambda pair: pair.lines[0])
-    _kinds_by_cue(pairs, kinds, covered, subject, names)
+    _kinds_by_cue(pairs, kinds, covered, subject, names + aliases, condition)
     _overview_question(pairs, subject, title)
     pairs = _merge_intro_sections(pairs)
     pairs = _unique_questions(pairs)
@@ -612,14 +646,34 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
     return Document(path, title, subject, pairs, disclaimer, unique_names)
 
 
-def _kinds_by_cue(pairs: list[Pair], kinds, covered: set[str], subject: str, names: list[str]) -> None:
+def _is_condition_guide(units: list[_Unit]) -> bool:
+    """Whether a document is a guide to a condition rather than about a medicine: more of its
+    sections are of condition kinds (symptoms, causes, treatment) than of medicine kinds (dose,
+    side effects, storage)."""
+    found = Counter(u.kind.documents for u in units if u.kind is not None and u.kind.documents)
+    return found["condition"] > found["medicine"]
+
+
+def _as_condition(kind: SectionKind | None) -> SectionKind | None:
+    """A kind as a condition guide has it: a medicine's kind is none there, a shared one is
+    asked as a condition guide asks it (``SectionKind.as_condition``)."""
+    if kind is None or not kind.fits(condition=True):
+        return None
+    return kind.as_condition()
+
+
+def _kinds_by_cue(pairs: list[Pair], kinds, covered: set[str], subject: str, names: list[str],
+                  condition: bool = False) -> None:
     """A kind the document gives no section of, whose cue a passage's text holds ("it is thought
     to work by", "report suspected side effects", "a long-term treatment"), is asked of that
-    passage: the first one holding the most of its cues gets the kind's phrasings."""
+    passage: the first one holding the most of its cues gets the kind's phrasings. A condition
+    guide is asked only what a condition guide answers (never "how much asthma should I take")."""
     texts = [f" {_key(pair.answer)} " for pair in pairs]
     for kind in kinds.kinds:
-        if kind.role != "answer" or not kind.cues or kind.id in covered:
-            continue
+        if kind.role != "answer" or not kind.cues or kind.id in covered or not kind.fits(condition) or kind.within:
+            continue    # a part of a section (a precaution's facet, a dose group) is found inside it
+        if condition:
+            kind = kind.as_condition()
         cues = [f" {_key(cue.replace('<s>', subject))} " for cue in kind.cues]
         counts = [sum(cue in text for cue in cues) for text in texts]
         best = max(range(len(pairs)), key=lambda i: counts[i], default=None)
@@ -695,6 +749,7 @@ def _pairs_of_units(units: list[_Unit], subject: str, title: str, names: list[st
     pairs: list[Pair] = []
     disclaimer: list[str] = []
     units = _merged_field_runs(units)
+    covered = {u.kind.id for u in units if u.kind is not None}
     # Whole sections whose kind is noise or disclaimer take their sub-units with them.
     dropped_section = ""
     for index, unit in enumerate(units):
@@ -733,8 +788,120 @@ def _pairs_of_units(units: list[_Unit], subject: str, title: str, names: list[st
             following.parent = following.parent or unit.kind
             following.lead_question = _question(unit, subject, title)
             continue
-        pairs.extend(_passages(unit, subject, title, names))
+        for part in _facet_units(unit, answer, subject):
+            pairs.extend(_passages(part, subject, title, names, covered))
     return pairs, [d for d in disclaimer if d]
+
+
+def _facet_units(unit: _Unit, answer: str, subject: str) -> list[_Unit]:
+    """A long section of a kind with facets ("Warnings and precautions") as one passage per
+    facet: each paragraph, or lead-in with its list, whose text holds a facet's cues or labels
+    (kidney, liver, heart, bones, tests ...) is a passage of that facet, asked its own question
+    with the section as context; consecutive parts of one facet, or of none, stay together. A
+    patient asking whether it affects their bones gets the paragraph about fractures, not the
+    whole section."""
+    kind = unit.kind if unit.kind is not None else unit.parent   # "Warnings and precautions" under "Before you take"
+    if kind is None or not kind.facets or len(answer) <= FACET_SPLIT_CHARS:
+        return [unit]
+    # A section that is one list under its own label ("**Do not take ibuprofen if you:**") is
+    # one answer, to "who should not take it"; a section of several parts is split.
+    blocks = list(unit.blocks)
+    if len(blocks) < 2:
+        return [unit]
+    kinds = bundled_kinds()
+    facets = [kinds.by_id[f] for f in kind.facets]
+    groups: list[list[Block]] = []
+    for block in blocks:
+        joins = groups and groups[-1][-1].kind == "para" and groups[-1][-1].text.endswith(":") and block.kind == "list"
+        if joins:
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    parts: list[tuple[SectionKind | None, list[Block], str]] = []   # (facet, blocks, the condition an item names)
+    for group in groups:
+        lead_in = group[0] if len(group) == 2 and group[0].kind == "para" else None
+        if lead_in is not None and _CONDITIONS_LEAD_IN.search(lead_in.text) and len(group[1].items) >= 3:
+            # "Talk to your doctor before taking ibuprofen if you:" over the conditions that need
+            # care: each item is a facet of its own, under its lead-in.
+            for item in group[1].items:
+                item_list = Block("list", "", item.start, item.end, items=[item])
+                facet = _facet_of(f" {_key(_item_text(item))} ", facets)
+                condition = _condition_named(item.label or item.text)
+                parts.append((facet, [lead_in, item_list], "" if facet else condition))
+            continue
+        # A lead-in over a list of signs names its facet itself; one sign ("severe liver problems")
+        # does not make the list a facet's.
+        facet = _facet_of(f" {_key(_render([lead_in] if lead_in else group))} ", facets)
+        if parts and parts[-1][0] is facet and not parts[-1][2]:
+            parts[-1][1].extend(group)
+        else:
+            parts.append((facet, list(group), ""))
+    # Neighbouring parts of one facet are one passage; two items of one lead-in stay one list
+    # under it ("have heart problems", "have had a stroke": heart).
+    merged: list[tuple[SectionKind | None, list[Block], str]] = []
+    for facet, blocks, condition in parts:
+        if merged and facet is not None and merged[-1][0] is facet:
+            last = merged[-1][1]
+            same_lead = last[0] is blocks[0] and blocks[0].kind == "para" and len(blocks) == 2 and last[-1].kind == "list"
+            if same_lead:
+                last[-1] = Block("list", "", last[-1].start, blocks[1].end, items=last[-1].items + blocks[1].items)
+            else:
+                last.extend(blocks)
+            continue
+        merged.append((facet, blocks, condition))
+    if len(merged) < 2 or all(facet is None and not condition for facet, _, condition in merged):
+        return [unit]
+    units = []
+    for number, (facet, blocks, condition) in enumerate(merged):
+        if facet is None:
+            part = replace(unit, blocks=blocks, also=list(unit.also) if number == 0 else [], phrased=number == 0)
+            if number:
+                part.lead, part.lead_question, part.heading = "", "", False
+                part.label = condition or _short_label(_render(blocks[:1]))
+            if condition:
+                part.question = f"Can I take {subject} if I {condition}?"
+        else:
+            name = facet.id.replace("-", " ")
+            part = _Unit(name, facet, kind, blocks[0].start, blocks, section=f"{unit.section} ({name})")
+        if number == 0:
+            part.lead, part.lead_question = unit.lead, unit.lead_question
+        else:
+            part.lead = ""
+        units.append(part)
+    return units
+
+
+# A lead-in over the conditions that need care: "... before taking ibuprofen if you:", "Do not
+# take X if you:". Each of its items names one ("have asthma", "are elderly").
+_CONDITIONS_LEAD_IN = re.compile(r"\bif you(?: are| have)?:$", re.I)
+_FIRST_PERSON = {"are": "am", "were": "was", "have": "have", "your": "my", "you": "I", "you're": "I'm"}
+
+
+def _condition_named(text: str) -> str:
+    """The condition a precaution's item names, as a patient says it ("are elderly, as you are
+    more likely to get side effects" -> "am elderly"; "have chickenpox (varicella) - ..." ->
+    "have chickenpox"), or nothing when it is longer than a name."""
+    head = ""
+    for separators in (r"\s[-–—]\s|[:;(]|,|\.\s|\s(?:as|because|which|who|since)\s", r"\s[-–—]\s|[:;(]|\.\s"):
+        head = re.split(separators, text.strip())[0].strip(" .")
+        if len(head.split()) > 1:
+            break       # "have, or have ever had, a stomach ulcer": not "have"
+    words = head.split()
+    if not words or len(words) > MAX_ITEM_WORDS:
+        return ""
+    return " ".join(_FIRST_PERSON.get(w.lower(), w) for w in words)
+
+
+def _facet_of(text: str, facets: list[SectionKind]) -> SectionKind | None:
+    """The facet a passage's text names most: its cues and its labels of two or more words
+    ("kidney problems"), counted as phrases; none when no facet is named."""
+    best, most = None, 0
+    for facet in facets:
+        phrases = {f" {_key(c)} " for c in facet.cues} | {f" {' '.join(v)} " for v in facet.labels if len(v) > 1}
+        count = sum(p in text for p in phrases if p.strip())
+        if count > most:
+            best, most = facet, count
+    return best
 
 
 def _merged_field_runs(units: list[_Unit]) -> list[_Unit]:
@@ -759,6 +926,8 @@ def _merged_field_runs(units: list[_Unit]) -> list[_Unit]:
 
 
 def _question(unit: _Unit, subject: str, title: str) -> str:
+    if unit.question:
+        return unit.question
     label = unit.label.strip().rstrip(":").strip()
     if label.endswith("?"):
         return label
@@ -775,7 +944,8 @@ def _question(unit: _Unit, subject: str, title: str) -> str:
     return _generic_question(label, subject)
 
 
-def _passages(unit: _Unit, subject: str, title: str, names: list[str]) -> list[Pair]:
+def _passages(unit: _Unit, subject: str, title: str, names: list[str], covered: set[str] | None = None) -> list[Pair]:
+    covered = set() if covered is None else covered
     question = _question(unit, subject, title)
     section = unit.section or title or subject
     kind_name = "heading" if unit.heading else "faq" if unit.is_faq else "section"
@@ -791,23 +961,49 @@ def _passages(unit: _Unit, subject: str, title: str, names: list[str]) -> list[P
         examples.append(unit.label if unit.heading else f"{subject} {_lower_common(unit.label)}")
     for kind in (unit.kind, unit.parent if unit.kind is None else None):
         if kind is not None and kind.role == "answer":
-            examples += kind.examples(subject)
-            for name in names[:2]:
-                examples += kind.examples(name.lower())[:2]
+            if unit.phrased:
+                examples += kind.examples(subject)
+                for name in names[:2]:
+                    examples += kind.examples(name.lower())[:2]
             for item in _list_heads(unit.blocks)[:MAX_ITEM_EXAMPLES]:
                 examples += kind.item_examples(subject, item)
     for also in unit.also:
         # "How to take ibuprofen" is about the dose and about how to take it: asked both ways.
         examples += also.examples(subject)
+    examples += _step_questions(unit.blocks, subject, unit.in_condition_guide, unit.lead or unit.label)[:MAX_ITEM_EXAMPLES]
+    examples += _term_questions(unit.blocks)[:MAX_ITEM_EXAMPLES]
     chunks = _chunks(unit.blocks, unit.lead)
     pairs = []
     for number, (text, start, end) in enumerate(chunks, 1):
         q = question if number == 1 else f"{question.rstrip('?')} (part {number})?"
         lines = (min(unit.start, start) if number == 1 and unit.label else start, end)
-        pairs.append(Pair(q, text, section, lines, kind_name, examples if number == 1 else [],
-                          unit.kind.id if unit.kind else (unit.parent.id if unit.parent else ""),
+        part_kind = unit.kind.id if unit.kind else (unit.parent.id if unit.parent else "")
+        part_examples = examples if number == 1 else []
+        part = _part_kind(unit, text, covered) if number > 1 else None
+        if part is not None:
+            # The dose section's second part is about children's doses: asked so, not "(part 2)".
+            covered.add(part.id)
+            q, part_kind, part_examples = part.ask(subject), part.id, part.examples(subject)
+        pairs.append(Pair(q, text, section, lines, kind_name, part_examples, part_kind,
                           "" if unit.heading else _short_label(unit.label)))
     return pairs
+
+
+def _part_kind(unit: _Unit, text: str, covered: set[str]) -> SectionKind | None:
+    """The kind within a long section's kind that a later part of it is about, when the document
+    has no passage of that kind: the one whose labels its text names most, at least twice
+    ("For children, leave at least 6 to 8 hours ... Do not give to children under 3 months")."""
+    if unit.kind is None:
+        return None
+    words = f" {_key(text)} "
+    best, most = None, 1
+    for kind in bundled_kinds().kinds:
+        if unit.kind.id not in kind.within or kind.id in covered:
+            continue
+        count = sum(words.count(f" {' '.join(v)} ") for v in kind.labels if v)
+        if count > most:
+            best, most = kind, count
+    return best
 
 
 _CLAUSE_OPENERS = {"that", "which", "who", "when", "if", "especially", "but", "so", "because", "although",
@@ -828,6 +1024,9 @@ def _list_heads(blocks: list[Block]) -> list[str]:
     heads: list[str] = []
     for block in blocks:
         items = [item.label or item.text for item in block.items] if block.kind == "list" else []
+        if block.kind == "para" and block.text.count(";") >= 2:
+            # A leaflet's run-in list: "swelling of the feet and ankles; disturbed sleep; dizziness".
+            items = [part for part in block.text.split(";") if part.strip()]
         for text in items:
             head = re.split(r"\s[-–—]\s|[:;(]|,\s(?:which|such as|for example|especially|as|but|that)\b|\.\s",
                             text)[0]
@@ -835,6 +1034,10 @@ def _list_heads(blocks: list[Block]) -> list[str]:
             if "," in head:
                 found += head.split(",")
             found += re.findall(r"\(([^()]+)\)", re.split(r"\s[-–—]\s", text)[0])
+            # The things an item names by example: "ACE inhibitors, such as ramipril and lisinopril".
+            for examples in re.findall(r",?\s(?:such as|for example|e\.g\.)\s([^.;:()]+)", text):
+                found += [n for n in re.split(r",\s*|\s(?:and|or)\s", examples.split(", which")[0])
+                          if 1 <= len(n.split()) <= 3]
             for piece in found:
                 words = re.sub(r"^(?:or|and)\s+", "", piece.strip(" ,.")).split()
                 if words and words[0].lower() in _CLAUSE_OPENERS:
@@ -844,6 +1047,64 @@ def _list_heads(blocks: list[Block]) -> list[str]:
                 if len(words) <= MAX_ITEM_WORDS and " ".join(words).lower() not in heads:
                     heads.append(" ".join(words).lower())
     return heads
+
+
+_STEP_VERBS = (_INSTRUCTIONS - {"if"}) | {"cut", "eat", "drink", "be", "lose", "limit", "reduce", "chew", "crush",
+                                          "open", "mix", "measure", "wear", "protect", "rest",
+                                          "leave", "space", "spread", "throw", "return", "carry", "aim", "eat",
+                                          "cover", "apply", "inhale", "hold", "sip", "learn", "plan", "choose"}
+_NEGATION = re.compile(r"^(?:do not|don't|dont|never|must not)\s+", re.I)
+_THE_MEDICINE = re.compile(r"\b(?:it|them|this medicine|the medicine|your medicine|the tablets?|your tablets?|"
+                           r"the capsules?|your capsules?)\b", re.I)
+
+
+def _step_questions(blocks: list[Block], subject: str, condition_guide: bool, intro: str = "") -> list[str]:
+    """A list of steps to follow asked as patients ask them: "Take it with food" -> "should I
+    take amlodipine with food", "Do not crush or chew the tablets" -> "can I crush or chew
+    amlodipine", "Cut down on salt: ..." -> "should I cut down on salt with high blood pressure".
+    A step names no thing a patient would type on its own, so the item phrasings skip it."""
+    questions: list[str] = []
+    label = Block("para", intro.rstrip(":") + ":", 0, 0) if intro else None   # "**Do not take X if you:**"
+    for previous, block in zip([label, *blocks], blocks):
+        if previous is not None and previous.kind == "para" and _CONDITIONS_LEAD_IN.search(previous.text):
+            continue    # "... more likely to have it if you:" over "drink too much alcohol": conditions, not steps
+        items = block.items if block.kind == "list" else []
+        steps: list[str] = []
+        for item in items:
+            text = item.label or item.text
+            head = re.split(r"\s[-–—]\s|[:;(]|,|\.(?:\s|$)", text.strip())[0].strip(" .")
+            negated = _NEGATION.match(head)
+            step = head[negated.end():] if negated else head
+            words = step.split()
+            if not words or words[0].lower() not in _STEP_VERBS or len(words) > MAX_ITEM_WORDS + 2:
+                continue
+            step = _THE_MEDICINE.sub(subject, step[0].lower() + step[1:], count=1)
+            step = re.sub(r"\byour\b", "my", re.sub(r"\byou\b", "I", re.sub(r"\byou are\b", "I am", step)))
+            if subject.lower() not in step.lower():
+                verb, _, rest = step.partition(" ")
+                step = f"{verb} {subject} {rest}" if negated and verb.lower() in ("store", "crush", "chew", "freeze",
+                                                                                   "open", "break") \
+                    else f"{step} {'with' if condition_guide else 'on'} {subject}"
+            steps.append(f"{'can' if negated else 'should'} i {' '.join(step.split())}")
+        if 2 * len(steps) >= len(items):     # a list of steps, not one step among side effects
+            questions += [q for q in dict.fromkeys(steps) if q not in questions]
+    return questions
+
+
+def _term_questions(blocks: list[Block]) -> list[str]:
+    """What a passage defines: a paragraph or list item that starts with a term in bold and goes
+    on to say what it is ("**Lactic acidosis** is a very rare but serious side effect", "**Peak
+    flow** - you blow into a small device") is asked "what is lactic acidosis", "what is peak flow"."""
+    terms = [b.term for b in blocks if b.kind == "para" and b.term]
+    terms += [i.term for b in blocks if b.kind == "list" for i in b.items if i.term]
+    questions = []
+    for term in terms:
+        words = re.sub(r"[^\w\s'-]", " ", term).split()
+        if not 1 <= len(words) <= 5:
+            continue
+        plural = words[-1].lower().endswith("s") and not words[-1].lower().endswith(("ss", "sis", "us", "ics"))
+        questions.append(f"what {'are' if plural else 'is'} {_lower_common(' '.join(words))}")
+    return list(dict.fromkeys(questions))
 
 
 def _chunks(blocks: list[Block], lead: str = "") -> list[tuple[str, int, int]]:

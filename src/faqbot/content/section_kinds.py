@@ -9,7 +9,7 @@ naming its line), so staff can read and extend it without touching code.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,7 +17,9 @@ from ..errors import DataFileError
 from ..language.words import STOPWORDS
 from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 
-KIND_KEYS = {"id", "labels", "within", "question", "phrasings", "item_phrasings", "role", "cues"}
+KIND_KEYS = {"id", "labels", "within", "question", "phrasings", "item_phrasings", "role", "cues", "documents",
+             "condition_question", "condition_phrasings", "facets"}
+DOCUMENTS = {"medicine", "condition"}
 ITEM = "<item>"
 ROLES = {"answer", "container", "disclaimer", "noise"}
 SUBJECT = "<s>"
@@ -34,6 +36,23 @@ class SectionKind:
     role: str = "answer"
     item_phrasings: tuple[str, ...] = ()
     cues: tuple[str, ...] = ()             # phrases in a passage's text that show it answers this kind
+    documents: str = ""                    # "medicine" or "condition" when only that kind of document has it
+    condition_question: str = ""           # how a condition guide asks it ("What if I have <s> in pregnancy?")
+    condition_phrasings: tuple[str, ...] = ()
+    facets: tuple[str, ...] = ()           # kinds a long section of this kind is split into, by their cues
+
+    def fits(self, condition: bool) -> bool:
+        """Whether a document about a condition (or about a medicine) can have this section: a
+        condition guide's passages are never asked "how much asthma should I take"."""
+        return not self.documents or self.documents == ("condition" if condition else "medicine")
+
+    def as_condition(self) -> SectionKind:
+        """This kind as a condition guide asks it: its condition question and phrasings, when it
+        has them, instead of the medicine's ("can I take <s> while pregnant")."""
+        if not self.condition_question and not self.condition_phrasings:
+            return self
+        return replace(self, question=self.condition_question or self.question,
+                       phrasings=self.condition_phrasings, item_phrasings=())
 
     def ask(self, subject: str) -> str:
         return _capitalised(self.question.replace(SUBJECT, subject))
@@ -161,7 +180,7 @@ def load_kinds(path: Path) -> SectionKinds:
         if role not in ROLES:
             raise DataFileError(path, item.line_of("role"), f"'role' must be one of {', '.join(sorted(ROLES))}")
         lists = {}
-        for key in ("labels", "within", "phrasings", "item_phrasings", "cues"):
+        for key in ("labels", "within", "phrasings", "item_phrasings", "cues", "facets"):
             value = item.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
                 raise DataFileError(path, item.line_of(key), f"'{key}' must be a list of text")
@@ -171,14 +190,29 @@ def load_kinds(path: Path) -> SectionKinds:
         question = item.get("question", "")
         if role == "answer" and (not isinstance(question, str) or SUBJECT not in question):
             raise DataFileError(path, item.line_of("question"), f"kind '{kind_id}' needs a question naming {SUBJECT}")
+        documents = item.get("documents", "")
+        if documents and documents not in DOCUMENTS:
+            raise DataFileError(path, item.line_of("documents"), f"'documents' must be one of {', '.join(sorted(DOCUMENTS))}")
+        condition_question = item.get("condition_question", "")
+        if condition_question and (not isinstance(condition_question, str) or SUBJECT not in condition_question):
+            raise DataFileError(path, item.line_of("condition_question"),
+                                f"kind '{kind_id}' needs a condition question naming {SUBJECT}")
+        condition_phrasings = item.get("condition_phrasings", [])
+        if not isinstance(condition_phrasings, list) or not all(isinstance(v, str) and v.strip()
+                                                                for v in condition_phrasings):
+            raise DataFileError(path, item.line_of("condition_phrasings"), "'condition_phrasings' must be a list of text")
         for phrasing in lists["item_phrasings"]:
             if ITEM not in phrasing:
                 raise DataFileError(path, item.line_of("item_phrasings"), f"each item phrasing needs {ITEM}")
         kinds.append(SectionKind(kind_id, tuple(label_words(v) for v in lists["labels"]),
                                  frozenset(lists["within"]), question or "", tuple(lists["phrasings"]), role,
-                                 tuple(lists["item_phrasings"]), tuple(lists["cues"])))
+                                 tuple(lists["item_phrasings"]), tuple(lists["cues"]), documents,
+                                 condition_question, tuple(condition_phrasings), tuple(lists["facets"])))
     for kind in kinds:
         for parent in kind.within:
             if parent not in seen:
                 raise DataFileError(path, None, f"kind '{kind.id}' is within unknown kind '{parent}'")
+        for facet in kind.facets:
+            if facet not in seen:
+                raise DataFileError(path, None, f"kind '{kind.id}' has unknown facet '{facet}'")
     return SectionKinds(kinds)

@@ -11,7 +11,7 @@ from collections import Counter
 
 from .analyzer import Analysis, Analyzer
 from .normalise import normalize, words_of_normalised
-from .question import Relation, context_words, relation, strip_glue
+from .question import Relation, activity_words, context_words, relation, strip_glue
 
 
 class computed_once:
@@ -62,6 +62,30 @@ class Query:
         rest.subtract(context)
         asked = set(self._analyzer.analyse_tokens([t for t in self.tokens if rest[t] > 0], correct=True).terms)
         return frozenset(set(self._analyzer.analyse_tokens(context, correct=True).terms) - asked)
+
+    @computed_once
+    def activity_words(self) -> frozenset[str]:
+        """The verbs a permission question asks about ("drive" in "can i drive on it"): the
+        Bot names them as activities ("driving") when no document covers them."""
+        return frozenset(activity_words(self.core))
+
+    @computed_once
+    def activity_terms(self) -> frozenset[str]:
+        """``activity_words`` as the matcher's terms."""
+        return self._terms_of(sorted(self.activity_words))
+
+    @computed_once
+    def permission_terms(self) -> frozenset[str]:
+        """The terms of the activity a safety question asks about ("is it safe to drive on it"):
+        an everyday word there is the question's focus, never its context."""
+        return self._terms_of(activity_words(self.core, permission_only=True))
+
+    def _terms_of(self, words: list[str]) -> frozenset[str]:
+        """Words as terms, without spelling correction: the question's analysis corrected it once
+        (an activity typed wrong is read as no activity)."""
+        if not words:
+            return frozenset()
+        return frozenset(self._analyzer.analyse_tokens(words).terms)
 
     @computed_once
     def relation(self) -> tuple[frozenset[str], frozenset[str]] | None:

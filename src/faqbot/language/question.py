@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .normalise import WORD
+from .words import english_words
 
 # Openers and closers that carry no question: "ok so", "right, next thing -", "one more question:",
 # "... thanks", "... please". Stripped from the ends, repeatedly ("ok thanks, and also ...").
@@ -53,6 +54,22 @@ _CARRY_ON = re.compile(r"^(?:and|but|also|plus|or|even|same|what about|how about
 CARRY_ON_WORDS = 6
 
 _MAYBE_CONTEXT = re.compile(r"[,;!\d]|[.?]\s+\S|\s-+\s|\bsince\b|\bfor\b")
+
+
+# The activity a permission or safety question asks about: "is it safe to drive on valproate",
+# "can i swim with it", "am i allowed to fly". An everyday word there is what the question is
+# about, not the patient's context ("at work", "on her feet"). "where can i read more" asks
+# where, not whether; asked of "you", a verb of asking ("can you tell me") is a request.
+PERMISSION_WORDS = frozenset("safe ok okay alright fine allowed dangerous advisable wise possible".split())
+_ADVERB = (r"(?:(?:still|ever|also|just|even|somehow|safely|really|actually|definitely|normally|usually|"
+           r"regularly|occasionally|sometimes)\s+)?")
+_ACTIVITY = re.compile(
+    r"\b(?:" + "|".join(sorted(PERMISSION_WORDS)) + r")\s+"
+    r"(?:for\s+(?:me|him|her|them|us|you|my\s+\w+)\s+)?to\s+" + _ADVERB + r"(?P<after_to>[a-z]+)"
+    r"|(?<!what )(?<!where )(?<!when )(?<!which )(?<!who )(?<!how )(?<!why )"
+    r"\b(?:can|could|may)\s+(?P<who>i|we|he|she|they|you)\s+" + _ADVERB + r"(?P<after_who>[a-z]+)")
+_REQUESTS = frozenset("tell explain help give say show list describe recommend suggest advise confirm check "
+                      "answer find let send ask".split())
 
 
 def strip_glue(normalised: str) -> str:
@@ -102,6 +119,37 @@ def context_words(normalised: str) -> list[str]:
         context += WORD.findall(span.group())
     asked = {w for p in (asking or pieces) for w in WORD.findall(_CONTEXT.sub(" ", p))}
     return [w for w in context if w not in asked]
+
+
+def activity_words(normalised: str, permission_only: bool = False) -> list[str]:
+    """The verbs a permission or safety question asks about ("drive" in "is it safe to drive on
+    valproate", "swim" in "can i swim"), in order; none when the message asks no such thing.
+    ``permission_only``: only after "safe to", "ok to", "allowed to" (not "can i", which also
+    asks how: "can i increase the number of results")."""
+    found = []
+    for match in _ACTIVITY.finditer(normalised):
+        word = match.group("after_to") or (None if permission_only else match.group("after_who"))
+        if word is None or (match.group("who") == "you" and word in _REQUESTS):
+            continue
+        found.append(word)
+    return found
+
+
+def activity_name(verb: str) -> str:
+    """The activity a verb names, as a sentence can name it: "driving" for "drive", "swimming"
+    for "swim", "flying" for "fly" ("My documents don't cover driving."). The -ing form chosen is
+    the one English uses (in the word list); the verb itself when none is."""
+    if verb.endswith("ing"):
+        return verb
+    candidates = [verb + "ing"]
+    if verb.endswith("ie"):
+        candidates.insert(0, verb[:-2] + "ying")
+    elif verb.endswith("e") and not verb.endswith(("ee", "ye", "oe")):
+        candidates.insert(0, verb[:-1] + "ing")
+    elif len(verb) >= 3 and verb[-1] not in "aeiouwxy" and verb[-2] in "aeiou" and verb[-3] not in "aeiou":
+        candidates.insert(0, verb + verb[-1] + "ing")
+    known = english_words()
+    return next((c for c in candidates if c in known), verb)
 
 
 def separate_questions(text: str) -> list[str]:

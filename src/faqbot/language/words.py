@@ -53,7 +53,8 @@ family friend friends neighbour neighbor carer mention mentioned
 SHORTHAND = {"u": "you", "ur": "your", "wat": "what", "wot": "what", "wen": "when", "cn": "can", "r": "are",
              "y": "why", "n": "and", "yrs": "years", "yr": "year", "pls": "please", "plz": "please",
              "abt": "about", "b4": "before", "coz": "because", "cos": "because", "cuz": "because",
-             "bc": "because", "thx": "thanks", "tho": "though", "dr": "doctor", "hrs": "hours", "mins": "minutes"}
+             "bc": "because", "thx": "thanks", "tho": "though", "shud": "should", "shld": "should",
+             "wud": "would", "cud": "could", "til": "until", "till": "until", "dr": "doctor", "hrs": "hours", "mins": "minutes"}
 
 
 @lru_cache(maxsize=1)

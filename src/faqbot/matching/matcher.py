@@ -110,11 +110,14 @@ class Matcher:
         unknown = [t for t in terms if t not in idf]
         # "at work", "for 15 years": an everyday word or a number no intent knows is likelier the
         # patient's context than the subject, and weighs as a common word; a rarer word
-        # ("metformin") weighs fully.
+        # ("metformin") weighs fully, and so does the activity a permission question asks about
+        # ("is it safe to drive on it": "drive" is the question).
         frequencies = analysis.frequencies
         everyday = {t for t in unknown
                     if ((t in frequencies and frequencies[t] >= tuning.common_zipf) or t.isdigit())
                     and t not in self.index.light}
+        if everyday:
+            everyday -= query.permission_terms
         if boost_topic and not named_topics and boost_topic in self.topic_terms:
             # A follow-up: read it as if it named the conversation's topic.
             terms += [t for t in sorted(self.topic_terms[boost_topic]) if t not in terms]

@@ -138,6 +138,19 @@ class Tuning:
     focus_support_specific: float = 0.75
     """See focus_support: the share needed when the best phrasing asks something of its own
     ("tummy upset from valproate" for "does valproate upset your stomach": 0.83 of "stomach")."""
+    named_focus_words: int = 8
+    """A question below the answer threshold says which of its words no document uses ("My
+    documents don't cover swimming.") only when it is short: at most this many words that are not
+    function words. In a longer message an unknown word may be the story around the question."""
+    named_unknown_words: int = 2
+    """... and only when at most this many of its words are unknown: more means the question is
+    not about what the documents cover at all ("how do I reset my password"), and the general
+    fallback says so better than a list of words."""
+    named_focus_zipf: float = 3.5
+    """... and only a rare word (Zipf frequency at most this: "breastfeeding" 3.5, "ketamine" 2.9,
+    "dialysis" 3.3), or the activity a permission question asks about ("can i drive on it"): a
+    commoner word ("tastes", "harm", "reads") is likelier part of how the patient put it than
+    what is asked. Set by hand on the bundled sets' fallbacks (issue 12)."""
     see_also_margin: float = 8.0
     """A runner-up from another intent within this many points of the answer (and itself above
     the answer threshold) is offered as a numbered "see also": "side effects of valproate" shows
