@@ -530,9 +530,7 @@ class Bot:
         alone, in four intents, weighs too little to answer for it; "can I combine valproate and
         ibuprofen": "combine" is what the interactions answer is about, so it answers."""
         weights, matcher = result.weights, self.matcher
-        focus = [t for t in dict.fromkeys(result.analysis.terms)
-                 if t not in self._subject_terms and not matcher.is_light(t) and not t.isdigit()
-                 and t not in result.context_terms and len(t) > 2]   # "mg", "iv": too ambiguous to name
+        focus = self._focus_terms(result)
         unknown = [t for t in focus if not matcher.knows(t)]
         if not unknown:
             return []
@@ -548,6 +546,14 @@ class Bot:
         needed = max(weights.get(t, 0.0) for t in unknown) * (self.tuning.focus_support if general else self.tuning.focus_support_specific)
         return unknown if explained < needed else []
 
+    def _focus_terms(self, result: MatchResult) -> list[str]:
+        """The question's terms other than the subject's name, common words, numbers, context and
+        terms of two letters ("mg", "iv": too ambiguous to name), once each, in order."""
+        matcher = self.matcher
+        return [t for t in dict.fromkeys(result.analysis.terms)
+                if t not in self._subject_terms and not matcher.is_light(t) and not t.isdigit()
+                and t not in result.context_terms and len(t) > 2]
+
     def _unknown_focus(self, result: MatchResult, query: Query) -> list[str]:
         """The question's focus words no intent knows, to name when no answer comes close ("can i
         swim on valproate": "My documents don't cover swimming."): the activity a permission
@@ -559,13 +565,9 @@ class Bot:
         if sum(token not in STOPWORDS for token in query.tokens) > tuning.named_focus_words:
             return []
         matcher, frequencies = self.matcher, result.analysis.frequencies
-        unknown = []
-        for term in dict.fromkeys(result.analysis.terms):
-            if (term in self._subject_terms or matcher.knows(term) or matcher.is_light(term) or term.isdigit()
-                    or term in result.context_terms or len(term) <= 2 or term in PERMISSION_WORDS):
-                continue
-            if term in query.activity_terms or 0.0 < frequencies.get(term, 0.0) <= tuning.named_focus_zipf:
-                unknown.append(term)
+        unknown = [term for term in self._focus_terms(result)
+                   if not matcher.knows(term) and term not in PERMISSION_WORDS
+                   and (term in query.activity_terms or 0.0 < frequencies.get(term, 0.0) <= tuning.named_focus_zipf)]
         return unknown if len(unknown) <= tuning.named_unknown_words else []
 
     def _relation_answered_reversed(self, query: Query, candidates: list[Candidate]) -> str | None:

@@ -144,8 +144,7 @@ class Tuning:
     function words. In a longer message an unknown word may be the story around the question."""
     named_unknown_words: int = 2
     """... and only when at most this many of its words are unknown: more means the question is
-    not about what the documents cover at all ("how do I reset my password"), and the general
-    fallback says so better than a list of words."""
+    about something else altogether, and the general fallback says so better than a list of words."""
     named_focus_zipf: float = 3.5
     """... and only a rare word (Zipf frequency at most this: "breastfeeding" 3.5, "ketamine" 2.9,
     "dialysis" 3.3), or the activity a permission question asks about ("can i drive on it"): a
