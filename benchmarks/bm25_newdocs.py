@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -63,6 +64,20 @@ def load_intents(folder: Path) -> list[dict]:
     return intents
 
 
+@contextmanager
+def extracted(docs: str, bot: str):
+    """The intents folder ``faqbot extract`` writes from docs (no hand edits), in a temporary
+    directory for the with-block; None when extraction failed (its error printed)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        into = Path(tmp) / "intents"
+        done = subprocess.run([bot, "extract", docs, "--into", str(into)], capture_output=True, text=True)
+        if done.returncode:
+            print(done.stderr, file=sys.stderr)
+            yield None
+        else:
+            yield into
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("set")
@@ -70,11 +85,8 @@ def main() -> int:
     parser.add_argument("--bot", default=str(Path(sys.executable).parent / "faqbot"))
     args = parser.parse_args()
     items = yaml.safe_load(Path(args.set).read_text(encoding="utf-8"))
-    with tempfile.TemporaryDirectory() as tmp:
-        into = Path(tmp) / "intents"
-        done = subprocess.run([args.bot, "extract", args.docs, "--into", str(into)], capture_output=True, text=True)
-        if done.returncode:
-            print(done.stderr, file=sys.stderr)
+    with extracted(args.docs, args.bot) as into:
+        if into is None:
             return 1
         intents = load_intents(into)
     index = BM25([words(" ".join([i["question"], *(i.get("examples") or []), i["answer"]])) for i in intents])

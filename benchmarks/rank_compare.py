@@ -27,16 +27,14 @@ The questions are a measuring set: read the kinds of failure, never fit a settin
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bm25_newdocs import BM25, load_intents, words  # noqa: E402
+from bm25_newdocs import BM25, extracted, load_intents, words  # noqa: E402
 
 from faqbot.bot import Bot, Conversation  # noqa: E402
 
@@ -138,11 +136,8 @@ def main() -> int:
     if args.intents:
         report(compare(items, Path(args.intents)), args.show)
         return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        into = Path(tmp) / "intents"
-        done = subprocess.run([args.bot, "extract", args.docs, "--into", str(into)], capture_output=True, text=True)
-        if done.returncode:
-            print(done.stderr, file=sys.stderr)
+    with extracted(args.docs, args.bot) as into:
+        if into is None:
             return 1
         report(compare(items, into), args.show)
     return 0

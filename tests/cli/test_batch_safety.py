@@ -186,18 +186,7 @@ def test_a_summary_line_ends_the_run(cli, tea_folder):
 @pytest.mark.parametrize("argv, expected", [(["-j", "64"], os.cpu_count()), (["-j", "64", "--force-jobs"], 64),
                                             (["-j", "1"], 1), ([], 1)])
 def test_jobs_are_capped_at_the_cpus_unless_forced(cli, tea_folder, monkeypatch, argv, expected):
-    import faqbot.batch.answering as answering
-
-    seen = []
-    original = answering.answer_items
-
-    def spy(bot, items, conversation=False, jobs=1):
-        seen.append(jobs)
-        return original(bot, items, conversation, 1)
-
-    monkeypatch.setattr(answering, "answer_items", spy)
-    assert cli(["batch", "--intents", str(tea_folder), "-q", *argv, "-"], "hello\n").status == 0
-    assert seen == [expected]
+    assert _jobs_chosen(cli, monkeypatch, ["batch", "--intents", str(tea_folder), "-q", *argv, "-"], "hello\n") == [expected]
 
 
 def _jobs_chosen(cli, monkeypatch, argv, stdin_text="") -> list[int]:
