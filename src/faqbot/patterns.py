@@ -9,6 +9,10 @@ handful of substring tests, and a rule whose words are absent is never run. Noth
 hand: a rule added or changed in the data is covered by the same derivation, and when the
 derivation meets syntax it does not know it answers None, which only means "always run".
 
+A string the expression can only meet at the start of a word (right after a lookbehind such as
+``(?<![a-z0-9])``, which every triage rule begins with) is kept with ``WORD_START`` in front:
+"ate " of "ate 20 pills" is then not found inside "valproate 200 mg".
+
 Only the standard library: the parser is Python's own (``re._parser``, ``sre_parse`` before 3.11).
 """
 
@@ -32,6 +36,10 @@ _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | ({getattr(_c, "POSSESSIVE_REPEAT")} 
 _ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
 _GROUPS = {_c.SUBPATTERN} | ({getattr(_c, "ATOMIC_GROUP")} if hasattr(_c, "ATOMIC_GROUP") else set())
 _CASE_FLAGS = _p.SRE_FLAG_IGNORECASE | getattr(_p, "SRE_FLAG_LOCALE", 0)
+# In front of a required string: the string is needed where no letter or digit comes before it.
+# (An expression holding this character itself gets no pre-filter, so the two never meet.)
+WORD_START = "\x00"
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 class _Unknown(Exception):
@@ -54,10 +62,13 @@ def required_literals(expression: str, flags: int = 0) -> frozenset[str] | None:
     return _minimal(needed) if needed else None
 
 
-def _node(op, av) -> tuple[set[str] | None, set[str] | None]:
+def _node(op, av, word_start: bool = False) -> tuple[set[str] | None, set[str] | None]:
     """(exact, needed) of one node: every string it can match when few enough to list, and a set
-    of strings one of which each match contains (None: no constraint)."""
+    of strings one of which each match contains (None: no constraint). ``word_start``: the node
+    is met at the start of a word (its strings that begin the match get WORD_START in front)."""
     if op is _c.LITERAL:
+        if av == 0:
+            raise _Unknown                      # WORD_START itself, in the expression
         return {chr(av)}, {chr(av)}
     if op in _ZERO_WIDTH:
         return {""}, None                       # consumes nothing: neutral in a concatenation
@@ -65,7 +76,7 @@ def _node(op, av) -> tuple[set[str] | None, set[str] | None]:
         chars = _class_chars(av)
         return (chars, chars) if chars else (None, None)
     if op is _c.BRANCH:
-        results = [_sequence(list(branch)) for branch in av[1]]
+        results = [_sequence(list(branch), word_start) for branch in av[1]]
         exact = set().union(*(e for e, _ in results)) if all(e is not None for e, _ in results) else None
         if exact is not None and len(exact) > MAX_EXPANSION:
             exact = None
@@ -78,10 +89,10 @@ def _node(op, av) -> tuple[set[str] | None, set[str] | None]:
                 raise _Unknown
         else:
             pattern = av
-        return _sequence(list(pattern))
+        return _sequence(list(pattern), word_start)
     if op in _REPEATS:
         low, high, pattern = av
-        exact, needed = _sequence(list(pattern))
+        exact, needed = _sequence(list(pattern), word_start)   # the first copy starts where the repeat does
         if low == 0:
             return None, None
         if low == high == 1:
@@ -90,6 +101,33 @@ def _node(op, av) -> tuple[set[str] | None, set[str] | None]:
     if op in (_c.ANY, _c.NOT_LITERAL, _c.GROUPREF, _c.GROUPREF_EXISTS, _c.CATEGORY):
         return None, None
     raise _Unknown
+
+
+def _is_word_start(op, av) -> bool:
+    """A lookbehind that no letter or digit may precede (``(?<![a-z0-9])``, ``(?<!\\w)``)."""
+    if op is not _c.ASSERT_NOT or av[0] >= 0:
+        return False
+    body = list(av[1])
+    if len(body) != 1:
+        return False
+    op, items = body[0]
+    if op is _c.LITERAL:
+        return _WORD_CHARS <= {chr(items)}
+    if op is not _c.IN:
+        return False
+    covered: set[str] = set()
+    for kind, value in items:
+        if kind is _c.NEGATE:
+            return False
+        if kind is _c.LITERAL:
+            covered.add(chr(value))
+        elif kind is _c.RANGE:
+            covered.update(c for c in _WORD_CHARS if value[0] <= ord(c) <= value[1])
+        elif kind is _c.CATEGORY and value in (_c.CATEGORY_WORD, _c.CATEGORY_UNI_WORD):
+            covered |= _WORD_CHARS
+        elif kind is _c.CATEGORY and value in (_c.CATEGORY_DIGIT, _c.CATEGORY_UNI_DIGIT):
+            covered.update("0123456789")
+    return _WORD_CHARS <= covered
 
 
 def _class_chars(items) -> set[str] | None:
@@ -107,34 +145,96 @@ def _class_chars(items) -> set[str] | None:
     return chars or None
 
 
-def _sequence(items) -> tuple[set[str] | None, set[str] | None]:
+def _sequence(items, word_start: bool = False) -> tuple[set[str] | None, set[str] | None]:
     """(exact, needed) of nodes matched one after another: runs of listable parts are expanded
-    into their strings; of the runs and of the other parts' needs, the most selective is kept."""
+    into their strings; of the runs and of the other parts' needs, the most selective is kept.
+    ``word_start``: the sequence begins where no letter or digit comes before."""
     choices: list[set[str]] = []
-    run: set[str] | None = {""}
+    run: set[str] | None = {WORD_START} if word_start else {""}
     whole_exact = True
+    boundary = word_start                        # no letter or digit comes before this point
 
     def close(strings: set[str] | None) -> None:
-        if strings and "" not in strings:
+        if strings and "" not in strings and WORD_START not in strings:
             choices.append(strings)
 
     for op, av in items:
-        exact, needed = _node(op, av)
-        if exact is not None and len(run) * len(exact) <= MAX_EXPANSION:
-            run = {a + b for a in run for b in exact}
-            continue
+        ends = _ends_word(op, av, boundary)
+        if run == {WORD_START} and (op is _c.BRANCH or op in _GROUPS or op in _REPEATS):
+            # The group begins the word: its own first strings carry the mark (already in its exact).
+            exact, needed = _node(op, av, word_start=True)
+            if exact is not None and len(exact) <= MAX_EXPANSION:
+                run, boundary = exact, ends
+                continue
+        else:
+            exact, needed = _node(op, av)
+            if exact is not None and len(run) * len(exact) <= MAX_EXPANSION:
+                run = {_joined(a, b) for a in run for b in exact}
+                if ends and run == {""}:
+                    run = {WORD_START}           # a lookbehind for a word start
+                boundary = ends
+                continue
         whole_exact = False
         close(run)
         if exact is not None:
             run = set(exact)
         else:
             close(needed)
-            run = {""}
+            run = {WORD_START} if ends else {""}   # "(?:\\S+ ){0,3}took": "took" begins a word
+        boundary = ends
     close(run)
     exact = run if whole_exact else None
     if not choices:
         return exact, None
     return exact, max(choices, key=_selectivity)
+
+
+def _ends_word(op, av, boundary: bool) -> bool:
+    """Whether, after this node, no letter or digit comes right before (``boundary``: so before it)."""
+    if op is _c.LITERAL:
+        return chr(av) not in _WORD_CHARS
+    if op is _c.IN:
+        return _non_word_class(av)
+    if op in _ZERO_WIDTH:
+        return boundary or _is_word_start(op, av)
+    if op is _c.BRANCH:
+        return all(_sequence_ends_word(list(branch), boundary) for branch in av[1])
+    if op in _GROUPS:
+        return _sequence_ends_word(list(av[3] if op is _c.SUBPATTERN else av), boundary)
+    if op in _REPEATS:
+        low, _high, pattern = av
+        # After several copies the last one follows another copy: only its own end can be relied on.
+        ends = _sequence_ends_word(list(pattern), False)
+        return ends and boundary if low == 0 else ends
+    return False
+
+
+def _sequence_ends_word(items, boundary: bool) -> bool:
+    for op, av in items:
+        boundary = _ends_word(op, av, boundary)
+    return boundary
+
+
+def _non_word_class(items) -> bool:
+    """A class of characters none of which is a letter or a digit ("[ ,]", "\\s")."""
+    for kind, value in items:
+        if kind is _c.LITERAL:
+            if chr(value) in _WORD_CHARS:
+                return False
+        elif kind is _c.RANGE:
+            if any(value[0] <= ord(c) <= value[1] for c in _WORD_CHARS):
+                return False
+        elif not (kind is _c.CATEGORY and value in (_c.CATEGORY_SPACE, _c.CATEGORY_UNI_SPACE)):
+            return False
+    return True
+
+
+def _joined(first: str, second: str) -> str:
+    """``first`` then ``second``, WORD_START kept only in front: after text of its own, a word start
+    the second asks for is that text's affair (met, or the expression cannot match there)."""
+    if second.startswith(WORD_START) and first:
+        second = second[1:]
+    return first + second
 
 
 # Strings this long are rare enough in a sentence; beyond it fewer strings beat longer ones.
@@ -143,7 +243,7 @@ SELECTIVE_LENGTH = 4
 
 def _selectivity(strings: set[str]) -> tuple[int, int]:
     """Longer strings are rarer in text (up to SELECTIVE_LENGTH), and fewer are quicker to test."""
-    return min(SELECTIVE_LENGTH, min(len(s) for s in strings)), -len(strings)
+    return min(SELECTIVE_LENGTH, min(len(s.lstrip(WORD_START)) for s in strings)), -len(strings)
 
 
 def _minimal(strings) -> frozenset[str]:
@@ -157,12 +257,19 @@ def _minimal(strings) -> frozenset[str]:
 
 class Prefilter:
     """``may_match(text)``: False only when the expression cannot match the text (none of its
-    required strings is in it). Picklable: a compiled index keeps its rules' pre-filters."""
+    required strings is in it, a WORD_START one at the start of a word). Picklable: a compiled
+    index keeps its rules' pre-filters."""
 
-    __slots__ = ("literals",)
+    __slots__ = ("literals", "_anywhere", "_at_word_start")
 
     def __init__(self, literals: frozenset[str] | None):
         self.literals = tuple(sorted(literals)) if literals else None
+        self._split()
+
+    def _split(self) -> None:
+        literals = self.literals or ()
+        self._anywhere = tuple(s for s in literals if not s.startswith(WORD_START))
+        self._at_word_start = tuple(s[1:] for s in literals if s.startswith(WORD_START))
 
     @classmethod
     def of(cls, expression: str, flags: int = 0) -> "Prefilter":
@@ -176,11 +283,13 @@ class Prefilter:
         return cls(_minimal(s for f in filters for s in f.literals))
 
     def may_match(self, text: str) -> bool:
-        literals = self.literals
-        if literals is None:
+        if self.literals is None:
             return True
-        for literal in literals:
+        for literal in self._anywhere:
             if literal in text:
+                return True
+        for literal in self._at_word_start:
+            if literal in text and _at_a_word_start(text, literal):
                 return True
         return False
 
@@ -189,9 +298,20 @@ class Prefilter:
 
     def __setstate__(self, state) -> None:
         self.literals = state
+        self._split()
 
     def __repr__(self) -> str:
         return f"Prefilter({self.literals!r})"
+
+
+def _at_a_word_start(text: str, literal: str) -> bool:
+    """Whether ``literal`` occurs in ``text`` with no letter or digit right before it."""
+    start = text.find(literal)
+    while start >= 0:
+        if start == 0 or text[start - 1] not in _WORD_CHARS:
+            return True
+        start = text.find(literal, start + 1)
+    return False
 
 
 class LazyPattern:

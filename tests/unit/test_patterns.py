@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 
 from faqbot.bot import Bot
 from faqbot.cli import bundled_intents
-from faqbot.patterns import Prefilter, required_literals
+from faqbot.patterns import WORD_START, Prefilter, required_literals
 from faqbot.safety.builtin import builtin_layer
 from faqbot.safety.reading import chunks, clauses
 
@@ -23,11 +23,11 @@ from tests.questionsets import questions_in_test_data
 
 # --- any expression, any text ------------------------------------------------------------------
 
-_ALPHABET = "abc d"
+_ALPHABET = "abc d1,"
 _atoms = st.one_of(
     st.text(_ALPHABET, min_size=1, max_size=3).map(re.escape),
-    st.sampled_from([".", r"\s", r"\S", r"\w", r"\d", "[ab]", "[a-c]", "[^a]", r"\b", "^", "$",
-                     "(?<![a-z])", "(?![a-z])", "(?=a)", "(?<=b)"]),
+    st.sampled_from([".", r"\s", r"\S", r"\w", r"\d", "[ab]", "[a-c]", "[^a]", "[ ,]", r"\b", "^", "$",
+                     "(?<![a-z])", "(?![a-z])", "(?=a)", "(?<=b)", "(?<![a-z0-9])", r"(?<!\w)", "(?<![a-z0-9,])"]),
 )
 
 
@@ -62,6 +62,19 @@ def test_literals_are_derived_from_the_expression():
     for expression in (r"\w+", "(?:seizure)?", "seizure|.", "(?i)seizure", "[^a]+"):
         assert required_literals(expression) is None, expression
     assert Prefilter.of(r"\w+").may_match("anything")
+
+
+def test_a_string_that_begins_a_word_is_looked_for_at_word_starts_only():
+    rule = r"(?<![a-z0-9])(?:(?:ate|took) \d+|(?:my|his) (?:\S+ ){0,3}(?:ate|had) pills)(?![a-z0-9])"
+    # ("ate pills" holds "ate ", found whenever it is)
+    assert required_literals(rule) == {WORD_START + "ate ", WORD_START + "took ", WORD_START + "had pills"}
+    assert required_literals(r"a (?:\S+ ){0,3}ate") == {WORD_START + "ate"}   # after a space, however many words
+    assert required_literals(r"a\S*ate") == {"ate"}                           # maybe inside a word
+    assert required_literals(r"(?<![a-z])ate") == {"ate"}                      # a digit may come before
+    screen = Prefilter.of(rule)
+    assert not screen.may_match("valproate 200 mg, mytook 2")
+    assert screen.may_match("ate 20") and screen.may_match("she, ate 20") and screen.may_match("valproate, ate 20")
+    assert required_literals("(?<![a-z0-9])\x00ate") is None                 # the mark itself: no pre-filter
 
 
 # --- the rules shipped with faqbot, over their own cases and every question set ---------------------
