@@ -7,7 +7,8 @@ against the plain computation it replaces, on any input (hypothesis) and on ever
 - a folder rule consulted often enough gets a pre-filter, which never turns away a sentence the
   rule meets;
 - the matcher's character term uses a plain ratio where token_sort_ratio would sort nothing,
-  and a topic's reading reuses the candidates the question's ranking already scored.
+  a topic's reading reuses the candidates the question's ranking already scored, and only the
+  candidates returned are built.
 """
 
 from __future__ import annotations
@@ -176,3 +177,15 @@ def test_a_topics_reading_is_the_topic_only_ranking(bot):
             assert reading_candidate is not alone
             checked += 1
     assert checked > 100
+
+
+def test_fewer_candidates_asked_for_are_the_first_of_the_longer_ranking(bot):
+    """Only the candidates returned are built: asking for fewer gives the first of the full list."""
+    def read(candidates):
+        return [(c.intent.id, c.score, c.phrasing, c.matched_terms, c.reversed_relation) for c in candidates]
+
+    longest = bot.tuning.character_candidates
+    for question in QUESTIONS[:400]:
+        full = read(bot.matcher.match(question, limit=longest).candidates)
+        for limit in (1, 5):
+            assert read(bot.matcher.match(question, limit=limit).candidates) == full[:limit], question

@@ -137,17 +137,17 @@ class Matcher:
         else:
             scored, complete = self._rows(weights, total, off_topic, topic_only)
         scoring_of = _Scoring(terms, query_text, evidence, query.relation, self.index)
-        candidates = self._candidates(scored, scoring_of)
+        candidates = self._candidates(scored, scoring_of, limit)
         readings = {}
         for topic in readings_of:
             if complete and topic_only is None:
                 rows = [row for row in scored if self.intents[row[1]].topic == topic]
             else:
                 rows, _ = self._rows(weights, total, off_topic, topic)
-            best = self._candidates(rows, scoring_of)
+            best = self._candidates(rows, scoring_of, 1)
             if best:
                 readings[topic] = best[0]
-        return MatchResult(analysis, candidates[:limit], unknown, named_topics, everyday, readings, weights, context)
+        return MatchResult(analysis, candidates, unknown, named_topics, everyday, readings, weights, context)
 
     def _rows(self, weights, total, off_topic, topic_only) -> tuple[list[list], bool]:
         """Rows [lexical, intent, best phrasing or -1], best first, and whether they are every
@@ -158,43 +158,47 @@ class Matcher:
                 return scored, False
         return self._ranked(weights, total, off_topic, topic_only)
 
-    def _candidates(self, scored: list[list], question: "_Scoring") -> list[Candidate]:
+    def _candidates(self, scored: list[list], question: "_Scoring", limit: int) -> list[Candidate]:
         """The first character_candidates rows scored in full, best first (ties by intent id); an
-        intent asking the reverse of the question's cause and effect scores less."""
-        candidates = []
+        intent asking the reverse of the question's cause and effect scores less. Only the first
+        ``limit`` become Candidates (their terms and phrasing looked up): the rest only rank."""
         index, tuning, intents = self.index, self.tuning, self.intents
         phrasing_text, phrasing_terms, source_text = index.phrasing_text, index.phrasing_terms, index.phrasing_source_text
         query_text, evidence, asked_relation = question.text, question.evidence, question.relation
-        held, scored_rows = question.holders, question.rows
+        known = question.rows
+        ranked = []
         for row in scored[:tuning.character_candidates]:
             lexical, intent_index, position = row
             key = (lexical, intent_index, position)
-            if key in scored_rows:
-                candidates.append(_copy(scored_rows[key]))
-                continue
-            intent = intents[intent_index]
-            if position >= 0:
-                text = phrasing_text[position]
-                these_terms = phrasing_terms[position]
-                if question.sorted and len(text.split()) == len(these_terms):
-                    character = fuzz.ratio(query_text, text) / 100
+            found = known.get(key)
+            if found is None:
+                intent = intents[intent_index]
+                if position >= 0:
+                    text = phrasing_text[position]
+                    if question.sorted and len(text.split()) == len(phrasing_terms[position]):
+                        character = fuzz.ratio(query_text, text) / 100
+                    else:
+                        character = fuzz.token_sort_ratio(query_text, text) / 100
+                    # A question that is exactly the intent's canonical question needs no more evidence.
+                    exact = text == query_text and source_text[position] == intent.question
                 else:
-                    character = fuzz.token_sort_ratio(query_text, text) / 100
-                # A question that is exactly the intent's canonical question needs no more evidence.
-                exact = text == query_text and source_text[position] == intent.question
-            else:
-                character, exact, these_terms = 0.0, False, frozenset()
-            score = scoring.final_score(lexical, character, 1.0 if exact else evidence, tuning)
-            matched_terms = [t for t, holders in held if t in these_terms or intent_index in holders]
-            phrasing = self._phrasing_source(position)
-            reverse = asked_relation is not None and self._reverses(intent_index, asked_relation)
-            if reverse:
-                score *= tuning.reversed_relation_factor
-            candidate = Candidate(intent, round(min(score, 100.0), 1), phrasing, matched_terms, reverse)
-            scored_rows[key] = candidate     # copied when met again, before anyone sees it
-            candidates.append(candidate)
-        candidates.sort(key=lambda c: (-c.score, c.intent.id))
-        return candidates
+                    character, exact = 0.0, False
+                score = scoring.final_score(lexical, character, 1.0 if exact else evidence, tuning)
+                reverse = asked_relation is not None and self._reverses(intent_index, asked_relation)
+                if reverse:
+                    score *= tuning.reversed_relation_factor
+                # A row met again in a topic's reading scores the same.
+                found = known[key] = (round(min(score, 100.0), 1), intent.id, intent_index, position, reverse)
+            ranked.append(found)
+        ranked.sort(key=lambda r: (-r[0], r[1]))
+        return [self._candidate(score, intent_index, position, reverse, question)
+                for score, _id, intent_index, position, reverse in ranked[:limit]]
+
+    def _candidate(self, score: float, intent_index: int, position: int, reverse: bool,
+                   question: "_Scoring") -> Candidate:
+        these_terms = self.index.phrasing_terms[position] if position >= 0 else frozenset()
+        matched_terms = [t for t, holders in question.holders if t in these_terms or intent_index in holders]
+        return Candidate(self.intents[intent_index], score, self._phrasing_source(position), matched_terms, reverse)
 
     def _reverses(self, intent_index: int, asked: tuple[frozenset[str], frozenset[str]]) -> bool:
         """Whether the intent fails the question's cause and effect: its phrasings put the
@@ -430,8 +434,8 @@ class _Scoring:
         self.sorted = len(text.split()) == len(terms)
         # Which intents hold each term, as a set when that is small (a folder's few dozen intents).
         self.holders = [(t, _holders(index.intent_postings.get(t))) for t in terms]
-        # A row met again in a topic's reading scores the same: its candidate is built once.
-        self.rows: dict[tuple, Candidate] = {}
+        # A row met again in a topic's reading scores the same: scored once.
+        self.rows: dict[tuple, tuple] = {}
 
 
 def _holders(postings: Postings | None):
@@ -440,9 +444,3 @@ def _holders(postings: Postings | None):
     if postings is None:
         return ()
     return set(postings.intents) if len(postings) <= SMALL_POSTINGS else postings
-
-
-def _copy(candidate: Candidate) -> Candidate:
-    """A candidate of its own (callers filter and edit their lists), with the same values."""
-    return Candidate(candidate.intent, candidate.score, candidate.phrasing, list(candidate.matched_terms),
-                     candidate.reversed_relation)
