@@ -304,6 +304,56 @@ class Prefilter:
         return f"Prefilter({self.literals!r})"
 
 
+# The first (up to) three letters or digits of every word of a text: where a WORD_START string can begin.
+_WORD_HEADS = re.compile(r"(?<![a-z0-9])[a-z0-9]{1,3}")
+_LEADING_WORD = re.compile(r"[a-z0-9]*")
+
+
+class Screens:
+    """Several pre-filters read in one pass: ``possible(text)`` is the set of the indices of those
+    whose ``may_match(text)`` is True. A dozen rules' few hundred strings were each searched in
+    every sentence; most begin a word, so they are looked up by the first letters of the text's
+    words instead, and only those whose word begins the same are searched."""
+
+    __slots__ = ("_always", "_by_head", "_elsewhere")
+
+    def __init__(self, filters: list[Prefilter]):
+        self._always = frozenset(k for k, f in enumerate(filters) if f.literals is None)
+        self._by_head: dict[str, list[tuple[str, int]]] = {}
+        self._elsewhere: list[tuple[str, int, bool]] = []     # (string, filter, at a word start only)
+        for k, f in enumerate(filters):
+            self._elsewhere += [(literal, k, False) for literal in f._anywhere]
+            for literal in f._at_word_start:
+                head = _head(literal)
+                if head is None:
+                    self._elsewhere.append((literal, k, True))
+                else:
+                    self._by_head.setdefault(head, []).append((literal, k))
+
+    def possible(self, text: str) -> set[int]:
+        found = set(self._always)
+        for literal, k, at_word_start in self._elsewhere:
+            if k not in found and literal in text and (not at_word_start or _at_a_word_start(text, literal)):
+                found.add(k)
+        by_head = self._by_head
+        for head in set(_WORD_HEADS.findall(text)):
+            for literal, k in by_head.get(head, ()):
+                if k not in found and _at_a_word_start(text, literal):
+                    found.add(k)
+        return found
+
+
+def _head(literal: str) -> str | None:
+    """What ``_WORD_HEADS`` finds where a word-start string begins: its first three letters or
+    digits, or all of them when fewer are followed by another character ("od " is found only in
+    the word "od"); None when that is not one key (the string starts otherwise, or is "od" alone,
+    which begins "odd" too)."""
+    run = _LEADING_WORD.match(literal).group()
+    if len(run) >= 3:
+        return run[:3]
+    return run if run and len(run) < len(literal) else None
+
+
 def _at_a_word_start(text: str, literal: str) -> bool:
     """Whether ``literal`` occurs in ``text`` with no letter or digit right before it."""
     start = text.find(literal)

@@ -167,3 +167,18 @@ def test_rankings_do_not_depend_on_the_hash_seed():
                               env={**os.environ, "PYTHONHASHSEED": seed})
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+def test_a_phrasing_repeating_its_intents_terms_is_read_once():
+    """The ranking reads the first of an intent's phrasings with the same terms only (the later
+    one could never be its best); scoring every phrasing (the pruned path) gives the same rows."""
+    intents = [Intent("a", "How do I take the tablet?", "Swallow it whole.", "t", ["How should I take the tablet?",
+                                                                                    "Tablet: how to take it?"]),
+               Intent("b", "Can I take the tablet with food?", "Yes.", "t", ["Tablet with food, take it?"])]
+    bot = Bot(IntentSet(intents, "Not medical advice.", None, "testbot"))
+    index = bot.matcher.index
+    assert len({index.phrasing_terms[p] for p in range(3)}) == 1               # intent a's three: the same terms
+    holding = [index.phrasing_intent[p] for p in index.phrasing_postings["tablet"]]
+    assert holding == [0, 1]                                                    # one of a's, one of b's
+    for question in ("how do i take the tablet", "tablet food", "take it"):
+        assert ranking(bot, question, True, limit=12) == ranking(bot, question, False, limit=12)

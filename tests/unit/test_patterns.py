@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 
 from faqbot.bot import Bot
 from faqbot.cli import bundled_intents
-from faqbot.patterns import WORD_START, Prefilter, required_literals
+from faqbot.patterns import WORD_START, Prefilter, Screens, required_literals
 from faqbot.safety.builtin import builtin_layer
 from faqbot.safety.reading import chunks, clauses
 
@@ -51,6 +51,25 @@ def test_no_text_a_random_expression_matches_is_skipped(expression, texts):
     for text in texts:
         if pattern.search(text):
             assert screen.may_match(text), (expression, text, screen)
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(st.lists(_expressions(), min_size=1, max_size=5), st.lists(st.text(_ALPHABET + "e", max_size=12), min_size=1,
+                                                                 max_size=6))
+def test_screens_read_together_answer_as_each_alone(expressions, texts):
+    filters = [Prefilter.of(expression) for expression in expressions]
+    screens = Screens(filters)
+    for text in texts:
+        assert screens.possible(text) == {k for k, f in enumerate(filters) if f.may_match(text)}, (expressions, text)
+
+
+def test_screens_find_word_start_strings_by_the_first_letters_of_words():
+    filters = [Prefilter(frozenset({WORD_START + "od ", WORD_START + "took "})), Prefilter(frozenset({WORD_START + "od"})),
+               Prefilter(frozenset({WORD_START + ", x", "life"})), Prefilter(None)]
+    screens = Screens(filters)
+    for text, expected in (("i od now", {0, 1, 3}), ("odd", {1, 3}), ("mytook 2, x", {3}), ("mytook 2 , x", {2, 3}), ("wildlife", {2, 3}),
+                           ("he took 20", {0, 3}), ("", {3})):
+        assert screens.possible(text) == expected == {k for k, f in enumerate(filters) if f.may_match(text)}, text
 
 
 def test_literals_are_derived_from_the_expression():
@@ -112,6 +131,12 @@ def _rule_patterns():
             yield rule.id + ":anaphora", rule.anaphora, rule.anaphora_screen
         if rule.with_ is not None:
             yield rule.id + ":with", rule.with_, rule.with_screen
+
+
+def test_the_layer_reads_every_rules_screen_in_one_pass(readings):
+    layer = builtin_layer()
+    for text in readings:
+        assert layer.screens.possible(text) == {k for k, r in enumerate(layer.rules) if r.screen.may_match(text)}, text
 
 
 def test_no_built_in_rule_is_skipped_where_it_matches(readings):

@@ -61,7 +61,7 @@ class Index:
     Phrasings (each intent's question and examples) are numbered in intent order: ``phrasing_*``
     lists are indexed by that position. ``intent_postings`` hold, for each term, the intents whose
     texts hold it with the term's credit there (see Tuning); ``phrasing_postings`` the phrasings
-    that hold it."""
+    that hold it (but for repeats of an earlier phrasing's terms in the same intent)."""
 
     def __init__(self, intent_set: IntentSet, analyzer: Analyzer, tuning: Tuning):
         self.intents = intent_set.intents
@@ -99,8 +99,16 @@ class Index:
         # One term found in a single intent carries math.log(1 + count); a question saying less than
         # a share of that ("seizures", "valproate") cannot pick one intent with full confidence.
         self.evidence_needed = tuning.evidence_share * math.log(1 + count) if count else 1.0
+        # A phrasing with the same terms as an earlier one of its intent ("how do I take it?", "how
+        # should I take it?") is left out: its F-measure is always that earlier one's, which the
+        # ranking meets first and keeps, so reading it again could never change a row.
         self.phrasing_postings: dict[str, list[int]] = defaultdict(list)
+        seen: set[tuple[int, frozenset[str]]] = set()
         for position, terms in enumerate(self.phrasing_terms):
+            key = (self.phrasing_intent[position], terms)
+            if key in seen:
+                continue
+            seen.add(key)
             for term in terms:
                 self.phrasing_postings[term].append(position)
         # fsum: exact whatever the order, and a frozenset's order changes with PYTHONHASHSEED, so a

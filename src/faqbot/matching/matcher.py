@@ -259,13 +259,17 @@ class Matcher:
             rows, _ = self._rows_until_cut(coverage, terms, weights, total, off_topic, topic_only, -math.inf)
             return self._in_ranked_order(rows, terms), False
         matched: dict[int, float] = {}
-        matched_get = matched.get
         phrasing_postings = index.phrasing_postings
         for term, weight in weights.items():
             positions = phrasing_postings.get(term)
-            if positions is not None:
-                for position in positions:
-                    matched[position] = matched_get(position, 0.0) + weight
+            if positions is None:
+                continue
+            if not matched:
+                matched = dict.fromkeys(positions, weight)    # 0.0 + weight is weight: the same sums
+                matched_get = matched.get
+                continue
+            for position in positions:
+                matched[position] = matched_get(position, 0.0) + weight
         best_f: dict[int, float] = {}
         best_position: dict[int, int] = {}
         best_get = best_f.get

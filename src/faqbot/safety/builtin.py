@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..content.rules import case_lists, rule_id_of, unique_rules
 from ..errors import DataFileError
-from ..patterns import LazyPattern, Prefilter, required_literals
+from ..patterns import LazyPattern, Prefilter, Screens, required_literals
 from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 from .reading import Clause, TypoFixer
 
@@ -75,8 +75,10 @@ class ConceptRule:
     def may_occur(self, text: str, context: set[str]) -> bool:
         """False only when ``BuiltinLayer._in_clause`` cannot find this rule in the sentence: no
         mention or acting form can match, and no reference back to the conversation's episode."""
-        if self.screen.may_match(text):
-            return True
+        return self.screen.may_match(text) or self.may_refer_back(text, context)
+
+    def may_refer_back(self, text: str, context: set[str]) -> bool:
+        """False only when the sentence cannot refer back to this episode of the conversation."""
         return (self.kind == "episode" and self.anaphora_screen is not None and self.id in context
                 and self.anaphora_screen.may_match(text))
 
@@ -110,6 +112,8 @@ class BuiltinLayer:
         self.frames = frames
         self.typos = TypoFixer(vocabulary)
         self.path = path
+        # Every rule's pre-filter in one pass: which rules a sentence may meet (``ConceptRule.screen``).
+        self.screens = Screens([rule.screen for rule in rules])
 
     def expressions(self) -> list[str]:
         """Every expression of the layer (rules and frames), as compiled."""
@@ -124,15 +128,18 @@ class BuiltinLayer:
         (or the documents) is about, for sentences that say "another one" or "it's starting"."""
         whole = " . ".join(c.text for c in clauses)
         hits = []
-        for rule in self.rules:
+        possible = self.screens.possible(whole)
+        # A message of one sentence is ``whole``, already screened.
+        in_clause = [self.screens.possible(c.text) for c in clauses] if len(clauses) > 1 else None
+        for number, rule in enumerate(self.rules):
             # Every sentence is in ``whole``: a rule whose strings are not there is in none of them.
-            if not rule.may_occur(whole, context):
+            if number not in possible and not rule.may_refer_back(whole, context):
                 continue
             if rule.with_ is not None and not (rule.may_accompany(whole) and rule.with_.search(whole)):
                 continue
-            for clause in clauses:
-                # A message of one sentence is ``whole``, already screened.
-                if len(clauses) > 1 and not rule.may_occur(clause.text, context):
+            for position, clause in enumerate(clauses):
+                if (in_clause is not None and number not in in_clause[position]
+                        and not rule.may_refer_back(clause.text, context)):
                     continue
                 hit = self._in_clause(rule, clause.text, context)
                 if hit is not None:
