@@ -368,18 +368,20 @@ class LazyPattern:
     """A regular expression compiled when first used. The built-in emergency rules are large
     (one is 8,000 characters) and compiling them all took most of a cold start; a sentence their
     pre-filter turns away never needs them compiled. Only for expressions known to compile (the
-    caller checks new ones eagerly, so a bad one is still an error at load, naming its line)."""
+    caller checks new ones eagerly, so a bad one is still an error at load, naming its line; a
+    folder's rules read from its compiled index compiled when the index was built)."""
 
-    __slots__ = ("pattern", "_compiled")
+    __slots__ = ("pattern", "flags", "_compiled")
 
-    def __init__(self, pattern: str):
+    def __init__(self, pattern: str, flags: int = 0):
         self.pattern = pattern
+        self.flags = flags
         self._compiled = None
 
     @property
     def compiled(self):
         if self._compiled is None:
-            self._compiled = re.compile(self.pattern)
+            self._compiled = re.compile(self.pattern, self.flags)
         return self._compiled
 
     def search(self, text: str, *bounds):
@@ -392,10 +394,10 @@ class LazyPattern:
         return self.compiled.fullmatch(text, *bounds)
 
     def __getstate__(self):
-        return self.pattern
+        return self.pattern, self.flags
 
     def __setstate__(self, state) -> None:
-        self.pattern, self._compiled = state, None
+        (self.pattern, self.flags), self._compiled = state, None
 
     def __repr__(self) -> str:
         return f"LazyPattern({self.pattern[:40]!r}...)"

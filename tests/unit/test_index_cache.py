@@ -284,3 +284,30 @@ def test_a_folder_read_from_the_index_names_its_files_as_this_start_gave_them(te
         assert {intent.path.parent for intent in bot.intent_set.intents} == {folder}
         assert bot.reply(QUESTION).record() == first[str(folder)].reply(QUESTION).record()
     assert calls == []
+
+
+def test_a_folder_read_from_the_index_screens_its_rules_from_the_start_and_meets_the_same_sentences(cache_dir):
+    """The index keeps each folder rule's pre-filter (derived when it is written) and its
+    expressions, compiled when a sentence first gets past the pre-filter: every case and question
+    meets the same rule as in the folder built from its YAML."""
+    from faqbot.cli import bundled_intents
+    from faqbot.patterns import LazyPattern
+    from tests.questionsets import questions_in_test_data
+
+    built = Bot.from_folder(bundled_intents(), cache=False)
+    Bot.from_folder(bundled_intents())                       # writes the index
+    read = Bot.from_folder(bundled_intents())
+    for rules in (read.triage.folder, read.scope):
+        assert rules.rules and all(r._screen is not None and r._consulted == 0 for r in rules.rules)
+        assert all(isinstance(p, LazyPattern) and p._compiled is None for r in rules.rules for p in r.patterns)
+    assert all(r._screen is None for r in built.scope.rules)   # built from YAML: screened once consulted often
+    messages = questions_in_test_data() + [m for r in (*built.triage.folder.rules, *built.scope.rules)
+                                           for m in (*r.fires, *r.never)]
+    for message in messages:
+        for ours, theirs in ((read.triage.folder, built.triage.folder), (read.scope, built.scope)):
+            met = ours.triage(message)
+            assert (met.id if met else None) == (lambda m: m.id if m else None)(theirs.triage(message)), message
+    fresh = Bot.from_folder(bundled_intents())
+    fresh.reply("can I drink alcohol while taking magnesium valproate?")
+    rules = [*fresh.triage.folder.rules, *fresh.scope.rules]
+    assert sum(p._compiled is None for r in rules for p in r.patterns) > len(rules)   # an ordinary question needs few

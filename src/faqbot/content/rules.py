@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DataFileError
-from ..patterns import Prefilter
+from ..patterns import LazyPattern, Prefilter
 from ..language.normalise import normalize
 from ..yamlfile import LineDict, LineList, load_yaml, reject_unknown_keys, type_name
 
@@ -23,7 +23,8 @@ SAFETY_KEYS = {"message", "rules", "extracted"}   # extracted: the rules `faqbot
 RULE_KEYS = {"id", "when", "patterns", "unless", "advice", "see", "cases", "source"}   # source: where extraction found it
 
 # A rule consulted this many times (sentences read) gets its pre-filter: a running bot's rules after
-# a few dozen questions, never a single `faqbot ask`.
+# a few dozen questions, never a single `faqbot ask` of a folder read from its YAML (a folder read
+# from its compiled index has them from the start: derived when the index was written).
 SCREEN_AFTER = 500
 
 DEFAULT_DISCLAIMER = ("This information is for general knowledge and does not constitute medical advice. "
@@ -34,8 +35,8 @@ DEFAULT_DISCLAIMER = ("This information is for general knowledge and does not co
 class Rule:
     id: str
     when: str                         # human description, shown to staff
-    patterns: list[re.Pattern]
-    unless: list[re.Pattern] = field(default_factory=list)
+    patterns: list[re.Pattern | LazyPattern]   # lazy when read from a compiled index
+    unless: list[re.Pattern | LazyPattern] = field(default_factory=list)
     advice: str = ""
     see: list[str] = field(default_factory=list)
     line: int = 0
@@ -52,7 +53,7 @@ class Rule:
         if screen is None:
             self._consulted += 1
             if self._consulted >= SCREEN_AFTER:
-                screen = self._screen = Prefilter.any_of([Prefilter.of(p.pattern, p.flags) for p in self.patterns])
+                screen = self._screen = self.screen()
         if screen is not None and not screen.may_match(normalised):
             return False
         # Plain loops, not any() over generators: every reply runs this for every rule.
@@ -65,6 +66,22 @@ class Rule:
             if pattern.search(normalised):
                 return False
         return True
+
+    def __getstate__(self) -> dict:
+        # Written into a compiled index: with the pre-filter derived now, once per build, a start
+        # from the index skips at once the sentences a rule cannot meet, and compiles a rule's
+        # expressions only when a sentence gets past the pre-filter (25 expressions were compiled
+        # again at every start, most never needed by the question asked).
+        state = dict(self.__dict__)
+        if state["_screen"] is None:
+            state["_screen"] = self.screen()
+        state["patterns"] = [LazyPattern(p.pattern, p.flags) for p in self.patterns]
+        state["unless"] = [LazyPattern(p.pattern, p.flags) for p in self.unless]
+        return state
+
+    def screen(self) -> Prefilter:
+        """The pre-filter of all the rule's expressions (faqbot.patterns)."""
+        return Prefilter.any_of([Prefilter.of(p.pattern, p.flags) for p in self.patterns])
 
 
 @dataclass
