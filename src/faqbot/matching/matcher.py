@@ -23,10 +23,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
 
 from ..content.intents import Intent, IntentSet
 from ..language.analyzer import Analysis, Analyzer
-from ..language.normalise import normalize
+from ..language.normalise import normalize, tokenize
 from ..language.query import Query
 from ..language.question import relation
 from . import scoring
@@ -136,7 +137,7 @@ class Matcher:
             scored, complete = self._ranked_within(within, weights, total, off_topic), False
         else:
             scored, complete = self._rows(weights, total, off_topic, topic_only)
-        scoring_of = _Scoring(terms, query_text, evidence, query.relation, self.index)
+        scoring_of = _Scoring(terms, query_text, evidence, query.relation, self.index, " ".join(query.tokens))
         candidates = self._candidates(scored, scoring_of, limit)
         readings = {}
         for topic in readings_of:
@@ -191,6 +192,7 @@ class Matcher:
                 found = known[key] = (round(min(score, 100.0), 1), intent.id, intent_index, position, reverse)
             ranked.append(found)
         ranked.sort(key=lambda r: (-r[0], r[1]))
+        _order_tie_by_frame(ranked, question.words, self._phrasing_source)
         return [self._candidate(score, intent_index, position, reverse, question)
                 for score, _id, intent_index, position, reverse in ranked[:limit]]
 
@@ -428,10 +430,11 @@ class Matcher:
 class _Scoring:
     """What scoring a candidate reads of one question, the same for every row it scores."""
 
-    __slots__ = ("terms", "text", "evidence", "relation", "sorted", "holders", "rows")
+    __slots__ = ("terms", "text", "evidence", "relation", "sorted", "holders", "rows", "words")
 
-    def __init__(self, terms: list[str], text: str, evidence: float, relation, index: Index):
+    def __init__(self, terms: list[str], text: str, evidence: float, relation, index: Index, words: str = ""):
         self.terms, self.text, self.evidence, self.relation = terms, text, evidence, relation
+        self.words = words      # the question's words, function words included (ties: its frame)
         # The character term compares sorted terms joined by spaces. When no term holds a space
         # (a text splits into as many words as it has terms: nearly always), token_sort_ratio
         # would split and sort each side back into the same string, so a plain ratio is the same.
@@ -440,6 +443,21 @@ class _Scoring:
         self.holders = [(t, _holders(index.intent_postings.get(t))) for t in terms]
         # A row met again in a topic's reading scores the same: scored once.
         self.rows: dict[tuple, tuple] = {}
+
+
+def _order_tie_by_frame(ranked: list[tuple], words: str, phrasing_of) -> None:
+    """Rows (score, intent id, intent, phrasing position, reversed) tied at the top, reordered by
+    how closely the whole question, function words included, reads like each one's best phrasing
+    (``phrasing_of(position)``). The terms leave out "what", "is", "for", which carry the
+    question's frame: with only the subject's name to go on, "whats fluoxetine for" ties "what is
+    fluoxetine for" with "what does fluoxetine do", and the frame tells them apart."""
+    if len(ranked) < 2 or ranked[1][0] != ranked[0][0]:
+        return
+    top = ranked[0][0]
+    tied = next((k for k, row in enumerate(ranked) if row[0] != top), len(ranked))
+    # Indel similarity is fuzz.ratio / 100: the share of characters the two have in order.
+    ranked[:tied] = sorted(ranked[:tied], key=lambda row: (
+        -Indel.normalized_similarity(words, " ".join(tokenize(phrasing_of(row[3])))), row[1]))
 
 
 def _holders(postings: Postings | None):
