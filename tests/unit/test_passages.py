@@ -350,3 +350,45 @@ def test_a_condition_guides_passage_of_readings_is_asked_what_is_normal(tmp_path
         """)
     (readings,) = [p for p in doc.pairs if "what is a normal reading" in p.examples]
     assert readings.answer.startswith("Ideal blood pressure")
+
+
+def test_a_heading_naming_a_kind_the_document_has_elsewhere_is_asked_only_what_it_adds(tmp_path):
+    # "with food" names how-to-take; the document's own how-to-take section answers when to
+    # take it, so the food heading keeps only how-to-take's phrasings about food and drink.
+    doc = document(tmp_path, "omeprazole.md", """\
+        # Omeprazole
+
+        ## Taking this medicine
+
+        Take your capsules in the morning. Swallow them whole with half a glass of water.
+
+        ## Omeprazole with food, drink and alcohol
+
+        You can take your capsules with food or on an empty stomach.
+
+        ## Side effects
+
+        Tell your doctor if you get a headache, stomach pain or constipation.
+
+        ## Reporting of side effects
+
+        Tell your pharmacist about any side effect you get.
+        """)
+    food, = by_kind(doc, "food")
+    assert "can i take omeprazole with food" in food.examples
+    assert "what time of day should i take omeprazole" not in food.examples
+    assert "what time of day should i take omeprazole" in by_kind(doc, "how-to-take")[0].examples
+    reporting = next(p for p in doc.pairs if p.question.startswith("How do I report"))
+    assert "omeprazole side effects" not in reporting.examples
+
+
+def test_a_heading_naming_a_kind_the_document_has_nowhere_else_is_asked_all_of_it(tmp_path):
+    doc = document(tmp_path, "omeprazole.md", """\
+        # Omeprazole
+
+        ## Omeprazole with food, drink and alcohol
+
+        You can take your capsules with food or on an empty stomach, in the morning.
+        """)
+    food, = by_kind(doc, "food")
+    assert "what time of day should i take omeprazole" in food.examples

@@ -969,7 +969,7 @@ def _passages(unit: _Unit, subject: str, title: str, names: list[str], covered: 
                 examples += kind.item_examples(subject, item)
     for also in unit.also:
         # "How to take ibuprofen" is about the dose and about how to take it: asked both ways.
-        examples += also.examples(subject)
+        examples += _also_examples(also, unit.label, subject, covered)
     examples += _step_questions(unit.blocks, subject, unit.in_condition_guide, unit.lead or unit.label)[:MAX_ITEM_EXAMPLES]
     examples += _term_questions(unit.blocks)[:MAX_ITEM_EXAMPLES]
     chunks = _chunks(unit.blocks, unit.lead)
@@ -987,6 +987,21 @@ def _passages(unit: _Unit, subject: str, title: str, names: list[str], covered: 
         pairs.append(Pair(q, text, section, lines, kind_name, part_examples, part_kind,
                           "" if unit.heading else _short_label(unit.label)))
     return pairs
+
+
+def _also_examples(kind: SectionKind, heading: str, subject: str, covered: set[str]) -> list[str]:
+    """The phrasings of another kind a heading names. When the document has a section of that
+    kind too, that section answers the kind's own questions, and the heading is asked only the
+    phrasings about what it names beyond the kind's question ("Omeprazole with food, drink and
+    alcohol" beside "How to take omeprazole": "can i take omeprazole with food", not "what time
+    of day should i take omeprazole"; "Reporting side effects": no side-effects phrasing)."""
+    examples = kind.examples(subject)
+    if kind.id not in covered:
+        return examples
+    subject_words = tuple(_fold(w) for w in re.findall(r"[a-z0-9]+", subject.lower()))
+    own = set(label_words(kind.question, subject_words))
+    named = {w for w in label_words(heading, subject_words) if w not in STOPWORDS and w not in own}
+    return [e for e in examples if named & set(label_words(e, subject_words))]
 
 
 def _part_kind(unit: _Unit, text: str, covered: set[str]) -> SectionKind | None:
