@@ -786,12 +786,23 @@ class Bot:
         """The first content word of the question the candidate leaves unexplained, if any. With no
         subject named, that word is likely the real subject: "what causes migraines" asks about
         migraines, "alcohol with metformin" about metformin, not about our drug. A name found only
-        in this intent's answer ("Johnson", "NMDA") is as good as naming the subject."""
+        in this intent's answer ("Johnson", "NMDA") is as good as naming the subject. Words the
+        documents know are no other subject when what the candidate explains of the question
+        weighs at least focus_support_specific of the heaviest of them ("peak flow meter how does
+        it work": "meter" only in a spacer's answer), as a question naming the subject would be
+        answered; a word no document uses is always left unexplained."""
         matched = set(candidate.matched_terms)
         if matched & self.matcher.name_terms:
             return None  # a name only this intent's text holds ("Johnson et al") names the subject
-        return next((term for term in result.analysis.terms
-                     if term not in matched and not self.matcher.is_light(term)), None)
+        left = [term for term in result.analysis.terms if term not in matched and not self.matcher.is_light(term)]
+        if not left:
+            return None
+        weights, matcher = result.weights, self.matcher
+        if all(matcher.knows(term) for term in left):
+            explained = sum(weights.get(t, 0.0) for t in matched)
+            if explained >= self.tuning.focus_support_specific * max(weights.get(t, 0.0) for t in left):
+                return None
+        return left[0]
 
     def _topic_readings(self, result: MatchResult) -> list[Candidate]:
         """A question naming no topic ("how does it work?") read once per topic: the best answer

@@ -333,3 +333,12 @@ def test_a_common_short_word_is_never_completed_into_a_longer_one(bundled_bot):
     assert analyzer.correct("old") is None
     assert analyzer.correct("who") is None
     assert analyzer.correct("eff") == "effects"
+
+
+def test_no_subject_and_a_known_word_outweighed_by_what_the_answer_explains_is_answered(bot):
+    """A word the documents know is no other subject when the best answer explains the rest of
+    the question, weighing more than it: "skipped a dose fever" is read as a missed dose, as
+    "skipped a dose of aspirin fever" is. A word no document uses still stands for the subject."""
+    assert top(bot, "skipped a dose fever") == ("answered", "aspirin-dose")
+    assert top(bot, "skipped a dose of aspirin fever") == ("answered", "aspirin-dose")
+    assert top(bot, "skipped a dose of lamotrigine")[0] == "fallback"
