@@ -342,3 +342,11 @@ def test_no_subject_and_a_known_word_outweighed_by_what_the_answer_explains_is_a
     assert top(bot, "skipped a dose fever") == ("answered", "aspirin-dose")
     assert top(bot, "skipped a dose of aspirin fever") == ("answered", "aspirin-dose")
     assert top(bot, "skipped a dose of lamotrigine")[0] == "fallback"
+
+
+def test_known_words_of_the_story_explain_the_question_as_they_would_inside_it(bot):
+    """"i forgot my aspirin, what should i watch out for": the asking clause holds only a word no
+    intent knows, and the story before it says what it is about, as the same words after it do."""
+    assert top(bot, "what should i watch out for if i forgot my aspirin") == ("answered", "aspirin-dose")
+    assert top(bot, "i forgot my aspirin, what should i watch out for") == ("answered", "aspirin-dose")
+    assert top(bot, "i had wine with aspirin, what should i watch for") == ("answered", "aspirin-alcohol")
