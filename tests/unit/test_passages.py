@@ -392,3 +392,39 @@ def test_a_heading_naming_a_kind_the_document_has_nowhere_else_is_asked_all_of_i
         """)
     food, = by_kind(doc, "food")
     assert "what time of day should i take omeprazole" in food.examples
+
+
+def test_a_medicine_is_never_asked_a_conditions_overview_phrasings_and_its_group_is_asked_by_cue(tmp_path):
+    doc = document(tmp_path, "omeprazole.md", """\
+        # Omeprazole
+
+        ## What omeprazole is
+
+        Omeprazole belongs to a group of medicines called proton pump inhibitors. It reduces the acid
+        your stomach makes.
+
+        ## Side effects
+
+        Tell your doctor if you get a headache, stomach pain or constipation.
+        """)
+    overview, = by_kind(doc, "what-it-is")
+    assert "tell me about omeprazole" in overview.examples
+    assert not [e for e in overview.examples if "condition" in e or "types of" in e]
+    assert "What type of medicine is omeprazole?" in overview.examples
+    assert "what kind of medicine is omeprazole" in overview.examples
+    guide = document(tmp_path, "asthma.md", """\
+        # Asthma
+
+        ## What is asthma
+
+        Asthma is a common lung condition that causes breathing difficulties.
+
+        ## Symptoms
+
+        Wheezing, coughing and a tight chest.
+
+        ## Causes
+
+        Pollen, colds and smoke can trigger it.
+        """)
+    assert "what kind of condition is asthma" in by_kind(guide, "what-it-is")[0].examples

@@ -666,7 +666,7 @@ def _kinds_by_cue(pairs: list[Pair], kinds, covered: set[str], subject: str, nam
                   condition: bool = False) -> None:
     """A kind the document gives no section of, whose cue a passage's text holds ("it is thought
     to work by", "report suspected side effects", "a long-term treatment"), is asked of that
-    passage: the first one holding the most of its cues gets the kind's phrasings. A condition
+    passage: the first one holding the most of its cues gets the kind's question and phrasings. A condition
     guide is asked only what a condition guide answers (never "how much asthma should I take")."""
     texts = [f" {_key(pair.answer)} " for pair in pairs]
     for kind in kinds.kinds:
@@ -680,7 +680,8 @@ def _kinds_by_cue(pairs: list[Pair], kinds, covered: set[str], subject: str, nam
         if best is None or counts[best] == 0:
             continue
         pair = pairs[best]
-        pair.examples += kind.examples(subject) + [e for n in names[:2] for e in kind.examples(n.lower())[:2]]
+        pair.examples += [kind.ask(subject)] + kind.examples(subject) + [e for n in names[:2]
+                                                                          for e in kind.examples(n.lower())[:2]]
         covered.add(kind.id)
 
 
