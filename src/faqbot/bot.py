@@ -793,9 +793,9 @@ class Bot:
         migraines, "alcohol with metformin" about metformin, not about our drug. A name found only
         in this intent's answer ("Johnson", "NMDA") is as good as naming the subject. Words the
         documents know are no other subject when what the candidate explains of the question
-        weighs at least focus_support_specific of the heaviest of them ("peak flow meter how does
-        it work": "meter" only in a spacer's answer), as a question naming the subject would be
-        answered; a word no document uses is always left unexplained."""
+        weighs more than they do ("peak flow meter how does it work": "meter", only in a spacer's
+        answer, against "peak flow"), as a question naming the subject would be answered; a word
+        no document uses is always left unexplained."""
         matched = set(candidate.matched_terms)
         if matched & self.matcher.name_terms:
             return None  # a name only this intent's text holds ("Johnson et al") names the subject
@@ -805,7 +805,7 @@ class Bot:
         weights, matcher = result.weights, self.matcher
         if all(matcher.knows(term) for term in left):
             explained = sum(weights.get(t, 0.0) for t in matched)
-            if explained >= self.tuning.focus_support_specific * max(weights.get(t, 0.0) for t in left):
+            if explained > sum(weights.get(t, 0.0) for t in left):
                 return None
         return left[0]
 

@@ -350,3 +350,10 @@ def test_known_words_of_the_story_explain_the_question_as_they_would_inside_it(b
     assert top(bot, "what should i watch out for if i forgot my aspirin") == ("answered", "aspirin-dose")
     assert top(bot, "i forgot my aspirin, what should i watch out for") == ("answered", "aspirin-dose")
     assert top(bot, "i had wine with aspirin, what should i watch for") == ("answered", "aspirin-alcohol")
+
+
+def test_no_subject_and_known_words_weighing_as_much_as_what_the_answer_explains_fall_back(bot):
+    """"aspirin" is named nowhere: the dose answer explains "skipped" and "dose", and "fever" and
+    "tiredness" together weigh as much, so the question may be about something else."""
+    assert top(bot, "skipped a dose fever")[0] == "answered"
+    assert top(bot, "skipped a dose fever tired bleeding oxygen")[0] == "fallback"
