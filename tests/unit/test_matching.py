@@ -357,3 +357,22 @@ def test_no_subject_and_known_words_weighing_as_much_as_what_the_answer_explains
     "tiredness" together weigh as much, so the question may be about something else."""
     assert top(bot, "skipped a dose fever")[0] == "answered"
     assert top(bot, "skipped a dose fever tired bleeding oxygen")[0] == "fallback"
+
+
+def test_a_childs_age_reads_as_a_child():
+    """"can my 10 year old have it", "my 6 week old": patients name a child by age, and documents
+    answer for children; an adult's age ("my 80 year old dad") is no child."""
+    analyzer = Analyzer(Lexicon([["child", "children", "kid"]]), ["Children under 12 must not take it."])
+    assert "child" in analyzer.terms("can my 10 year old have it", correct=True)
+    assert "child" in analyzer.terms("my 6 week old", correct=True)
+    assert "child" in analyzer.terms("for a 3 month old baby", correct=True)
+    assert "child" not in analyzer.terms("my 80 year old dad", correct=True)
+    assert "child" not in analyzer.terms("is it old", correct=True)
+
+
+def test_a_question_about_a_childs_age_finds_the_childrens_answer():
+    intents = [intent("x-children", "Can children take x?", "Children under 12 must not take x.", "x"),
+               intent("x-dose", "What is the dose of x?", "Adults take 10 mg of x a day.", "x", ["how much x"]),
+               intent("x-uses", "What is x for?", "X treats pain.", "x")]
+    bot = Bot(IntentSet(intents, DISCLAIMER), Lexicon([["child", "children", "kid"]]))
+    assert top(bot, "can my 10 year old have x") == ("answered", "x-children")
