@@ -794,8 +794,10 @@ class Bot:
         in this intent's answer ("Johnson", "NMDA") is as good as naming the subject. Words the
         documents know are no other subject when what the candidate explains of the question
         weighs more than they do ("peak flow meter how does it work": "meter", only in a spacer's
-        answer, against "peak flow"), as a question naming the subject would be answered; a word
-        no document uses is always left unexplained."""
+        answer, against "peak flow"), as a question naming the subject would be answered. It must
+        explain two words or more: one word it shares may be all that links another subject to
+        ours ("migraine symptoms" and valproate's use for migraine). A word no document uses is
+        always left unexplained."""
         matched = set(candidate.matched_terms)
         if matched & self.matcher.name_terms:
             return None  # a name only this intent's text holds ("Johnson et al") names the subject
@@ -803,8 +805,9 @@ class Bot:
         if not left:
             return None
         weights, matcher = result.weights, self.matcher
-        if all(matcher.knows(term) for term in left):
-            explained = sum(weights.get(t, 0.0) for t in matched)
+        explains = [t for t in result.analysis.terms if t in matched and not matcher.is_light(t)]
+        if len(explains) > 1 and all(matcher.knows(term) for term in left):
+            explained = sum(weights.get(t, 0.0) for t in explains)
             if explained > sum(weights.get(t, 0.0) for t in left):
                 return None
         return left[0]

@@ -376,3 +376,9 @@ def test_a_question_about_a_childs_age_finds_the_childrens_answer():
                intent("x-uses", "What is x for?", "X treats pain.", "x")]
     bot = Bot(IntentSet(intents, DISCLAIMER), Lexicon([["child", "children", "kid"]]))
     assert top(bot, "can my 10 year old have x") == ("answered", "x-children")
+
+
+def test_no_subject_and_one_shared_word_is_no_answer(bundled_bot):
+    """"migraine symptoms": valproate's answer on preventing migraine shares only "migraine"; the
+    symptoms asked about may be another subject's, so it is no answer."""
+    assert bundled_bot.reply("migraine symptoms").status == "fallback"
