@@ -382,3 +382,16 @@ def test_no_subject_and_one_shared_word_is_no_answer(bundled_bot):
     """"migraine symptoms": valproate's answer on preventing migraine shares only "migraine"; the
     symptoms asked about may be another subject's, so it is no answer."""
     assert bundled_bot.reply("migraine symptoms").status == "fallback"
+
+
+def test_an_exact_tie_goes_to_the_phrasing_closest_to_the_words_typed():
+    """"is cocodamol addictive": the lexicon reads both names as one, so the two intents tie
+    exactly; the page's own FAQ, worded as the patient wrote, wins over the intent id's order."""
+    intents = [intent("cc-a-addiction", "Is paracetamol and codeine addictive?", "Codeine can be addictive.", "cc"),
+               intent("cc-b-faq", "Is co-codamol addictive?", "Yes, co-codamol can be addictive.", "cc")]
+    bot = Bot(IntentSet(intents, DISCLAIMER), Lexicon([["paracetamol and codeine", "co-codamol", "cocodamol"]]))
+    ranked = bot.matcher.match("is cocodamol addictive").candidates
+    assert ranked[0].score == ranked[1].score
+    assert [c.intent.id for c in ranked[:2]] == ["cc-b-faq", "cc-a-addiction"]
+    ranked = bot.matcher.match("is paracetamol and codeine addictive").candidates
+    assert ranked[0].intent.id == "cc-a-addiction"

@@ -137,6 +137,7 @@ class Matcher:
         else:
             scored, complete = self._rows(weights, total, off_topic, topic_only)
         scoring_of = _Scoring(terms, query_text, evidence, query.relation, self.index)
+        scoring_of.typed = query.normalised
         candidates = self._candidates(scored, scoring_of)
         readings = {}
         for topic in readings_of:
@@ -159,8 +160,9 @@ class Matcher:
         return self._ranked(weights, total, off_topic, topic_only)
 
     def _candidates(self, scored: list[list], question: "_Scoring") -> list[Candidate]:
-        """The first character_candidates rows scored in full, best first (ties by intent id); an
-        intent asking the reverse of the question's cause and effect scores less."""
+        """The first character_candidates rows scored in full, best first (ties by how close the
+        phrasing is to the words typed, then by intent id); an intent asking the reverse of the
+        question's cause and effect scores less."""
         candidates = []
         index, tuning, intents = self.index, self.tuning, self.intents
         phrasing_text, phrasing_terms, source_text = index.phrasing_text, index.phrasing_terms, index.phrasing_source_text
@@ -194,7 +196,7 @@ class Matcher:
             scored_rows[key] = candidate     # copied when met again, before anyone sees it
             candidates.append(candidate)
         candidates.sort(key=lambda c: (-c.score, c.intent.id))
-        return candidates
+        return _ties_by_wording(candidates, question.typed)
 
     def _reverses(self, intent_index: int, asked: tuple[frozenset[str], frozenset[str]]) -> bool:
         """Whether the intent fails the question's cause and effect: its phrasings put the
@@ -420,7 +422,7 @@ class Matcher:
 class _Scoring:
     """What scoring a candidate reads of one question, the same for every row it scores."""
 
-    __slots__ = ("terms", "text", "evidence", "relation", "sorted", "holders", "rows")
+    __slots__ = ("terms", "text", "evidence", "relation", "sorted", "holders", "rows", "typed")
 
     def __init__(self, terms: list[str], text: str, evidence: float, relation, index: Index):
         self.terms, self.text, self.evidence, self.relation = terms, text, evidence, relation
@@ -432,6 +434,23 @@ class _Scoring:
         self.holders = [(t, _holders(index.intent_postings.get(t))) for t in terms]
         # A row met again in a topic's reading scores the same: its candidate is built once.
         self.rows: dict[tuple, Candidate] = {}
+
+
+def _ties_by_wording(candidates: list[Candidate], typed: str) -> list[Candidate]:
+    """Candidates of exactly the same score ordered by how close their phrasing is to the words
+    the patient typed (rapidfuzz ratio of the normalised texts), then by intent id: "is
+    cocodamol addictive" reads "co-codamol" and "paracetamol and codeine" as one name, and the
+    page's own FAQ "Is co-codamol addictive?" is the closer of the two that tie."""
+    scores = [c.score for c in candidates]
+    if len(set(scores)) == len(scores):
+        return candidates          # nearly always: no tie to break
+    tied = {score for score in scores if scores.count(score) > 1}
+
+    def order(candidate: Candidate) -> tuple:
+        closeness = fuzz.ratio(typed, normalize(candidate.phrasing)) if candidate.score in tied else 0.0
+        return -candidate.score, -closeness, candidate.intent.id
+
+    return sorted(candidates, key=order)
 
 
 def _holders(postings: Postings | None):
