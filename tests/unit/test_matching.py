@@ -395,3 +395,16 @@ def test_an_exact_tie_goes_to_the_phrasing_closest_to_the_words_typed():
     assert [c.intent.id for c in ranked[:2]] == ["cc-b-faq", "cc-a-addiction"]
     ranked = bot.matcher.match("is paracetamol and codeine addictive").candidates
     assert ranked[0].intent.id == "cc-a-addiction"
+
+
+def test_intents_tied_on_the_subject_alone_are_told_apart_by_the_questions_frame():
+    """With only the name to go on, "what", "is" and "for" say which question it is."""
+    intents = [intent("zolix-how", "What does zolix do?", "Zolix calms the gut.", "zolix"),
+               intent("zolix-uses", "What is zolix for?", "Zolix treats nausea.", "zolix"),
+               intent("zolix-same", "Is zolix the same as its brands?", "Zolix is sold as Zo.", "zolix")]
+    bot = Bot(IntentSet(intents, disclaimer=DISCLAIMER))
+    for question, expected in [("whats zolix for", "zolix-uses"), ("what does zolix do", "zolix-how"),
+                               ("what is zolix actually for", "zolix-uses")]:
+        candidates = bot.matcher.match(question).candidates
+        assert candidates[0].score == candidates[1].score      # the terms alone tie
+        assert candidates[0].intent.id == expected, question
