@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -700,10 +701,7 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
     generated emergency matrix; exit 1 on drift or on a case or matrix message that fails."""
     from .bot import Bot
     from .content.intents import folder_problems
-    from .display import one_line, printable
-    from .safety.cases import run_cases
-    from .evaluation.selfcheck import THIN_EXAMPLES
-    from .safety.matrix import run_matrix
+    from .display import one_line
 
     folder = Path(args.folder) if args.folder else intents_folder(args)
     # A current compiled index says the folder loads cleanly: only otherwise is every file parsed
@@ -718,6 +716,23 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
                 stderr.write(f"faqbot: {len(problems)} errors in {one_line(str(folder), 200)}\n")
             return EXIT_USAGE
         bot = Bot.from_folder(folder, notify=_notifier(stderr))
+    failed = _report_bot(folder, bot, stdout)
+    # The Bot is done with: a site's (200 MB and more) is given back before the documents are
+    # extracted, so the check's peak memory is the larger of the two, not their sum.
+    del bot
+    gc.collect()
+    status = _report_integrity(folder, stdout)
+    return EXIT_RECORDS_FAILED if failed else status
+
+
+def _report_bot(folder: Path, bot, stdout) -> bool:
+    """What check says of the loaded folder, its rules and its lexicon; whether a rule case or
+    the emergency matrix failed."""
+    from .display import one_line, printable
+    from .safety.cases import run_cases
+    from .evaluation.selfcheck import THIN_EXAMPLES
+    from .safety.matrix import run_matrix
+
     intents = bot.intent_set.intents
     thin = [i.id for i in intents if len(i.examples) < THIN_EXAMPLES]
     stdout.write(f"{printable(str(folder))}: valid, {len(intents)} intents in {len(bot.intent_set.topics())} "
@@ -743,8 +758,7 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
         label = "false alarm" if layer == "built-in" else "note"
         stdout.write(f"{label}: {layer} rule {one_line(rule, 60)} flags the general question \"{one_line(message, 120)}\"\n")
     _report_lexicon(folder, bot, stdout)
-    status = _report_integrity(folder, stdout)
-    return EXIT_RECORDS_FAILED if failed or matrix.missed or matrix.builtin_flagged else status
+    return bool(failed or matrix.missed or matrix.builtin_flagged)
 
 
 def _report_lexicon(folder: Path, bot, stdout) -> None:
@@ -768,7 +782,7 @@ def _report_integrity(folder: Path, stdout) -> int:
     from .matching import cache as compiled
 
     remembering, remembered = _integrity_memory(folder)
-    findings, now = check_folder_remembering(folder, remembered)
+    findings, now = check_folder_remembering(folder, remembered, jobs=min(os.cpu_count() or 1, AUTO_JOBS_MAX))
     if remembering and (remembered is None or now.files != remembered.files
                         or now.extractions.keys() != remembered.extractions.keys()):
         compiled.store(folder, compiled.code_fingerprint(), now, "integrity")

@@ -212,3 +212,20 @@ def test_a_small_folder_keeps_no_memory(two_documents, tmp_path, monkeypatch):
 
 def test_remembered_state_is_plain_data():
     assert Remembered().files == {} and Remembered().extractions == {}
+
+
+@pytest.mark.parametrize("edit", [None, "a changed word", "an answer curated"])
+def test_workers_check_exactly_as_one_process_does(two_documents, monkeypatch, edit):
+    """Forked workers (here for even two files) give the findings and the memory one process
+    gives, in file order, with or without a memory to start from."""
+    monkeypatch.setattr(integrity, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(integrity, "CHUNK_FILES", 1)
+    document, _, folder = two_documents
+    remembered = None
+    if edit is not None:
+        _, remembered = check_folder_remembering(folder, None)
+        EDITS[edit](document, folder)
+    alone = check_folder_remembering(folder, remembered, jobs=1)
+    together = check_folder_remembering(folder, remembered, jobs=2)
+    assert together[0] == alone[0] == check_folder(folder)
+    assert together[1].files == alone[1].files and together[1].extractions == alone[1].extractions
