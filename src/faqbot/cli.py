@@ -203,13 +203,19 @@ def folder_line(args) -> str:
 def load_bot(args, stderr=None):
     """The Bot of the chosen intents folder; a slow rebuild of its compiled index is announced on
     ``stderr`` (one line, prefixed like every faqbot message). The garbage collector rests
-    meanwhile, while the bot's modules are imported too: their objects all stay alive."""
-    from .yamlfile import gc_paused
+    meanwhile, while the bot's modules are imported too: their objects all stay alive. A large
+    folder's are then frozen out of later collections (yamlfile.freeze_loaded), which would
+    pause a reply for as long as walking the Bot takes; a small Bot is walked in no time."""
+    from .yamlfile import freeze_loaded, gc_paused
 
+    folder = intents_folder(args)
     with gc_paused():
         from .bot import Bot
 
-        return Bot.from_folder(intents_folder(args), notify=_notifier(stderr))
+        bot = Bot.from_folder(folder, notify=_notifier(stderr))
+    if Bot.is_large(folder):
+        freeze_loaded()
+    return bot
 
 
 def _notifier(stderr):

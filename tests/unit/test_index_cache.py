@@ -284,3 +284,19 @@ def test_a_folder_read_from_the_index_names_its_files_as_this_start_gave_them(te
         assert {intent.path.parent for intent in bot.intent_set.intents} == {folder}
         assert bot.reply(QUESTION).record() == first[str(folder)].reply(QUESTION).record()
     assert calls == []
+
+
+@pytest.mark.parametrize("large", [True, False])
+def test_a_large_folders_bot_is_frozen_out_of_later_collections(tea_folder, cache_dir, monkeypatch, large):
+    """The REPL, ask and batch load a site's Bot and then freeze it (gc.freeze): a collection
+    that walked it would pause a reply (445 ms at 77,759 intents). A small Bot is left alone."""
+    import gc
+
+    if not large:
+        monkeypatch.setattr(bot_module, "LARGE_FOLDER_BYTES", 1024 * 1024)
+    gc.unfreeze()
+    try:
+        assert main(["--intents", str(tea_folder), "ask", QUESTION], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+        assert (gc.get_freeze_count() > 0) == large
+    finally:
+        gc.unfreeze()
