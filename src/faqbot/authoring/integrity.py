@@ -253,6 +253,8 @@ def _compare_file(path: Path, data: LineDict, document: Path, pairs: list[Pair])
     findings: list[Finding] = []
     located: set[int] = set()
     document_text = comparable(" ".join(p.answer for p in pairs))
+    # Each passage's answer as compared, once: every intent of the file is looked for among them.
+    answers = {id(p): comparable(p.answer) for p in pairs}
     intents = load_file(path, data=data)
     answered = {extraction_key(i) for i in intents}
     deleted = set(load_extracted(path, data)) - answered
@@ -263,10 +265,10 @@ def _compare_file(path: Path, data: LineDict, document: Path, pairs: list[Pair])
             findings.append(Finding(path, intent.line, intent.id, f"source file '{intent.source.file}' "
                                     f"is not this file's document '{document.name}'"))
             continue
-        pair = _locate(intent, pairs)
+        pair = _locate(intent, pairs, answers)
         if pair is not None:
             located.add(id(pair))
-        finding = _compare(path, intent, pair, document, document_text)
+        finding = _compare(path, intent, pair, document, document_text, answers)
         if finding is not None:
             findings.append(finding)
     for pair in pairs:
@@ -284,7 +286,7 @@ def comparable(text: str) -> str:
     return " ".join(_LIST_MARKER.sub("", text).split())
 
 
-def _locate(intent: Intent, pairs: list[Pair]) -> Pair | None:
+def _locate(intent: Intent, pairs: list[Pair], answers: dict[int, str]) -> Pair | None:
     """The freshly extracted pair the intent was copied from, or None when it is gone.
 
     In order: the same text anywhere, nearest the recorded lines first (unchanged, or moved);
@@ -293,7 +295,7 @@ def _locate(intent: Intent, pairs: list[Pair]) -> Pair | None:
     """
     source = intent.source
     wanted = comparable(intent.answer)
-    same_text = [p for p in pairs if comparable(p.answer) == wanted]
+    same_text = [p for p in pairs if answers[id(p)] == wanted]
     if same_text:
         return min(same_text, key=lambda p: (p.section != source.section, _distance(p.lines, source.lines)))
     same_section = [p for p in pairs if p.section == source.section]
@@ -310,8 +312,12 @@ def _locate(intent: Intent, pairs: list[Pair]) -> Pair | None:
     return same_section[0] if len(same_section) == 1 else None
 
 
-def _compare(path: Path, intent: Intent, pair: Pair | None, document: Path, document_text: str) -> Finding | None:
+def _compare(path: Path, intent: Intent, pair: Pair | None, document: Path, document_text: str,
+             answers: dict[int, str]) -> Finding | None:
+    """``answers``: each passage's answer as compared (``comparable``), by id."""
     source = intent.source
+    answer = comparable(intent.answer)
+    current = answers[id(pair)] if pair is not None else None
     recorded = _place(document, source.lines)
     if source.digest and edited(intent):
         if pair is not None and digest(pair.answer) == source.digest:
@@ -320,14 +326,14 @@ def _compare(path: Path, intent: Intent, pair: Pair | None, document: Path, docu
         where = f"at {_place(document, pair.lines)}" if pair is not None else f"(section \"{source.section}\" is gone)"
         return Finding(path, intent.line, intent.id, f"the document changed where your edited answer came from "
                        f"{where}: review the answer, then delete its 'digest' line or re-run 'faqbot extract'")
-    if not source.digest and (pair is None or comparable(pair.answer) != comparable(intent.answer)) \
+    if not source.digest and (pair is None or current != answer) \
             and _all_in_document(intent.answer, document_text):
         return Finding(path, intent.line, intent.id, "curated: every paragraph of this answer is text of the "
                        "document", drift=False)
     if pair is None:
         return Finding(path, intent.line, intent.id,
                        f"section \"{source.section}\" ({recorded}) is no longer in the document")
-    if comparable(pair.answer) != comparable(intent.answer):
+    if current != answer:
         return Finding(path, intent.line, intent.id,
                        f"the answer no longer matches the document at {_place(document, pair.lines)} "
                        f"(section \"{pair.section}\"): {_difference(intent.answer, pair.answer)}")
