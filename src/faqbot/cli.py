@@ -642,26 +642,26 @@ def _remember_extractions(folder: Path, extractions) -> None:
     """For a large folder (Bot.is_large), what extraction found goes where `check`
     remembers its findings (authoring/integrity.py): the first check of a site after its
     extraction compares the intent files without extracting 6,500 documents again."""
-    from .authoring.integrity import Remembered
+    from .authoring.integrity import CODE, Remembered
     from .matching import cache as compiled
 
     remembering, remembered = _integrity_memory(folder)
     if not extractions or not remembering:
         return
     remembered = remembered or Remembered()
-    compiled.store(folder, compiled.code_fingerprint(), remembered.with_extractions(extractions), "integrity")
+    compiled.store(folder, compiled.code_fingerprint(CODE), remembered.with_extractions(extractions), "integrity")
 
 
 def _integrity_memory(folder: Path):
     """(whether the folder keeps what checks found: a large folder, cache on; what the last
-    check or extraction left there under this faqbot's code, or None)."""
-    from .authoring.integrity import Remembered
+    check or extraction left there under this faqbot's code (integrity.CODE), or None)."""
+    from .authoring.integrity import CODE, Remembered
     from .bot import Bot
     from .matching import cache as compiled
 
     if not (Bot.caches() and Bot.is_large(folder)):
         return False, None
-    remembered = compiled.load(folder, compiled.code_fingerprint(), "integrity").value
+    remembered = compiled.load(folder, compiled.code_fingerprint(CODE), "integrity").value
     return True, remembered if isinstance(remembered, Remembered) else None
 
 
@@ -781,9 +781,9 @@ def _report_integrity(folder: Path, stdout) -> int:
     """Answers that no longer match their documents fail the check (1); notes do not.
 
     For a large folder (Bot.is_large), what this check found is kept in the compiled cache too,
-    under faqbot's code fingerprint, so the next check re-reads only the intent files and
-    documents whose bytes changed (authoring/integrity.py)."""
-    from .authoring.integrity import check_folder_remembering
+    under the fingerprint of the code that finds it (integrity.CODE), so the next check re-reads
+    only the intent files and documents whose bytes changed (authoring/integrity.py)."""
+    from .authoring.integrity import CODE, check_folder_remembering
     from .display import one_line
     from .matching import cache as compiled
 
@@ -791,7 +791,7 @@ def _report_integrity(folder: Path, stdout) -> int:
     findings, now = check_folder_remembering(folder, remembered, jobs=min(os.cpu_count() or 1, AUTO_JOBS_MAX))
     if remembering and (remembered is None or now.files != remembered.files
                         or now.extractions.keys() != remembered.extractions.keys()):
-        compiled.store(folder, compiled.code_fingerprint(), now, "integrity")
+        compiled.store(folder, compiled.code_fingerprint(CODE), now, "integrity")
     for finding in findings:
         stdout.write(f"{'drift' if finding.drift else 'note'}: {one_line(str(finding), 400)}\n")
     drifted = sorted({f.intent or str(f.path) for f in findings if f.drift})

@@ -24,7 +24,10 @@ file and document both unchanged give the same findings without being read past 
 changed intent file whose document is unchanged is compared again with the remembered
 extraction (staff's edits are told from drift exactly as above); only a changed document is
 extracted again. Findings are a pure function of those bytes and faqbot's code, so the caller
-keeps a ``Remembered`` only as long as faqbot's code is the same (the compiled cache does that).
+keeps a ``Remembered`` only as long as the code that makes them is the same: ``CODE``, the parts
+of faqbot a check runs (this layer and those it may import; tests hold that boundary), so a
+change to ranking, triage or a front end keeps what the last check found (the compiled cache
+keys it by ``code_fingerprint(CODE)``).
 
 The files that must be checked again are independent of one another, so with ``jobs`` above 1
 (and at least ``PARALLEL_MIN_FILES`` of them: forking costs more than a few documents) they are
@@ -53,6 +56,10 @@ from ..content.curation import digest, edited, extraction_key
 from ..content.intents import Intent, intent_files, load_extracted, load_file
 from ..yamlfile import LineDict, load_yaml
 
+CODE = ("authoring", "content", "language", "errors.py", "display.py", "files.py", "yamlfile.py", "patterns.py",
+        "__init__.py")
+"""The parts of the package whose code the findings depend on: authoring and the layers it may
+import (tests/unit/test_architecture.py), with the package's version."""
 PARALLEL_MIN_FILES = 64   # fewer files to check again than this: one process (a fork costs more)
 CHUNK_FILES = 32          # files per task handed to a worker
 _IGNORED_IN_WORKERS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
