@@ -768,13 +768,33 @@ def _report_bot(folder: Path, bot, stdout) -> bool:
 
 
 def _report_lexicon(folder: Path, bot, stdout) -> None:
-    """Synonym groups that may change what questions mean: notes, for the author to judge."""
+    """Synonym groups that may change what questions mean: notes, for the author to judge.
+
+    The notes depend on the folder's YAML (lexicon and intents) and faqbot's code alone, which
+    the compiled index's fingerprint covers: a large folder's are kept under it (kind "lexicon"),
+    so a check after no edit does not tokenise every intent again (seconds at site size)."""
+    from .bot import Bot
     from .content.lexicon import lint_lexicon
     from .display import one_line
+    from .matching import cache as compiled
 
-    texts = [" ".join([i.question, *i.examples, i.answer]) for i in bot.intent_set.intents]
-    for finding in lint_lexicon(_shown(folder / "lexicon.yaml"), bot.lexicon, texts, list(bot.intent_set.topics())):
-        stdout.write(f"note: {one_line(str(finding), 400)}\n")
+    if not bot.lexicon.groups:
+        return
+    printed = None
+    if Bot.caches() and Bot.is_large(folder):
+        try:
+            printed = compiled.fingerprint(folder)
+        except OSError:
+            printed = None
+    notes = compiled.load(folder, printed, "lexicon").value if printed is not None else None
+    if not (isinstance(notes, list) and all(isinstance(note, str) for note in notes)):
+        texts = [" ".join([i.question, *i.examples, i.answer]) for i in bot.intent_set.intents]
+        notes = [str(finding) for finding in lint_lexicon(_shown(folder / "lexicon.yaml"), bot.lexicon, texts,
+                                                          list(bot.intent_set.topics()))]
+        if printed is not None:
+            compiled.store(folder, printed, notes, "lexicon")
+    for note in notes:
+        stdout.write(f"note: {one_line(note, 400)}\n")
 
 
 def _report_integrity(folder: Path, stdout) -> int:
