@@ -33,6 +33,7 @@ from pathlib import Path
 from ..content.section_kinds import SectionKind, bundled_kinds, label_words
 from ..errors import DataFileError
 from ..language.normalise import tokenize
+from ..language.question import verb_of_activity
 from ..language.words import STOPWORDS
 from .documents import DOCUMENT_SUFFIXES, MAX_HEADING_WORDS, Block, Item, RawDocument, read_document
 from .redflags import Passage, find_red_flags
@@ -686,7 +687,7 @@ def _kinds_by_cue(pairs: list[Pair], kinds, covered: set[str], subject: str, nam
                   condition: bool = False) -> None:
     """A kind the document gives no section of, whose cue a passage's text holds ("it is thought
     to work by", "report suspected side effects", "a long-term treatment"), is asked of that
-    passage: the first one holding the most of its cues gets the kind's phrasings. A condition
+    passage: the first one holding the most of its cues gets the kind's question and phrasings. A condition
     guide is asked only what a condition guide answers (never "how much asthma should I take")."""
     texts = [f" {_key(pair.answer)} " for pair in pairs]
     for kind in kinds.kinds:
@@ -700,7 +701,8 @@ def _kinds_by_cue(pairs: list[Pair], kinds, covered: set[str], subject: str, nam
         if best is None or counts[best] == 0:
             continue
         pair = pairs[best]
-        pair.examples += kind.examples(subject) + [e for n in names[:2] for e in kind.examples(n.lower())[:2]]
+        pair.examples += [kind.ask(subject)] + kind.examples(subject) + [e for n in names[:2]
+                                                                          for e in kind.examples(n.lower())[:2]]
         covered.add(kind.id)
 
 
@@ -989,7 +991,7 @@ def _passages(unit: _Unit, subject: str, title: str, names: list[str], covered: 
                 examples += kind.item_examples(subject, item)
     for also in unit.also:
         # "How to take ibuprofen" is about the dose and about how to take it: asked both ways.
-        examples += also.examples(subject)
+        examples += _also_examples(also, unit.label, subject, covered)
     examples += _step_questions(unit.blocks, subject, unit.in_condition_guide, unit.lead or unit.label)[:MAX_ITEM_EXAMPLES]
     examples += _term_questions(unit.blocks)[:MAX_ITEM_EXAMPLES]
     chunks = _chunks(unit.blocks, unit.lead)
@@ -1007,6 +1009,21 @@ def _passages(unit: _Unit, subject: str, title: str, names: list[str], covered: 
         pairs.append(Pair(q, text, section, lines, kind_name, part_examples, part_kind,
                           "" if unit.heading else _short_label(unit.label)))
     return pairs
+
+
+def _also_examples(kind: SectionKind, heading: str, subject: str, covered: set[str]) -> list[str]:
+    """The phrasings of another kind a heading names. When the document has a section of that
+    kind too, that section answers the kind's own questions, and the heading is asked only the
+    phrasings about what it names beyond the kind's question ("Omeprazole with food, drink and
+    alcohol" beside "How to take omeprazole": "can i take omeprazole with food", not "what time
+    of day should i take omeprazole"; "Reporting side effects": no side-effects phrasing)."""
+    examples = kind.examples(subject)
+    if kind.id not in covered:
+        return examples
+    subject_words = tuple(_fold(w) for w in re.findall(r"[a-z0-9]+", subject.lower()))
+    own = set(label_words(kind.question, subject_words))
+    named = {w for w in label_words(heading, subject_words) if w not in STOPWORDS and w not in own}
+    return [e for e in examples if named & set(label_words(e, subject_words))]
 
 
 def _part_kind(unit: _Unit, text: str, covered: set[str]) -> SectionKind | None:
@@ -1250,11 +1267,30 @@ def _generic_question(text: str, subject: str) -> str:
     if effect:
         return f"How does {_lower_common(effect.group(1))} affect the {effect.group(2).lower()}?"
     if re.match(r"^(?:what|how|why|when|who|which|can|is|are|do|does|should|will)\b", text, re.I):
-        return text[0].upper() + text[1:] + "?"
-    gerund = re.match(r"^(?:Exploring|Uncovering|Understanding|Examining|Discussing|Overview of|"
-                      r"An Overview of|Introduction to)\s+(?:the\s+)?(.+)$", text, re.I)
-    if gerund:
-        lowered = gerund.group(1)
+        named = _names_subject(text, subject)
+        asked = text if named else re.sub(r"\bit\b", subject, text, count=1)   # "Who may not be able to use it"
+        return asked[0].upper() + asked[1:] + "?"
+    about = re.match(r"^(?:all )?about\s+(.+)$", text, re.I)
+    if about:                                          # "About salbutamol inhalers": what they are
+        thing = _lower_common(about.group(1))
+        plural = thing.split()[-1].endswith("s") and not thing.endswith("ss")
+        return _about_subject(f"What {'are' if plural else 'is'} {thing}", text, subject)
+    intro = re.match(r"^(?:Exploring|Uncovering|Understanding|Examining|Discussing|Overview of|"
+                     r"An Overview of|Introduction to)\s+(?:the\s+)?(.+)$", text, re.I)
+    first, _, rest = text.partition(" ")
+    verb = None if intro else verb_of_activity(first.lower())
+    if verb and re.match(r"(?:your|the|a|an|it|them|this|these|when|how|with|for|up|out|off|back|on|to)\b", rest, re.I):
+        # "Cleaning your inhaler", "Knowing when it is running out", "Living with gout": a task.
+        return _about_subject(f"How do I {verb} {_as_patient(rest)}", text, subject)
+    yours = re.match(r"^your\s+(.+)$", text, re.I)
+    if yours:                                          # "Your INR blood test"
+        return _about_subject(f"What should I know about my {_as_patient(yours.group(1))}", text, subject)
+    timing = re.match(r"^(before|after|during|while)\s+(.+)$", text, re.I)
+    if timing:                                         # "Before your EEG"
+        return _about_subject(f"What should I know {timing.group(1).lower()} {_as_patient(timing.group(2))}",
+                              text, subject)
+    if intro:
+        lowered = intro.group(1)
     phrase = _lower_common(lowered)
     head = (re.split(r"\s+(?:of|from|between|in|on|for|with)\s+", phrase)[0].split() or [phrase])[-1]
     verb = "are" if head.endswith("s") and not head.endswith("ss") else "is"
@@ -1262,6 +1298,27 @@ def _generic_question(text: str, subject: str) -> str:
     if not any(w in _key(text).split() for w in _key(subject).split()):
         question += f" about {subject}"
     return question + "?"
+
+
+def _names_subject(text: str, subject: str) -> bool:
+    return any(w in _key(text).split() for w in _key(subject).split())
+
+
+def _about_subject(question: str, heading: str, subject: str) -> str:
+    """The question, naming the subject: "it" becomes its name; with no "it", a question that does
+    not name the subject says whose it is first ("Salbutamol: how do I clean my inhaler?")."""
+    if _names_subject(heading, subject):
+        return question + "?"
+    if re.search(r"\bit\b", question):
+        return re.sub(r"\bit\b", subject, question, count=1) + "?"
+    return f"{subject[0].upper() + subject[1:]}: {question[0].lower() + question[1:]}?"
+
+
+def _as_patient(text: str) -> str:
+    """A heading's words as the patient says them: "your inhaler" -> "my inhaler"."""
+    swapped = {"your": "my", "yours": "mine", "yourself": "myself", "you": "I"}
+    return re.sub(r"\b(your|yours|yourself|you)\b", lambda m: swapped[m.group(1).lower()], _lower_common(text),
+                  flags=re.I)
 
 
 def _lower_common(text: str) -> str:
