@@ -88,9 +88,13 @@ def calibrate(bot: Bot, from_answers: bool = False) -> Calibration:
                 asked += 1
                 _score_if_right(matcher.match(example, limit=1).candidates, intent, scores)
     else:
+        pages = _pages_of(bot)
+        shared = _shared_answer_wordings(bot, pages)
+        if len(shared.rights) >= tuning.calibration_min_sentences:
+            return Calibration(separating_threshold(shared.rights, shared.misses, tuning, ceiling=100.0),
+                               shared.asked, len(shared.rights), "questions sharing an answer")
         source = "answer sentences"
         misses: list[float] = []
-        pages = _pages_of(bot)
         for position, intent in enumerate(intents):
             sentence = first_sentence(intent.answer)
             if sentence is None:
@@ -113,6 +117,44 @@ def calibrate(bot: Bot, from_answers: bool = False) -> Calibration:
     return Calibration(threshold, asked, len(scores), source)
 
 
+@dataclass
+class _Sides:
+    rights: list[float]         # scores of new wordings answered with their own answer
+    misses: list[float]         # scores of the best intent with another answer, for each wording
+    asked: int
+
+
+def _shared_answer_wordings(bot: Bot, pages: list[list[int]] | None) -> _Sides:
+    """A table that gives one answer to several questions ("are the vaccines safe?", "are they
+    held to the same safety standards?") holds real new wordings of its own: each such question,
+    asked of the folder without its own intent, is answered right when a question sharing its
+    answer ranks first (its score), and its near miss is the best intent with another answer.
+    Unlike an answer's sentence, such a question does not echo the answer's words, and it
+    shows how close this folder's other answers come to a wording that is not theirs (in a
+    folder whose questions overlap, a different answer can score 60 or more). On a site only
+    the questions of one page are compared (a question is answered from its medicine's page)."""
+    intents = bot.intent_set.intents
+    groups: dict[tuple[int, str], list[int]] = {}
+    for position, intent in enumerate(intents):
+        page = pages[position][0] if pages is not None and pages[position] else -1
+        groups.setdefault((page, " ".join(intent.answer.split())), []).append(position)
+    sides = _Sides([], [], 0)
+    for (page, _), members in groups.items():
+        if len(members) < 2:
+            continue
+        within = pages[members[0]] if pages is not None else None
+        for position in members:
+            intent = intents[position]
+            ranked = [c for c in bot.matcher.match(intent.question, limit=len(members) + 1, within=within).candidates
+                      if c.intent.id != intent.id]
+            sides.asked += 1
+            answer = " ".join(intent.answer.split())
+            if ranked and " ".join(ranked[0].intent.answer.split()) == answer:
+                sides.rights.append(ranked[0].score)
+            sides.misses.append(next((c.score for c in ranked if " ".join(c.intent.answer.split()) != answer), 0.0))
+    return sides
+
+
 def _pages_of(bot: Bot) -> list[list[int]] | None:
     """For a folder read by subject first, each intent's page (the intent indices of its
     document), else None. Ranking one page costs what the page costs, so calibrating a site of
@@ -127,14 +169,15 @@ def _pages_of(bot: Bot) -> list[list[int]] | None:
     return pages
 
 
-def separating_threshold(rights: list[float], misses: list[float], tuning: Tuning) -> float:
-    """The threshold on the half-point grid between the floor and the default that answers the
-    largest share of ``rights`` less the share of ``misses`` it answers; where several do, the
-    middle of the first such run (the widest berth to both sides). When no threshold answers
-    more right answers than near misses (in shares), the folder cannot tell them apart: the
-    default."""
+def separating_threshold(rights: list[float], misses: list[float], tuning: Tuning,
+                         ceiling: float = DEFAULT.answer_threshold) -> float:
+    """The threshold on the half-point grid between the floor and ``ceiling`` (the default
+    threshold unless the evidence is the folder's own questions) that answers the largest share
+    of ``rights`` less the share of ``misses`` it answers; where several do, the middle of the
+    first such run (the widest berth to both sides). When no threshold answers more right
+    answers than near misses (in shares), the folder cannot tell them apart: the default."""
     grid = [tuning.calibration_floor + step / 2
-            for step in range(int((DEFAULT.answer_threshold - tuning.calibration_floor) * 2) + 1)]
+            for step in range(int((ceiling - tuning.calibration_floor) * 2) + 1)]
     gains = [sum(score >= threshold for score in rights) / len(rights)
              - sum(score >= threshold for score in misses) / len(misses) for threshold in grid]
     best = max(gains)
