@@ -43,6 +43,7 @@ from pathlib import Path
 
 from ..bot import Bot
 from ..content.intents import Intent
+from ..matching.matcher import Matcher
 from ..matching.tuning import DEFAULT, Tuning
 from .selfcheck import HeldOutBots
 
@@ -94,20 +95,15 @@ def calibrate(bot: Bot, from_answers: bool = False) -> Calibration:
             return Calibration(separating_threshold(shared.rights, shared.misses, tuning, ceiling=100.0),
                                shared.asked, len(shared.rights), "questions sharing an answer")
         source = "answer sentences"
-        misses: list[float] = []
-        for position, intent in enumerate(intents):
-            sentence = first_sentence(intent.answer)
-            if sentence is None:
-                continue
-            asked += 1
-            # A site (Bot.entities) answers a question from the pages its medicine names: the
-            # sentence is asked of its own page, as a question naming that medicine would be.
-            within = pages[position] if pages is not None else None
-            candidates = bot.matcher.match(sentence, limit=2, within=within).candidates
-            _score_if_right(candidates, intent, scores)
-            misses.append(next((c.score for c in candidates if c.intent.id != intent.id), 0.0))
-        if len(scores) >= tuning.calibration_min_sentences:
-            return Calibration(separating_threshold(scores, misses, tuning), asked, len(scores), source)
+        # An extracted folder's phrasings are made from its sections' own words, so a question
+        # that matches them matches the answer's too: its sentences are scored as questions are.
+        ranking = bot.matcher if from_answers else _phrasings_only(bot)
+        sides = _sentence_sides(bot, ranking, pages)
+        asked = sides.asked
+        if len(sides.rights) >= tuning.calibration_min_sentences:
+            return Calibration(separating_threshold(sides.rights, sides.misses, tuning), asked,
+                               len(sides.rights), source)
+        scores = sides.rights if ranking is bot.matcher else _sentence_sides(bot, bot.matcher, pages).rights
     default = DEFAULT.answer_threshold
     if not scores:
         return Calibration(default, asked, 0, source)
@@ -152,6 +148,35 @@ def _shared_answer_wordings(bot: Bot, pages: list[list[int]] | None) -> _Sides:
             if ranked and " ".join(ranked[0].intent.answer.split()) == answer:
                 sides.rights.append(ranked[0].score)
             sides.misses.append(next((c.score for c in ranked if " ".join(c.intent.answer.split()) != answer), 0.0))
+    return sides
+
+
+def _phrasings_only(bot: Bot) -> Matcher:
+    """The folder's ranking with no credit for words found only in an answer (answer_credit 0),
+    for scoring a bare table's answer sentences. A sentence cut from an answer holds that
+    answer's words verbatim and earns their full credit, which a patient's question, worded like
+    the table's question and not like its answer, seldom does: scored that way the right
+    answers come out higher than new wordings do, and the threshold with them (jhu: 31 against
+    19.5 without the echo; every record scored in benchmarks/RESULTS.md). Near misses are scored
+    on the same scale, so the threshold still lies between the two sides."""
+    return Matcher(bot.intent_set, bot.analyzer, replace(bot.tuning, answer_credit=0.0))
+
+
+def _sentence_sides(bot: Bot, matcher: Matcher, pages: list[list[int]] | None) -> _Sides:
+    """Each answer's first sentence, ranked by ``matcher``: a right answer when its own intent
+    ranks first (its score), and a near miss scored by the best other intent."""
+    sides = _Sides([], [], 0)
+    for position, intent in enumerate(bot.intent_set.intents):
+        sentence = first_sentence(intent.answer)
+        if sentence is None:
+            continue
+        sides.asked += 1
+        # A site (Bot.entities) answers a question from the pages its medicine names: the
+        # sentence is asked of its own page, as a question naming that medicine would be.
+        within = pages[position] if pages is not None else None
+        candidates = matcher.match(sentence, limit=2, within=within).candidates
+        _score_if_right(candidates, intent, sides.rights)
+        sides.misses.append(next((c.score for c in candidates if c.intent.id != intent.id), 0.0))
     return sides
 
 
