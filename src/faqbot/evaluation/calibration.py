@@ -130,24 +130,30 @@ def _shared_answer_wordings(bot: Bot, pages: list[list[int]] | None) -> _Sides:
     folder whose questions overlap, a different answer can score 60 or more). On a site only
     the questions of one page are compared (a question is answered from its medicine's page)."""
     intents = bot.intent_set.intents
+    answers = [" ".join(intent.answer.split()) for intent in intents]
     groups: dict[tuple[int, str], list[int]] = {}
-    for position, intent in enumerate(intents):
+    for position, answer in enumerate(answers):
         page = pages[position][0] if pages is not None and pages[position] else -1
-        groups.setdefault((page, " ".join(intent.answer.split())), []).append(position)
+        groups.setdefault((page, answer), []).append(position)
     sides = _Sides([], [], 0)
-    for (page, _), members in groups.items():
+    for members in groups.values():
         if len(members) < 2:
             continue
         within = pages[members[0]] if pages is not None else None
         for position in members:
-            intent = intents[position]
-            ranked = [c for c in bot.matcher.match(intent.question, limit=len(members) + 1, within=within).candidates
-                      if c.intent.id != intent.id]
+            question, answer = intents[position].question, answers[position]
+            ranked = [c for c in bot.matcher.match(question, limit=len(members) + 1, within=within).candidates
+                      if c.intent is not intents[position]]
             sides.asked += 1
-            answer = " ".join(intent.answer.split())
             if ranked and " ".join(ranked[0].intent.answer.split()) == answer:
                 sides.rights.append(ranked[0].score)
-            sides.misses.append(next((c.score for c in ranked if " ".join(c.intent.answer.split()) != answer), 0.0))
+            miss = next((c.score for c in ranked if " ".join(c.intent.answer.split()) != answer), None)
+            if miss is None:
+                # Its answer's other questions filled the ranking: rank those of other answers.
+                others = [i for i in (within if within is not None else range(len(intents))) if answers[i] != answer]
+                found = bot.matcher.match(question, limit=1, within=others).candidates if others else []
+                miss = found[0].score if found else 0.0
+            sides.misses.append(miss)
     return sides
 
 
