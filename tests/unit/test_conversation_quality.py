@@ -477,7 +477,7 @@ def test_a_table_giving_one_answer_to_several_questions_is_calibrated_from_those
     """Our bundled intents as a table with a row for each question and example (several rows
     per answer): each question, asked without its own row, is answered right when a row with
     its answer ranks first, and its near miss is the best row with another answer. The
-    threshold separates them on the whole scale (it may be stricter than the default)."""
+    threshold is where they separate best, as for answer sentences."""
     rows = [(q, i.answer) for i in bundled_bot.intent_set.intents for q in [i.question, *i.examples]]
     bot = _imported_table(cli, tmp_path / "table", rows)
     intents = bot.intent_set.intents
@@ -494,9 +494,7 @@ def test_a_table_giving_one_answer_to_several_questions_is_calibrated_from_those
     calibration = calibrate(bot)
     assert calibration.source == "questions sharing an answer"
     assert (calibration.phrasings, calibration.right) == (len(shared), len(rights))
-    assert calibration.threshold == separating_threshold(rights, misses, bot.tuning, ceiling=100)
-    # Near misses scoring 40 to 60 and right answers above them: stricter than the default.
-    assert separating_threshold([70, 80, 90], [40, 50, 60], DEFAULT, ceiling=100) == 65
+    assert calibration.threshold == separating_threshold(rights, misses, bot.tuning)
 
 
 def test_the_bundled_folder_keeps_its_threshold(bundled_bot):

@@ -92,8 +92,8 @@ def calibrate(bot: Bot, from_answers: bool = False) -> Calibration:
         pages = _pages_of(bot)
         shared = _shared_answer_wordings(bot, pages)
         if len(shared.rights) >= tuning.calibration_min_sentences:
-            return Calibration(separating_threshold(shared.rights, shared.misses, tuning, ceiling=100.0),
-                               shared.asked, len(shared.rights), "questions sharing an answer")
+            return Calibration(separating_threshold(shared.rights, shared.misses, tuning), shared.asked,
+                               len(shared.rights), "questions sharing an answer")
         source = "answer sentences"
         # An extracted folder's phrasings are made from its sections' own words, so a question
         # that matches them matches the answer's too: its sentences are scored as questions are.
@@ -200,15 +200,14 @@ def _pages_of(bot: Bot) -> list[list[int]] | None:
     return pages
 
 
-def separating_threshold(rights: list[float], misses: list[float], tuning: Tuning,
-                         ceiling: float = DEFAULT.answer_threshold) -> float:
-    """The threshold on the half-point grid between the floor and ``ceiling`` (the default
-    threshold unless the evidence is the folder's own questions) that answers the largest share
-    of ``rights`` less the share of ``misses`` it answers; where several do, the middle of the
-    first such run (the widest berth to both sides). When no threshold answers more right
-    answers than near misses (in shares), the folder cannot tell them apart: the default."""
+def separating_threshold(rights: list[float], misses: list[float], tuning: Tuning) -> float:
+    """The threshold on the half-point grid between the floor and the default that answers the
+    largest share of ``rights`` less the share of ``misses`` it answers; where several do, the
+    middle of the first such run (the widest berth to both sides). When no threshold answers
+    more right answers than near misses (in shares), the folder cannot tell them apart: the
+    default."""
     grid = [tuning.calibration_floor + step / 2
-            for step in range(int((ceiling - tuning.calibration_floor) * 2) + 1)]
+            for step in range(int((DEFAULT.answer_threshold - tuning.calibration_floor) * 2) + 1)]
     gains = [sum(score >= threshold for score in rights) / len(rights)
              - sum(score >= threshold for score in misses) / len(misses) for threshold in grid]
     best = max(gains)
