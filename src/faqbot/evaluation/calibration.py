@@ -221,7 +221,9 @@ def separating_threshold(rights: list[float], misses: list[float], tuning: Tunin
 
 
 def _score_if_right(candidates, intent: Intent, scores: list[float]) -> None:
-    if candidates and candidates[0].intent.id == intent.id:
+    """A wording ranked its own intent first: its score is a right answer's. At 0 it shares
+    no credited word with any intent, and the order of the intents it reached means nothing."""
+    if candidates and candidates[0].intent.id == intent.id and candidates[0].score > 0:
         scores.append(candidates[0].score)
 
 
