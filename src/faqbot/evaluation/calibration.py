@@ -8,31 +8,47 @@ when the wording is new (and, for a bare folder, how close its near misses come)
 
 - intents with examples: each example is asked of the folder without that example (the
   self-check's leave-one-out bots), as a patient's new wording would be;
-- intents without examples: the first sentence of the answer is asked (the words a patient
-  would take from the topic, but not the question's wording). A folder ``faqbot extract`` has
-  just written is asked this way too (``from_answers``): its examples are the section kinds'
-  templates, the same for every document, so leaving one out still leaves its siblings, and
-  scores what the templates share, not a patient's new wording. A folder of many subjects
-  (a site) asks each sentence of its own page, as the site answers a question naming its medicine.
+- intents without examples, when the table gives one answer to several questions (rows whose
+  answers are the same text): each such question is asked of the folder without its own
+  intent. These are real new wordings, written by the table's authors, and they echo neither
+  the question asked nor the answer;
+- other intents without examples: the first sentence of the answer is asked (the words a
+  patient would take from the topic, but not the question's wording). A folder ``faqbot
+  extract`` has just written is asked this way too (``from_answers``): its examples are the
+  section kinds' templates, the same for every document, so leaving one out still leaves its
+  siblings, and scores what the templates share, not a patient's new wording. A folder of many
+  subjects (a site) asks each sentence of its own page, as the site answers a question naming
+  its medicine.
 
 With examples, only right answers count (ranked first); the threshold is their score at
 ``Tuning.calibration_answer_share`` from the top (nine in ten still answered).
 
-From answer sentences both sides are modelled, since a bare table's right answers and its
-near-topic misses score in the same range (20 to 50). Each sentence that ranks its own intent
-first is a right answer (its score); the same sentence asked of the folder without its intent
-is a near miss, an on-topic question the folder does not answer, and scores what the best other
-intent scores, read from the same ranking (rebuilding the folder without the intent moved the
-calibrated threshold by at most 2.5 points on four folders, and costs a rebuild per intent). The
-threshold is where the two sides separate best: the score that answers the largest share of the
-right answers less the share of the near misses it answers (Youden's J; the middle of a tied
-run). A table of distinct topics, whose near misses score low, gets a lower threshold than nine
-in ten of its right answers gave; one whose intents overlap (an answer held twice counts its
-twin as a near miss) keeps a higher one. The model needs ``calibration_min_sentences`` right
-answers; a smaller table keeps the nine-in-ten rule.
+Without examples both sides are modelled, since a bare table's right answers and its
+near-topic misses score in the same range (20 to 50). Each wording that ranks its own intent
+first (for a shared answer: an intent with that answer) is a right answer (its score); the same
+wording asked of the folder without its intent is a near miss, an on-topic question the folder
+does not answer, and scores what the best intent with another answer scores, read from the same
+ranking (rebuilding the folder without the intent moved the calibrated threshold by at most 2.5
+points on four folders, and costs a rebuild per intent). The threshold is where the two sides
+separate best: the score that answers the largest share of the right answers less the share of
+the near misses it answers (Youden's J; the middle of a tied run). A table of distinct topics,
+whose near misses score low, gets a lower threshold than nine in ten of its right answers gave;
+one whose questions overlap keeps a higher one. The model needs ``calibration_min_sentences``
+right answers; a smaller table keeps the nine-in-ten rule.
+
+An answer's sentence holds that answer's words verbatim, which a patient's question seldom
+does: scored in full, the answer-text credit (``Tuning.answer_credit``) lifts the sentence's
+right answers and the threshold with them, and any gain in answer-text evidence the ranking
+makes would raise the threshold by as much. A bare table's sentences are therefore ranked with
+no answer-text credit, both sides on that scale. An extracted folder's phrasings are made from
+its sections' own words (headings, terms, list items), so a question that matches them matches
+the answer's words too; its sentences keep the full score (with no credit, the three extracted
+dev folders' thresholds fell to 27.5-28 for no in-scope question gained, benchmarks/RESULTS.md).
 
 Either way the threshold is kept between ``calibration_floor`` and the default threshold (a
-folder is never made stricter than the default by its own content). Test files and their answers are never read.
+folder is never made stricter than the default by its own content: on the whole scale, tables
+whose questions differ only by a product or a passage's name separated at 81-82.5 and answered
+almost nothing). Test files and their answers are never read.
 """
 
 from __future__ import annotations
@@ -103,6 +119,7 @@ def calibrate(bot: Bot, from_answers: bool = False) -> Calibration:
         if len(sides.rights) >= tuning.calibration_min_sentences:
             return Calibration(separating_threshold(sides.rights, sides.misses, tuning), asked,
                                len(sides.rights), source)
+        # A table too small for both sides keeps nine in ten of its sentences' full scores.
         scores = sides.rights if ranking is bot.matcher else _sentence_sides(bot, bot.matcher, pages).rights
     default = DEFAULT.answer_threshold
     if not scores:
@@ -162,9 +179,9 @@ def _phrasings_only(bot: Bot) -> Matcher:
     for scoring a bare table's answer sentences. A sentence cut from an answer holds that
     answer's words verbatim and earns their full credit, which a patient's question, worded like
     the table's question and not like its answer, seldom does: scored that way the right
-    answers come out higher than new wordings do, and the threshold with them (jhu: 31 against
-    19.5 without the echo; every record scored in benchmarks/RESULTS.md). Near misses are scored
-    on the same scale, so the threshold still lies between the two sides."""
+    answers come out higher than new wordings do, and the threshold with them (31 against 19.5
+    without the echo on one public table: benchmarks/RESULTS.md). Near misses are scored on the
+    same scale, so the threshold still lies between the two sides."""
     return Matcher(bot.intent_set, bot.analyzer, replace(bot.tuning, answer_credit=0.0))
 
 
