@@ -361,6 +361,54 @@ def test_brand_names_stated_in_the_text_are_the_subjects_other_names(tmp_path):
     assert doc.names == ["Acetaminophen", "Panadol", "Calpol", "Tylenol"]
 
 
+def test_brands_are_read_however_the_page_words_them(tmp_path):
+    cases = {
+        "Drugx is an antibiotic, known by brand names including Cipro and Ciproxin. It is used for infections.":
+            ["Cipro", "Ciproxin"],
+        "Drugx is an antiplatelet medicine, also known by the brand name Plavix. It thins the blood.": ["Plavix"],
+        "Drugx is an anti-sickness medicine, also known as Zofran. It stops vomiting.": ["Zofran"],
+        "It lowers acid. Brand names include Protonix, Protium and Pantoloc. It is used for reflux.":
+            ["Protonix", "Protium", "Pantoloc"],
+        "It is sold in several countries, particularly India, under brand names such as Pan-D and Pantocid. It works.":
+            ["Pan-D", "Pantocid"],
+        "Drugx, also known by the brand name Prozac, is an antidepressant.": ["Prozac"],
+        "Drugx is an NSAID, like aspirin, sold as Nurofen. It is available as tablets.": [],
+    }
+    for number, (sentence, names) in enumerate(cases.items()):
+        doc = extracted(tmp_path, f"drug{number}.md", f"# Drugx\n\n**Usage:** {sentence}\n")
+        assert doc.names == names, sentence
+
+
+def test_a_page_titled_by_a_bold_line_is_about_that_medicine(tmp_path):
+    doc = extracted(tmp_path, "statin.md", """\
+        **Atorvastatin tablets**
+
+        **Generic Name:** atorvastatin (as atorvastatin calcium)
+
+        Also known as: Lipitor
+
+        **Usage:** It lowers cholesterol.
+        """)
+    assert doc.subject == "atorvastatin" and "Lipitor" in doc.names
+
+
+def test_with_no_title_the_generic_name_field_names_the_subject(tmp_path):
+    doc = extracted(tmp_path, "page.md", """\
+        **Generic Name:** Glimepiride
+
+        **Usage:** It lowers blood sugar in type 2 diabetes.
+
+        **Side Effects:** Low blood sugar.
+        """)
+    assert doc.subject == "glimepiride"
+
+
+def test_a_medicine_is_named_without_its_form(tmp_path):
+    """"Salbutamol inhaler" is salbutamol: patients ask "how many puffs of salbutamol"."""
+    doc = extracted(tmp_path, "inhaler.md", "# Salbutamol inhaler\n\n**Usage:** It relieves wheezing.\n")
+    assert doc.subject == "salbutamol"
+
+
 def test_a_combinations_ingredients_are_not_its_other_names(tmp_path):
     doc = extracted(tmp_path, "co.md", """\
         # Paracetamol and Codeine

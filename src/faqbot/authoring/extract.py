@@ -71,7 +71,8 @@ _LEAFLET_TEMPLATE = re.compile(
 _COOKIES = re.compile(r"\bcookies?\b", re.I)
 _STRENGTH = re.compile(r"\b\d[\d.,]*\s*(?:mg|ml|mcg|micrograms?|g|%|iu)\b(?:\s*/\s*\d[\d.,]*\s*(?:mg|ml|g))?", re.I)
 _FORM_WORDS = re.compile(r"\b(?:tablets?|capsules?|caplets?|oral|suspension|solution|liquid|syrup|injection|cream|"
-                         r"gel|granules|sachets?|modified[- ]release|film[- ]coated|soluble|effervescent|drops|spray)\b",
+                         r"gel|granules|sachets?|modified[- ]release|film[- ]coated|soluble|effervescent|drops|sprays?|"
+                         r"inhalers?|ointment|lotion|patch(?:es)?|pessar(?:y|ies)|suppositor(?:y|ies))\b",
                          re.I)
 _TITLE_LEAD = re.compile(r"^(?:understanding|about|all about|introducing|living with|(?:a |your )?guide to|"
                          r"what you need to know about)\s+", re.I)
@@ -296,6 +297,12 @@ def _subject_of(raw: RawDocument, blocks: list[Block]) -> tuple[str, str, set[in
     if raw.title:
         title = title or raw.title
         candidates.append((raw.title, 0))
+    first = blocks[0] if blocks else None
+    if top is None and first is not None and first.kind == "label" and not first.answer \
+            and bundled_kinds().match(first.text) is None:
+        # A page titled by a bold line over its fields ("**Atorvastatin tablets**").
+        title = title or first.text
+        candidates.append((first.text, first.start))
     # A package leaflet's title is generic ("Package leaflet: Information for the patient"); the
     # medicine is named by the product line under it ("Omeprazole 20 mg gastro-resistant
     # capsules") and by the leaflet's standard first heading ("1. What Omeprazole is and what
@@ -307,6 +314,8 @@ def _subject_of(raw: RawDocument, blocks: list[Block]) -> tuple[str, str, set[in
         if block.kind in ("label", "para") and product:
             candidates.append((product.group(1), block.start))
             break
+    # The page's own generic-name field names the subject when no title does.
+    candidates += [(b.answer, -1) for b in blocks if b.kind == "field" and b.text.lower() == "generic name"][:1]
     for block in headings:
         standard = re.match(r"^(?:\d+[.)]\s*)?what (.+?) (?:is|are) and what (?:it is|they are) used for\b",
                             block.text, re.I)
@@ -385,11 +394,17 @@ def _names_of(value: str, subject: str) -> list[str]:
 _NAME_NOTE_WORDS = {"brand", "brands", "name", "names", "generic", "trade", "other", "also", "known", "eg", "e.g.",
                     "see", "formerly", "uk", "us", "usa", "only"}
 # A sentence naming the subject's brands: "... is sold under brand names such as Panadol, Calpol
-# and Tylenol", "... marketed as Nexium", "available under the trade name Zoton".
-_BRAND_CUE = re.compile(r"\b(?:sold|marketed|available|supplied|branded)\s+(?:in\s+[A-Z][\w ]*?\s+)?"
-                        r"(?:(?:under|as)\s+(?:the\s+)?(?:brand|trade)[ -]names?|as)\b\s*(?:such as|like|including|:)?\s*")
+# and Tylenol", "... marketed as Nexium", "available under the trade name Zoton", "sold in several
+# countries, particularly India, under brand names such as Pan-D", "known by brand names including
+# Cipro", "also known as Zofran", "Brand names include Protonix, Protium and Pantoloc".
+_BRAND_CUE = re.compile(r"\b(?:(?:(?:sold|marketed|available|supplied|branded|known)\b[^.;:()]{0,60}?\s)?"
+                        r"(?:under|as|by)\s+(?:the\s+)?(?:brand|trade)[ -]names?"
+                        r"|(?:brand|trade)[ -]names?\s+(?:include|includes|including|are|is)"
+                        r"|(?:sold|marketed|supplied|branded)\s+(?:in\s+[A-Z][\w ]*?\s+)?as"
+                        r"|also\s+(?:known|called|sold)\s+as)\b\s*(?:such as|like|including|include|:)?\s*",
+                        re.I)
 # The subject's other name in its own sentence: "Paracetamol, known as acetaminophen in ...".
-_KNOWN_AS = r"\b{subject},?\s+(?:is\s+)?(?:also\s+)?(?:known|called)\s+(?:in\s+(?:the\s+)?[A-Z][\w ]*?\s+)?(?:as\s+)?"
+_KNOWN_AS = r"\b{subject},?\s+(?:is\s+)?(?:also\s+)?(?:known|called)\s+(?:in\s+(?:the\s+)?[A-Z][\w ]*?\s+)?(?:as\s+)?(?!by\b|the\b)"
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'-]*|\d[\w'-]*|with)$")
 
 
@@ -403,7 +418,7 @@ def _names_in_prose(text: str, subject: str) -> list[str]:
     starts = []
     for cue in _BRAND_CUE.finditer(text):
         sentence = text[:cue.start()].rsplit(". ", 1)[-1].lstrip().lower()
-        about_subject = (first_word and sentence.startswith(first_word)
+        about_subject = (not sentence or first_word and sentence.startswith(first_word)
                          or re.match(r"(?:it|this medicine|they)\b", sentence))
         if about_subject and not re.search(r"\b(?:such as|like|with|including|other|e\.?g)\b", sentence):
             starts.append((cue.end(), False))     # the subject's brands, not another medicine's
