@@ -333,3 +333,16 @@ def test_a_common_short_word_is_never_completed_into_a_longer_one(bundled_bot):
     assert analyzer.correct("old") is None
     assert analyzer.correct("who") is None
     assert analyzer.correct("eff") == "effects"
+
+
+def test_intents_tied_on_the_subject_alone_are_told_apart_by_the_questions_frame():
+    """With only the name to go on, "what", "is" and "for" say which question it is."""
+    intents = [intent("zolix-how", "What does zolix do?", "Zolix calms the gut.", "zolix"),
+               intent("zolix-uses", "What is zolix for?", "Zolix treats nausea.", "zolix"),
+               intent("zolix-same", "Is zolix the same as its brands?", "Zolix is sold as Zo.", "zolix")]
+    bot = Bot(IntentSet(intents, disclaimer=DISCLAIMER))
+    for question, expected in [("whats zolix for", "zolix-uses"), ("what does zolix do", "zolix-how"),
+                               ("what is zolix actually for", "zolix-uses")]:
+        candidates = bot.matcher.match(question).candidates
+        assert candidates[0].score == candidates[1].score      # the terms alone tie
+        assert candidates[0].intent.id == expected, question

@@ -23,10 +23,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
 
 from ..content.intents import Intent, IntentSet
 from ..language.analyzer import Analysis, Analyzer
-from ..language.normalise import normalize
+from ..language.normalise import normalize, tokenize
 from ..language.query import Query
 from ..language.question import relation
 from . import scoring
@@ -136,7 +137,7 @@ class Matcher:
             scored, complete = self._ranked_within(within, weights, total, off_topic), False
         else:
             scored, complete = self._rows(weights, total, off_topic, topic_only)
-        scoring_of = _Scoring(terms, query_text, evidence, query.relation, self.index)
+        scoring_of = _Scoring(terms, query_text, evidence, query.relation, self.index, " ".join(query.tokens))
         candidates = self._candidates(scored, scoring_of)
         readings = {}
         for topic in readings_of:
@@ -194,6 +195,7 @@ class Matcher:
             scored_rows[key] = candidate     # copied when met again, before anyone sees it
             candidates.append(candidate)
         candidates.sort(key=lambda c: (-c.score, c.intent.id))
+        _order_tie_by_frame(candidates, question.words)
         return candidates
 
     def _reverses(self, intent_index: int, asked: tuple[frozenset[str], frozenset[str]]) -> bool:
@@ -420,10 +422,11 @@ class Matcher:
 class _Scoring:
     """What scoring a candidate reads of one question, the same for every row it scores."""
 
-    __slots__ = ("terms", "text", "evidence", "relation", "sorted", "holders", "rows")
+    __slots__ = ("terms", "text", "evidence", "relation", "sorted", "holders", "rows", "words")
 
-    def __init__(self, terms: list[str], text: str, evidence: float, relation, index: Index):
+    def __init__(self, terms: list[str], text: str, evidence: float, relation, index: Index, words: str = ""):
         self.terms, self.text, self.evidence, self.relation = terms, text, evidence, relation
+        self.words = words      # the question's words, function words included (ties: its frame)
         # The character term compares sorted terms joined by spaces. When no term holds a space
         # (a text splits into as many words as it has terms: nearly always), token_sort_ratio
         # would split and sort each side back into the same string, so a plain ratio is the same.
@@ -432,6 +435,20 @@ class _Scoring:
         self.holders = [(t, _holders(index.intent_postings.get(t))) for t in terms]
         # A row met again in a topic's reading scores the same: its candidate is built once.
         self.rows: dict[tuple, Candidate] = {}
+
+
+def _order_tie_by_frame(candidates: list[Candidate], words: str) -> None:
+    """Intents tied at the top, reordered by how closely the whole question, function words
+    included, reads like each one's best phrasing. The terms leave out "what", "is", "for", which
+    carry the question's frame: with only the subject's name to go on, "whats fluoxetine for" ties
+    "what is fluoxetine for" with "what does fluoxetine do", and the frame tells them apart."""
+    if len(candidates) < 2 or candidates[1].score != candidates[0].score:
+        return
+    top = candidates[0].score
+    tied = next((k for k, c in enumerate(candidates) if c.score != top), len(candidates))
+    # Indel similarity is fuzz.ratio / 100: the share of characters the two have in order.
+    candidates[:tied] = sorted(candidates[:tied], key=lambda c: (
+        -Indel.normalized_similarity(words, " ".join(tokenize(c.phrasing))), c.intent.id))
 
 
 def _holders(postings: Postings | None):
