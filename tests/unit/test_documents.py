@@ -610,3 +610,29 @@ def test_a_lifestyle_section_is_a_kind_and_drinking_advice_answers_the_alcohol_q
     assert "can i drink with high blood pressure" in lifestyle.examples
     assert "can i drink with high blood pressure" not in pairs["What causes high blood pressure?"].examples
     assert not [e for p in doc.pairs for e in p.examples if "drink on high blood pressure" in e]
+
+
+def test_headings_no_section_kind_knows_are_asked_as_patients_ask():
+    from faqbot.authoring.extract import _generic_question
+
+    asked = {
+        ("About salbutamol inhalers", "salbutamol"): "What are salbutamol inhalers?",
+        ("Cleaning your inhaler", "salbutamol"): "Salbutamol: how do I clean my inhaler?",
+        ("Knowing when it is running out", "salbutamol"): "How do I know when salbutamol is running out?",
+        ("Who may not be able to use it", "salbutamol"): "Who may not be able to use salbutamol?",
+        ("Living with gout", "gout"): "How do I live with gout?",
+        ("Before your EEG", "clinic"): "Clinic: what should I know before my EEG?",
+        # a symptom named by an -ing word is no task; introductions keep their own reading
+        ("Bleeding gums", "warfarin"): "What are the bleeding gums about warfarin?",
+        ("Understanding the risks", "warfarin"): "What are the risks about warfarin?",
+    }
+    for (heading, subject), question in asked.items():
+        assert _generic_question(heading, subject) == question
+
+
+def test_an_ing_word_is_read_back_to_its_verb():
+    from faqbot.language.question import verb_of_activity
+
+    assert [verb_of_activity(w) for w in ["cleaning", "living", "getting", "knowing", "using", "taking",
+                                          "stopping", "bleeding", "king", "during"]] == [
+        "clean", "live", "get", "know", "use", "take", "stop", "bleed", None, None]

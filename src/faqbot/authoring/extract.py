@@ -32,6 +32,7 @@ from pathlib import Path
 from ..content.section_kinds import SectionKind, bundled_kinds, label_words
 from ..errors import DataFileError
 from ..language.normalise import tokenize
+from ..language.question import verb_of_activity
 from ..language.words import STOPWORDS
 from .documents import DOCUMENT_SUFFIXES, MAX_HEADING_WORDS, Block, Item, RawDocument, read_document
 from .redflags import Passage, find_red_flags
@@ -1245,11 +1246,27 @@ def _generic_question(text: str, subject: str) -> str:
     if effect:
         return f"How does {_lower_common(effect.group(1))} affect the {effect.group(2).lower()}?"
     if re.match(r"^(?:what|how|why|when|who|which|can|is|are|do|does|should|will)\b", text, re.I):
-        return text[0].upper() + text[1:] + "?"
-    gerund = re.match(r"^(?:Exploring|Uncovering|Understanding|Examining|Discussing|Overview of|"
-                      r"An Overview of|Introduction to)\s+(?:the\s+)?(.+)$", text, re.I)
-    if gerund:
-        lowered = gerund.group(1)
+        named = _names_subject(text, subject)
+        asked = text if named else re.sub(r"\bit\b", subject, text, count=1)   # "Who may not be able to use it"
+        return asked[0].upper() + asked[1:] + "?"
+    about = re.match(r"^(?:all )?about\s+(.+)$", text, re.I)
+    if about:                                          # "About salbutamol inhalers": what they are
+        thing = _lower_common(about.group(1))
+        plural = thing.split()[-1].endswith("s") and not thing.endswith("ss")
+        return _about_subject(f"What {'are' if plural else 'is'} {thing}", text, subject)
+    intro = re.match(r"^(?:Exploring|Uncovering|Understanding|Examining|Discussing|Overview of|"
+                     r"An Overview of|Introduction to)\s+(?:the\s+)?(.+)$", text, re.I)
+    first, _, rest = text.partition(" ")
+    verb = None if intro else verb_of_activity(first.lower())
+    if verb and re.match(r"(?:your|the|a|an|it|them|this|these|when|how|with|for|up|out|off|back|on|to)\b", rest, re.I):
+        # "Cleaning your inhaler", "Knowing when it is running out", "Living with gout": a task.
+        return _about_subject(f"How do I {verb} {_as_patient(rest)}", text, subject)
+    timing = re.match(r"^(before|after|during|while)\s+(.+)$", text, re.I)
+    if timing:                                         # "Before your EEG"
+        return _about_subject(f"What should I know {timing.group(1).lower()} {_as_patient(timing.group(2))}",
+                              text, subject)
+    if intro:
+        lowered = intro.group(1)
     phrase = _lower_common(lowered)
     head = (re.split(r"\s+(?:of|from|between|in|on|for|with)\s+", phrase)[0].split() or [phrase])[-1]
     verb = "are" if head.endswith("s") and not head.endswith("ss") else "is"
@@ -1257,6 +1274,27 @@ def _generic_question(text: str, subject: str) -> str:
     if not any(w in _key(text).split() for w in _key(subject).split()):
         question += f" about {subject}"
     return question + "?"
+
+
+def _names_subject(text: str, subject: str) -> bool:
+    return any(w in _key(text).split() for w in _key(subject).split())
+
+
+def _about_subject(question: str, heading: str, subject: str) -> str:
+    """The question, naming the subject: "it" becomes its name; with no "it", a question that does
+    not name the subject says whose it is first ("Salbutamol: how do I clean my inhaler?")."""
+    if _names_subject(heading, subject):
+        return question + "?"
+    if re.search(r"\bit\b", question):
+        return re.sub(r"\bit\b", subject, question, count=1) + "?"
+    return f"{subject[0].upper() + subject[1:]}: {question[0].lower() + question[1:]}?"
+
+
+def _as_patient(text: str) -> str:
+    """A heading's words as the patient says them: "your inhaler" -> "my inhaler"."""
+    swapped = {"your": "my", "yours": "mine", "yourself": "myself", "you": "I"}
+    return re.sub(r"\b(your|yours|yourself|you)\b", lambda m: swapped[m.group(1).lower()], _lower_common(text),
+                  flags=re.I)
 
 
 def _lower_common(text: str) -> str:

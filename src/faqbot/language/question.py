@@ -152,6 +152,18 @@ def activity_name(verb: str) -> str:
     return next((c for c in candidates if c in known), verb)
 
 
+def verb_of_activity(gerund: str) -> str | None:
+    """The verb an -ing form is made from ("cleaning" -> "clean", "living" -> "live", "getting"
+    -> "get"): the English word whose -ing form it is (the inverse of :func:`activity_name`), or
+    None when there is none."""
+    if not gerund.endswith("ing") or len(gerund) < 5:
+        return None
+    stem = gerund[:-3]
+    options = [stem + "e", stem] + ([stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [])
+    known = english_words()
+    return next((v for v in options if v in known and activity_name(v) == gerund), None)
+
+
 def separate_questions(text: str) -> list[str]:
     """A pasted block split into its questions: one per line, or several on one line each ending
     with "?". A single question (or a story around one) comes back whole."""
