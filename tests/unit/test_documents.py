@@ -622,6 +622,7 @@ def test_headings_no_section_kind_knows_are_asked_as_patients_ask():
         ("Who may not be able to use it", "salbutamol"): "Who may not be able to use salbutamol?",
         ("Living with gout", "gout"): "How do I live with gout?",
         ("Before your EEG", "clinic"): "Clinic: what should I know before my EEG?",
+        ("Your INR blood test", "warfarin"): "Warfarin: what should I know about my INR blood test?",
         # a symptom named by an -ing word is no task; introductions keep their own reading
         ("Bleeding gums", "warfarin"): "What are the bleeding gums about warfarin?",
         ("Understanding the risks", "warfarin"): "What are the risks about warfarin?",

@@ -1261,6 +1261,9 @@ def _generic_question(text: str, subject: str) -> str:
     if verb and re.match(r"(?:your|the|a|an|it|them|this|these|when|how|with|for|up|out|off|back|on|to)\b", rest, re.I):
         # "Cleaning your inhaler", "Knowing when it is running out", "Living with gout": a task.
         return _about_subject(f"How do I {verb} {_as_patient(rest)}", text, subject)
+    yours = re.match(r"^your\s+(.+)$", text, re.I)
+    if yours:                                          # "Your INR blood test"
+        return _about_subject(f"What should I know about my {_as_patient(yours.group(1))}", text, subject)
     timing = re.match(r"^(before|after|during|while)\s+(.+)$", text, re.I)
     if timing:                                         # "Before your EEG"
         return _about_subject(f"What should I know {timing.group(1).lower()} {_as_patient(timing.group(2))}",
