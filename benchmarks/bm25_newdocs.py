@@ -54,6 +54,19 @@ class BM25:
         return result
 
 
+def passes(item: dict, score: float, answer: str, threshold: float) -> bool:
+    """Whether BM25's top intent (its score, its answer) passes the item at this threshold, as
+    score_newdocs.py scores faqbot. An emergency or a question naming no medicine (``expect:
+    clarify``) never passes: BM25 has no triage and never asks which medicine is meant."""
+    expect = item.get("expect")
+    if expect in ("emergency", "clarify"):
+        return False
+    if expect == "fallback":
+        return score < threshold
+    flat = " ".join(answer.lower().split())
+    return score >= threshold and len(answer) < 3000 and any(p.lower() in flat for p in item["accept"])
+
+
 def load_intents(folder: Path) -> list[dict]:
     intents = []
     for path in sorted(folder.glob("*.yaml")):
@@ -96,15 +109,6 @@ def main() -> int:
         best = max(range(len(scores)), key=scores.__getitem__)
         ranked.append((item, scores[best], intents[best]["answer"]))
 
-    def passes(item, score, answer, threshold) -> bool:
-        expect = item.get("expect")
-        if expect == "emergency":
-            return False
-        if expect == "fallback":
-            return score < threshold
-        flat = " ".join(answer.lower().split())
-        return score >= threshold and len(answer) < 3000 and any(p.lower() in flat for p in item["accept"])
-
     def summary(threshold: float) -> tuple[int, int, int]:
         got = {"in": 0, "out": 0, "all": 0}
         for item, score, answer in ranked:
@@ -115,7 +119,7 @@ def main() -> int:
                 got[kind] += ok
         return got["in"], got["out"], got["all"]
 
-    counts = Counter("out" if i.get("expect") == "fallback" else "emergency" if i.get("expect") else "in" for i in items)
+    counts = Counter("out" if i.get("expect") == "fallback" else i.get("expect") or "in" for i in items)
     candidates = sorted({0.0} | {round(s, 3) for _, s, _ in ranked})
     best_threshold = max(candidates, key=lambda t: (summary(t)[2], -t))
     print(f"{'BM25 over extracted intents':34s} {'in scope':>12s} {'out of scope':>13s} {'overall':>9s}")
@@ -123,7 +127,9 @@ def main() -> int:
         inside, outside, overall = summary(threshold)
         print(f"{label:34s} {inside:>5d}/{counts['in']:<6d} {outside:>6d}/{counts['out']:<6d} "
               f"{100 * overall / len(items):8.1f}%")
-    print(f"({len(intents)} intents; {counts['emergency']} emergencies count as failures: BM25 has no triage)")
+    print(f"({len(intents)} intents; {counts['emergency']} emergencies count as failures: BM25 has no triage"
+          + (f"; so do {counts['clarify']} questions naming no medicine, which it cannot ask about)"
+             if counts["clarify"] else ")"))
     return 0
 
 

@@ -538,21 +538,26 @@ class Bot:
         # unknown word; a share of it (focus_support) when its best phrasing asks nothing the
         # question does not, a general intent ("what does valproate interact with") whose answer
         # holds for the unknown word too. A phrasing about pints of beer is about another focus.
+        # Known words of the story around the question explain it as well as the same words in
+        # the question would: "pregnant and my blood pressure is high, what should i watch out
+        # for" is asked of pregnancy, as "what should i watch out for when pregnant" is.
         matched = set(candidate.matched_terms) - self._misread_synonyms(result, set(unknown))
-        explained = sum(weights.get(t, 0.0) for t in focus if t in matched)
+        explained = sum(weights.get(t, 0.0) for t in self._focus_terms(result, with_context=True)
+                        if t in matched)
         asked = set(result.analysis.terms)
         general = all(t in asked for t in self._phrasing_terms(candidate.phrasing)
                       if t not in self._subject_terms and not matcher.is_light(t))
         needed = max(weights.get(t, 0.0) for t in unknown) * (self.tuning.focus_support if general else self.tuning.focus_support_specific)
         return unknown if explained < needed else []
 
-    def _focus_terms(self, result: MatchResult) -> list[str]:
-        """The question's terms other than the subject's name, common words, numbers, context and
-        terms of two letters ("mg", "iv": too ambiguous to name), once each, in order."""
+    def _focus_terms(self, result: MatchResult, with_context: bool = False) -> list[str]:
+        """The question's terms other than the subject's name, common words, numbers, context
+        (unless ``with_context``) and terms of two letters ("mg", "iv": too ambiguous to name),
+        once each, in order."""
         matcher = self.matcher
         return [t for t in dict.fromkeys(result.analysis.terms)
                 if t not in self._subject_terms and not matcher.is_light(t) and not t.isdigit()
-                and t not in result.context_terms and len(t) > 2]
+                and (with_context or t not in result.context_terms) and len(t) > 2]
 
     def _unknown_focus(self, result: MatchResult, query: Query) -> list[str]:
         """The question's focus words no intent knows, to name when no answer comes close ("can i
@@ -786,12 +791,26 @@ class Bot:
         """The first content word of the question the candidate leaves unexplained, if any. With no
         subject named, that word is likely the real subject: "what causes migraines" asks about
         migraines, "alcohol with metformin" about metformin, not about our drug. A name found only
-        in this intent's answer ("Johnson", "NMDA") is as good as naming the subject."""
+        in this intent's answer ("Johnson", "NMDA") is as good as naming the subject. Words the
+        documents know are no other subject when what the candidate explains of the question
+        weighs more than they do ("peak flow meter how does it work": "meter", only in a spacer's
+        answer, against "peak flow"), as a question naming the subject would be answered. It must
+        explain two words or more: one word it shares may be all that links another subject to
+        ours ("migraine symptoms" and valproate's use for migraine). A word no document uses is
+        always left unexplained."""
         matched = set(candidate.matched_terms)
         if matched & self.matcher.name_terms:
             return None  # a name only this intent's text holds ("Johnson et al") names the subject
-        return next((term for term in result.analysis.terms
-                     if term not in matched and not self.matcher.is_light(term)), None)
+        left = [term for term in result.analysis.terms if term not in matched and not self.matcher.is_light(term)]
+        if not left:
+            return None
+        weights, matcher = result.weights, self.matcher
+        explains = [t for t in result.analysis.terms if t in matched and not matcher.is_light(t)]
+        if len(explains) > 1 and all(matcher.knows(term) for term in left):
+            explained = sum(weights.get(t, 0.0) for t in explains)
+            if explained > sum(weights.get(t, 0.0) for t in left):
+                return None
+        return left[0]
 
     def _topic_readings(self, result: MatchResult) -> list[Candidate]:
         """A question naming no topic ("how does it work?") read once per topic: the best answer

@@ -8,9 +8,10 @@ the held-out half is kept elsewhere, unseen). Scored as /work/blind/score_newdoc
 an answered in-scope question must carry an accepted phrase and be under 3,000 characters.
 Emergencies are the built-in triage's job and are only required never to be raised falsely here.
 
-Scores when this floor was set: in scope 103/124 (BM25 over the same intents: 87/124 top-1,
-benchmarks/bm25_newdocs.py), out of scope 9/12, no false emergency (passages by facet, condition
-guides asked as conditions, steps and defined terms asked, s-extract5); earlier: 94/124 and 10/12
+Scores when this floor was set: in scope 104/124 (BM25 over the same intents: 91/124 top-1,
+benchmarks/bm25_newdocs.py), out of scope 10/12, no false emergency (s-rank2); earlier: 103/124
+and 9/12 (BM25 87/124; passages by facet, condition guides asked as conditions, steps and defined
+terms asked, s-extract5), 94/124 and 10/12
 (BM25 92/124), 92/124 and 9/12
 (before the two-sided calibration of evaluation/calibration.py), 76/124 and 10/12
 (issue 13's first extraction), 24/124 and 11/12 (before it). The floors sit a few questions
@@ -19,7 +20,7 @@ below today's figures.
 
 from faqbot.authoring.workspace import extract_into
 from tests.questionsets import DATA, extracted_and_scored
-IN_SCOPE_FLOOR, OUT_OF_SCOPE_FLOOR = 99, 8
+IN_SCOPE_FLOOR, OUT_OF_SCOPE_FLOOR = 101, 8
 
 
 def test_new_documents_extracted_without_edits_answer_blind_questions(tmp_path):

@@ -335,6 +335,68 @@ def test_a_common_short_word_is_never_completed_into_a_longer_one(bundled_bot):
     assert analyzer.correct("eff") == "effects"
 
 
+def test_no_subject_and_a_known_word_outweighed_by_what_the_answer_explains_is_answered(bot):
+    """A word the documents know is no other subject when the best answer explains the rest of
+    the question, weighing more than it: "skipped a dose fever" is read as a missed dose, as
+    "skipped a dose of aspirin fever" is. A word no document uses still stands for the subject."""
+    assert top(bot, "skipped a dose fever") == ("answered", "aspirin-dose")
+    assert top(bot, "skipped a dose of aspirin fever") == ("answered", "aspirin-dose")
+    assert top(bot, "skipped a dose of lamotrigine")[0] == "fallback"
+
+
+def test_known_words_of_the_story_explain_the_question_as_they_would_inside_it(bot):
+    """"i forgot my aspirin, what should i watch out for": the asking clause holds only a word no
+    intent knows, and the story before it says what it is about, as the same words after it do."""
+    assert top(bot, "what should i watch out for if i forgot my aspirin") == ("answered", "aspirin-dose")
+    assert top(bot, "i forgot my aspirin, what should i watch out for") == ("answered", "aspirin-dose")
+    assert top(bot, "i had wine with aspirin, what should i watch for") == ("answered", "aspirin-alcohol")
+
+
+def test_no_subject_and_known_words_weighing_as_much_as_what_the_answer_explains_fall_back(bot):
+    """"aspirin" is named nowhere: the dose answer explains "skipped" and "dose", and "fever" and
+    "tiredness" together weigh as much, so the question may be about something else."""
+    assert top(bot, "skipped a dose fever")[0] == "answered"
+    assert top(bot, "skipped a dose fever tired bleeding oxygen")[0] == "fallback"
+
+
+def test_a_childs_age_reads_as_a_child():
+    """"can my 10 year old have it", "my 6 week old": patients name a child by age, and documents
+    answer for children; an adult's age ("my 80 year old dad") is no child."""
+    analyzer = Analyzer(Lexicon([["child", "children", "kid"]]), ["Children under 12 must not take it."])
+    assert "child" in analyzer.terms("can my 10 year old have it", correct=True)
+    assert "child" in analyzer.terms("my 6 week old", correct=True)
+    assert "child" in analyzer.terms("for a 3 month old baby", correct=True)
+    assert "child" not in analyzer.terms("my 80 year old dad", correct=True)
+    assert "child" not in analyzer.terms("is it old", correct=True)
+
+
+def test_a_question_about_a_childs_age_finds_the_childrens_answer():
+    intents = [intent("x-children", "Can children take x?", "Children under 12 must not take x.", "x"),
+               intent("x-dose", "What is the dose of x?", "Adults take 10 mg of x a day.", "x", ["how much x"]),
+               intent("x-uses", "What is x for?", "X treats pain.", "x")]
+    bot = Bot(IntentSet(intents, DISCLAIMER), Lexicon([["child", "children", "kid"]]))
+    assert top(bot, "can my 10 year old have x") == ("answered", "x-children")
+
+
+def test_no_subject_and_one_shared_word_is_no_answer(bundled_bot):
+    """"migraine symptoms": valproate's answer on preventing migraine shares only "migraine"; the
+    symptoms asked about may be another subject's, so it is no answer."""
+    assert bundled_bot.reply("migraine symptoms").status == "fallback"
+
+
+def test_an_exact_tie_goes_to_the_phrasing_closest_to_the_words_typed():
+    """"is cocodamol addictive": the lexicon reads both names as one, so the two intents tie
+    exactly; the page's own FAQ, worded as the patient wrote, wins over the intent id's order."""
+    intents = [intent("cc-a-addiction", "Is paracetamol and codeine addictive?", "Codeine can be addictive.", "cc"),
+               intent("cc-b-faq", "Is co-codamol addictive?", "Yes, co-codamol can be addictive.", "cc")]
+    bot = Bot(IntentSet(intents, DISCLAIMER), Lexicon([["paracetamol and codeine", "co-codamol", "cocodamol"]]))
+    ranked = bot.matcher.match("is cocodamol addictive").candidates
+    assert ranked[0].score == ranked[1].score
+    assert [c.intent.id for c in ranked[:2]] == ["cc-b-faq", "cc-a-addiction"]
+    ranked = bot.matcher.match("is paracetamol and codeine addictive").candidates
+    assert ranked[0].intent.id == "cc-a-addiction"
+
+
 def test_intents_tied_on_the_subject_alone_are_told_apart_by_the_questions_frame():
     """With only the name to go on, "what", "is" and "for" say which question it is."""
     intents = [intent("zolix-how", "What does zolix do?", "Zolix calms the gut.", "zolix"),

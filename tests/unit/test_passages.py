@@ -350,3 +350,81 @@ def test_a_condition_guides_passage_of_readings_is_asked_what_is_normal(tmp_path
         """)
     (readings,) = [p for p in doc.pairs if "what is a normal reading" in p.examples]
     assert readings.answer.startswith("Ideal blood pressure")
+
+
+def test_a_heading_naming_a_kind_the_document_has_elsewhere_is_asked_only_what_it_adds(tmp_path):
+    # "with food" names how-to-take; the document's own how-to-take section answers when to
+    # take it, so the food heading keeps only how-to-take's phrasings about food and drink.
+    doc = document(tmp_path, "omeprazole.md", """\
+        # Omeprazole
+
+        ## Taking this medicine
+
+        Take your capsules in the morning. Swallow them whole with half a glass of water.
+
+        ## Omeprazole with food, drink and alcohol
+
+        You can take your capsules with food or on an empty stomach.
+
+        ## Side effects
+
+        Tell your doctor if you get a headache, stomach pain or constipation.
+
+        ## Reporting of side effects
+
+        Tell your pharmacist about any side effect you get.
+        """)
+    food, = by_kind(doc, "food")
+    assert "can i take omeprazole with food" in food.examples
+    assert "what time of day should i take omeprazole" not in food.examples
+    assert "what time of day should i take omeprazole" in by_kind(doc, "how-to-take")[0].examples
+    reporting = next(p for p in doc.pairs if p.question.startswith("How do I report"))
+    assert "omeprazole side effects" not in reporting.examples
+
+
+def test_a_heading_naming_a_kind_the_document_has_nowhere_else_is_asked_all_of_it(tmp_path):
+    doc = document(tmp_path, "omeprazole.md", """\
+        # Omeprazole
+
+        ## Omeprazole with food, drink and alcohol
+
+        You can take your capsules with food or on an empty stomach, in the morning.
+        """)
+    food, = by_kind(doc, "food")
+    assert "what time of day should i take omeprazole" in food.examples
+
+
+def test_a_medicine_is_never_asked_a_conditions_overview_phrasings_and_its_group_is_asked_by_cue(tmp_path):
+    doc = document(tmp_path, "omeprazole.md", """\
+        # Omeprazole
+
+        ## What omeprazole is
+
+        Omeprazole belongs to a group of medicines called proton pump inhibitors. It reduces the acid
+        your stomach makes.
+
+        ## Side effects
+
+        Tell your doctor if you get a headache, stomach pain or constipation.
+        """)
+    overview, = by_kind(doc, "what-it-is")
+    assert "tell me about omeprazole" in overview.examples
+    assert not [e for e in overview.examples if "condition" in e or "types of" in e]
+    assert "What type of medicine is omeprazole?" in overview.examples
+    assert "what kind of medicine is omeprazole" in overview.examples
+    guide = document(tmp_path, "asthma.md", """\
+        # Asthma
+
+        ## What is asthma
+
+        Asthma is a common lung condition that causes breathing difficulties.
+
+        ## Symptoms
+
+        Wheezing, coughing and a tight chest.
+
+        ## Causes
+
+        Pollen, colds and smoke can trigger it.
+        """)
+    assert "what kind of condition is asthma" in by_kind(guide, "what-it-is")[0].examples

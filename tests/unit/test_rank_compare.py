@@ -38,3 +38,13 @@ def test_an_accepted_phrase_counts_only_in_an_answer_under_3000_characters():
     assert rank_compare.right("used for tonic-clonic   seizures", item)
     assert not rank_compare.right("tonic-clonic " + "x" * 3000, item)
     assert not rank_compare.right("absence seizures", item)
+
+
+def test_bm25_floor_scores_each_kind_of_item_and_fails_what_it_cannot_do():
+    import bm25_newdocs
+    answer = "Take it with food."
+    assert bm25_newdocs.passes({"q": "with food?", "accept": ["with FOOD"]}, 3.0, answer, 2.0)
+    assert not bm25_newdocs.passes({"q": "with food?", "accept": ["with food"]}, 1.0, answer, 2.0)
+    assert bm25_newdocs.passes({"q": "capital of peru", "expect": "fallback"}, 1.0, answer, 2.0)
+    assert not bm25_newdocs.passes({"q": "i took 40 tablets", "expect": "emergency"}, 9.0, answer, 0.0)
+    assert not bm25_newdocs.passes({"q": "can i take it with food", "expect": "clarify"}, 9.0, answer, 0.0)

@@ -682,7 +682,7 @@ def _kinds_by_cue(pairs: list[Pair], kinds, covered: set[str], subject: str, nam
                   condition: bool = False) -> None:
     """A kind the document gives no section of, whose cue a passage's text holds ("it is thought
     to work by", "report suspected side effects", "a long-term treatment"), is asked of that
-    passage: the first one holding the most of its cues gets the kind's phrasings. A condition
+    passage: the first one holding the most of its cues gets the kind's question and phrasings. A condition
     guide is asked only what a condition guide answers (never "how much asthma should I take")."""
     texts = [f" {_key(pair.answer)} " for pair in pairs]
     for kind in kinds.kinds:
@@ -696,7 +696,8 @@ def _kinds_by_cue(pairs: list[Pair], kinds, covered: set[str], subject: str, nam
         if best is None or counts[best] == 0:
             continue
         pair = pairs[best]
-        pair.examples += kind.examples(subject) + [e for n in names[:2] for e in kind.examples(n.lower())[:2]]
+        pair.examples += [kind.ask(subject)] + kind.examples(subject) + [e for n in names[:2]
+                                                                          for e in kind.examples(n.lower())[:2]]
         covered.add(kind.id)
 
 
@@ -985,7 +986,7 @@ def _passages(unit: _Unit, subject: str, title: str, names: list[str], covered: 
                 examples += kind.item_examples(subject, item)
     for also in unit.also:
         # "How to take ibuprofen" is about the dose and about how to take it: asked both ways.
-        examples += also.examples(subject)
+        examples += _also_examples(also, unit.label, subject, covered)
     examples += _step_questions(unit.blocks, subject, unit.in_condition_guide, unit.lead or unit.label)[:MAX_ITEM_EXAMPLES]
     examples += _term_questions(unit.blocks)[:MAX_ITEM_EXAMPLES]
     chunks = _chunks(unit.blocks, unit.lead)
@@ -1003,6 +1004,21 @@ def _passages(unit: _Unit, subject: str, title: str, names: list[str], covered: 
         pairs.append(Pair(q, text, section, lines, kind_name, part_examples, part_kind,
                           "" if unit.heading else _short_label(unit.label)))
     return pairs
+
+
+def _also_examples(kind: SectionKind, heading: str, subject: str, covered: set[str]) -> list[str]:
+    """The phrasings of another kind a heading names. When the document has a section of that
+    kind too, that section answers the kind's own questions, and the heading is asked only the
+    phrasings about what it names beyond the kind's question ("Omeprazole with food, drink and
+    alcohol" beside "How to take omeprazole": "can i take omeprazole with food", not "what time
+    of day should i take omeprazole"; "Reporting side effects": no side-effects phrasing)."""
+    examples = kind.examples(subject)
+    if kind.id not in covered:
+        return examples
+    subject_words = tuple(_fold(w) for w in re.findall(r"[a-z0-9]+", subject.lower()))
+    own = set(label_words(kind.question, subject_words))
+    named = {w for w in label_words(heading, subject_words) if w not in STOPWORDS and w not in own}
+    return [e for e in examples if named & set(label_words(e, subject_words))]
 
 
 def _part_kind(unit: _Unit, text: str, covered: set[str]) -> SectionKind | None:

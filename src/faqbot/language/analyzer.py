@@ -33,8 +33,24 @@ def stem(word: str) -> str:
 
 
 READING_MEMO = 65536   # tokens whose reading, stem and term an Analyzer remembers
+CHILD_YEARS = 16       # "my 10 year old": an age under this many years is a child's (leaflets' doses
+                       # for children stop at 12 to 16); any age in days, weeks or months is a baby's
+_AGE_UNITS = {"day": False, "days": False, "week": False, "weeks": False, "month": False, "months": False,
+              "year": True, "years": True, "yr": True, "yrs": True}
 
 _INFLECTION = re.compile(r"(?<=\w{2})(?:ings?|ed|es|s|ly|ers?)$")
+
+
+def _with_child_ages(tokens: list[str]) -> list[str]:
+    """The tokens with "child" after a child's age ("can my 10 year old have it", "my 6 week old"):
+    patients name a child by age, and the documents answer for children (``CHILD_YEARS``)."""
+    found = []
+    for k, token in enumerate(tokens):
+        found.append(token)
+        if token == "old" and k >= 2 and tokens[k - 1] in _AGE_UNITS and tokens[k - 2].isdigit():
+            if not _AGE_UNITS[tokens[k - 1]] or int(tokens[k - 2]) < CHILD_YEARS:
+                found.append("child")
+    return found
 
 
 def _root(word: str) -> str:
@@ -223,6 +239,8 @@ class Analyzer:
             tokens_for_terms = fixed
         else:
             tokens_for_terms = tokens
+        if "old" in tokens_for_terms:
+            tokens_for_terms = _with_child_ages(tokens_for_terms)
         readings = self._readings
         known = [readings.get(t) or self._reading_of(t) for t in tokens_for_terms]
         tokens_for_terms = [k[0] for k in known]
