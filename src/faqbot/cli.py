@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -202,13 +203,19 @@ def folder_line(args) -> str:
 def load_bot(args, stderr=None):
     """The Bot of the chosen intents folder; a slow rebuild of its compiled index is announced on
     ``stderr`` (one line, prefixed like every faqbot message). The garbage collector rests
-    meanwhile, while the bot's modules are imported too: their objects all stay alive."""
-    from .yamlfile import gc_paused
+    meanwhile, while the bot's modules are imported too: their objects all stay alive. A large
+    folder's are then frozen out of later collections (yamlfile.freeze_loaded), which would
+    pause a reply for as long as walking the Bot takes; a small Bot is walked in no time."""
+    from .yamlfile import freeze_loaded, gc_paused
 
+    folder = intents_folder(args)
     with gc_paused():
         from .bot import Bot
 
-        return Bot.from_folder(intents_folder(args), notify=_notifier(stderr))
+        bot = Bot.from_folder(folder, notify=_notifier(stderr))
+    if Bot.is_large(folder):
+        freeze_loaded()
+    return bot
 
 
 def _notifier(stderr):
@@ -635,26 +642,26 @@ def _remember_extractions(folder: Path, extractions) -> None:
     """For a large folder (Bot.is_large), what extraction found goes where `check`
     remembers its findings (authoring/integrity.py): the first check of a site after its
     extraction compares the intent files without extracting 6,500 documents again."""
-    from .authoring.integrity import Remembered
+    from .authoring.integrity import CODE, Remembered
     from .matching import cache as compiled
 
     remembering, remembered = _integrity_memory(folder)
     if not extractions or not remembering:
         return
     remembered = remembered or Remembered()
-    compiled.store(folder, compiled.code_fingerprint(), remembered.with_extractions(extractions), "integrity")
+    compiled.store(folder, compiled.code_fingerprint(CODE), remembered.with_extractions(extractions), "integrity")
 
 
 def _integrity_memory(folder: Path):
     """(whether the folder keeps what checks found: a large folder, cache on; what the last
-    check or extraction left there under this faqbot's code, or None)."""
-    from .authoring.integrity import Remembered
+    check or extraction left there under this faqbot's code (integrity.CODE), or None)."""
+    from .authoring.integrity import CODE, Remembered
     from .bot import Bot
     from .matching import cache as compiled
 
     if not (Bot.caches() and Bot.is_large(folder)):
         return False, None
-    remembered = compiled.load(folder, compiled.code_fingerprint(), "integrity").value
+    remembered = compiled.load(folder, compiled.code_fingerprint(CODE), "integrity").value
     return True, remembered if isinstance(remembered, Remembered) else None
 
 
@@ -700,10 +707,7 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
     generated emergency matrix; exit 1 on drift or on a case or matrix message that fails."""
     from .bot import Bot
     from .content.intents import folder_problems
-    from .display import one_line, printable
-    from .safety.cases import run_cases
-    from .evaluation.selfcheck import THIN_EXAMPLES
-    from .safety.matrix import run_matrix
+    from .display import one_line
 
     folder = Path(args.folder) if args.folder else intents_folder(args)
     # A current compiled index says the folder loads cleanly: only otherwise is every file parsed
@@ -718,6 +722,23 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
                 stderr.write(f"faqbot: {len(problems)} errors in {one_line(str(folder), 200)}\n")
             return EXIT_USAGE
         bot = Bot.from_folder(folder, notify=_notifier(stderr))
+    failed = _report_bot(folder, bot, stdout)
+    # The Bot is done with: a site's (200 MB and more) is given back before the documents are
+    # extracted, so the check's peak memory is the larger of the two, not their sum.
+    del bot
+    gc.collect()
+    status = _report_integrity(folder, stdout)
+    return EXIT_RECORDS_FAILED if failed else status
+
+
+def _report_bot(folder: Path, bot, stdout) -> bool:
+    """What check says of the loaded folder, its rules and its lexicon; whether a rule case or
+    the emergency matrix failed."""
+    from .display import one_line, printable
+    from .safety.cases import run_cases
+    from .evaluation.selfcheck import THIN_EXAMPLES
+    from .safety.matrix import run_matrix
+
     intents = bot.intent_set.intents
     thin = [i.id for i in intents if len(i.examples) < THIN_EXAMPLES]
     stdout.write(f"{printable(str(folder))}: valid, {len(intents)} intents in {len(bot.intent_set.topics())} "
@@ -743,35 +764,54 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
         label = "false alarm" if layer == "built-in" else "note"
         stdout.write(f"{label}: {layer} rule {one_line(rule, 60)} flags the general question \"{one_line(message, 120)}\"\n")
     _report_lexicon(folder, bot, stdout)
-    status = _report_integrity(folder, stdout)
-    return EXIT_RECORDS_FAILED if failed or matrix.missed or matrix.builtin_flagged else status
+    return bool(failed or matrix.missed or matrix.builtin_flagged)
 
 
 def _report_lexicon(folder: Path, bot, stdout) -> None:
-    """Synonym groups that may change what questions mean: notes, for the author to judge."""
+    """Synonym groups that may change what questions mean: notes, for the author to judge.
+
+    The notes depend on the folder's YAML (lexicon and intents) and faqbot's code alone, which
+    the compiled index's fingerprint covers: a large folder's are kept under it (kind "lexicon"),
+    so a check after no edit does not tokenise every intent again (seconds at site size)."""
+    from .bot import Bot
     from .content.lexicon import lint_lexicon
     from .display import one_line
+    from .matching import cache as compiled
 
-    texts = [" ".join([i.question, *i.examples, i.answer]) for i in bot.intent_set.intents]
-    for finding in lint_lexicon(_shown(folder / "lexicon.yaml"), bot.lexicon, texts, list(bot.intent_set.topics())):
-        stdout.write(f"note: {one_line(str(finding), 400)}\n")
+    if not bot.lexicon.groups:
+        return
+    printed = None
+    if Bot.caches() and Bot.is_large(folder):
+        try:
+            printed = compiled.fingerprint(folder)
+        except OSError:
+            printed = None
+    notes = compiled.load(folder, printed, "lexicon").value if printed is not None else None
+    if not (isinstance(notes, list) and all(isinstance(note, str) for note in notes)):
+        texts = [" ".join([i.question, *i.examples, i.answer]) for i in bot.intent_set.intents]
+        notes = [str(finding) for finding in lint_lexicon(_shown(folder / "lexicon.yaml"), bot.lexicon, texts,
+                                                          list(bot.intent_set.topics()))]
+        if printed is not None:
+            compiled.store(folder, printed, notes, "lexicon")
+    for note in notes:
+        stdout.write(f"note: {one_line(note, 400)}\n")
 
 
 def _report_integrity(folder: Path, stdout) -> int:
     """Answers that no longer match their documents fail the check (1); notes do not.
 
     For a large folder (Bot.is_large), what this check found is kept in the compiled cache too,
-    under faqbot's code fingerprint, so the next check re-reads only the intent files and
-    documents whose bytes changed (authoring/integrity.py)."""
-    from .authoring.integrity import check_folder_remembering
+    under the fingerprint of the code that finds it (integrity.CODE), so the next check re-reads
+    only the intent files and documents whose bytes changed (authoring/integrity.py)."""
+    from .authoring.integrity import CODE, check_folder_remembering
     from .display import one_line
     from .matching import cache as compiled
 
     remembering, remembered = _integrity_memory(folder)
-    findings, now = check_folder_remembering(folder, remembered)
+    findings, now = check_folder_remembering(folder, remembered, jobs=min(os.cpu_count() or 1, AUTO_JOBS_MAX))
     if remembering and (remembered is None or now.files != remembered.files
                         or now.extractions.keys() != remembered.extractions.keys()):
-        compiled.store(folder, compiled.code_fingerprint(), now, "integrity")
+        compiled.store(folder, compiled.code_fingerprint(CODE), now, "integrity")
     for finding in findings:
         stdout.write(f"{'drift' if finding.drift else 'note'}: {one_line(str(finding), 400)}\n")
     drifted = sorted({f.intent or str(f.path) for f in findings if f.drift})

@@ -50,6 +50,15 @@ def gc_paused():
             gc.enable()
 
 
+def freeze_loaded() -> None:
+    """Keep what is alive now (a loaded Bot: millions of objects at site size) out of every later
+    collection, for a process that goes on answering. Loading ran with the collector paused
+    (``gc_paused``), so the first collections after it walked the whole Bot: 445 ms in the middle of
+    a reply at 77,759 intents. Collected first, so no garbage stays frozen (0.2 s there)."""
+    gc.collect()
+    gc.freeze()
+
+
 class LineDict(dict):
     """A dict that remembers the line of itself, of each key, and of nothing else."""
 

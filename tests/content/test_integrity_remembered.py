@@ -182,13 +182,40 @@ def test_extract_remembers_nothing_for_a_small_folder(two_documents, tmp_path, m
     assert not (tmp_path / "cache").exists()
 
 
-def test_a_new_faqbot_forgets_what_the_old_one_found(two_documents, extractions, large, monkeypatch):
+def test_a_new_extraction_code_forgets_what_the_old_one_found(two_documents, extractions, large, monkeypatch):
     _, _, folder = two_documents
     run_check(folder)
-    monkeypatch.setattr(compiled, "_code", b"\1" * compiled.DIGEST)
+    monkeypatch.setattr(compiled, "_code_parts", {integrity.CODE: b"\1" * compiled.DIGEST})
     extractions.clear()
     run_check(folder)
     assert sorted(extractions) == ["black-tea.md", "green-tea.md"]
+
+
+def test_a_change_to_ranking_or_triage_keeps_what_the_last_check_found(two_documents, extractions, large,
+                                                                      monkeypatch):
+    """faqbot's other code (the matcher, the triage, the front ends) makes no finding: changing it
+    rebuilds the compiled index, not the check's memory."""
+    _, _, folder = two_documents
+    first = run_check(folder)
+    monkeypatch.setattr(compiled, "_code", b"\1" * compiled.DIGEST)
+    extractions.clear()
+    assert run_check(folder) == first and extractions == []
+
+
+def test_the_memory_is_keyed_by_all_the_code_a_check_runs():
+    """Every faqbot module the integrity pass and extraction load lies within integrity.CODE, so
+    no code that makes a finding can change without the memory being forgotten."""
+    import subprocess
+    import sys
+
+    loaded = subprocess.run([sys.executable, "-c", "import sys, faqbot.authoring.integrity, faqbot.authoring.workspace;"
+                             "print(' '.join(m for m in sys.modules if m.startswith('faqbot.')))"],
+                            capture_output=True, text=True, check=True).stdout.split()
+    outside = [m for m in loaded if m.split(".")[1] not in {p.removesuffix(".py") for p in integrity.CODE}]
+    assert "faqbot.authoring.extract" in loaded and outside == []
+    files = {str(p) for p in compiled.code_files_within(integrity.CODE)}
+    assert any(name.endswith("section-kinds.yaml") for name in files)
+    assert not any("/matching/" in name or name.endswith("bot.py") for name in files)
 
 
 def test_a_damaged_memory_is_ignored(two_documents, extractions, large):
@@ -212,3 +239,20 @@ def test_a_small_folder_keeps_no_memory(two_documents, tmp_path, monkeypatch):
 
 def test_remembered_state_is_plain_data():
     assert Remembered().files == {} and Remembered().extractions == {}
+
+
+@pytest.mark.parametrize("edit", [None, "a changed word", "an answer curated"])
+def test_workers_check_exactly_as_one_process_does(two_documents, monkeypatch, edit):
+    """Forked workers (here for even two files) give the findings and the memory one process
+    gives, in file order, with or without a memory to start from."""
+    monkeypatch.setattr(integrity, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(integrity, "CHUNK_FILES", 1)
+    document, _, folder = two_documents
+    remembered = None
+    if edit is not None:
+        _, remembered = check_folder_remembering(folder, None)
+        EDITS[edit](document, folder)
+    alone = check_folder_remembering(folder, remembered, jobs=1)
+    together = check_folder_remembering(folder, remembered, jobs=2)
+    assert together[0] == alone[0] == check_folder(folder)
+    assert together[1].files == alone[1].files and together[1].extractions == alone[1].extractions

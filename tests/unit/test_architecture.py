@@ -160,9 +160,10 @@ UNSAFE_YAML = {"yaml.load", "yaml.load_all", "yaml.full_load", "yaml.full_load_a
                "yaml.unsafe_load_all"}
 
 
-# The one exit below the CLI, and why: a batch worker process whose parent is gone (the main
-# process was killed outright) ends itself; it never ends the user's process.
-WORKER_EXITS = {"batch/parallel.py": {"os._exit"}}
+# The one exit below the CLI, and why: a worker process (batch answering, check's integrity pass)
+# whose parent is gone (the main process was killed outright) ends itself; it never ends the
+# user's process.
+WORKER_EXITS = {"batch/parallel.py": {"os._exit"}, "authoring/integrity.py": {"os._exit"}}
 
 
 @pytest.mark.parametrize("module", [m for m in MODULES if m not in ("cli.py", "__main__.py")])

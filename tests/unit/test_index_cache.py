@@ -284,3 +284,42 @@ def test_a_folder_read_from_the_index_names_its_files_as_this_start_gave_them(te
         assert {intent.path.parent for intent in bot.intent_set.intents} == {folder}
         assert bot.reply(QUESTION).record() == first[str(folder)].reply(QUESTION).record()
     assert calls == []
+
+
+@pytest.mark.parametrize("large", [True, False])
+def test_a_large_folders_bot_is_frozen_out_of_later_collections(tea_folder, cache_dir, monkeypatch, large):
+    """The REPL, ask and batch load a site's Bot and then freeze it (gc.freeze): a collection
+    that walked it would pause a reply (445 ms at 77,759 intents). A small Bot is left alone."""
+    import gc
+
+    if not large:
+        monkeypatch.setattr(bot_module, "LARGE_FOLDER_BYTES", 1024 * 1024)
+    gc.unfreeze()
+    try:
+        assert main(["--intents", str(tea_folder), "ask", QUESTION], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+        assert (gc.get_freeze_count() > 0) == large
+    finally:
+        gc.unfreeze()
+
+
+def test_the_lexicon_notes_of_a_large_folder_are_remembered_until_its_yaml_changes(tea_folder, cache_dir,
+                                                                                   monkeypatch):
+    """check's lexicon lint tokenises every intent: a large folder's notes are kept under the
+    compiled index's fingerprint, so they are linted again only after an edit (or a new faqbot)."""
+    from faqbot.content import lexicon as lexicon_module
+
+    (tea_folder / "lexicon.yaml").write_text("synonyms:\n  - [sole, only]\n", encoding="utf-8")
+    calls = []
+    original = lexicon_module.lint_lexicon
+    monkeypatch.setattr(lexicon_module, "lint_lexicon", lambda *a: calls.append(1) or original(*a))
+
+    def check():
+        out = io.StringIO()
+        main(["check", str(tea_folder)], stdout=out, stderr=io.StringIO())
+        return out.getvalue()
+
+    first = check()
+    assert "'only' is an everyday word" in first and len(calls) == 1
+    assert check() == first and len(calls) == 1
+    (tea_folder / "lexicon.yaml").write_text("synonyms:\n  - [sole, only]\n  - [ache, good]\n", encoding="utf-8")
+    assert "'good' is an everyday word" in check() and len(calls) == 2

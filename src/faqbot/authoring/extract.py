@@ -26,6 +26,7 @@ from __future__ import annotations
 import gc
 import re
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -45,6 +46,7 @@ MAX_ITEM_EXAMPLES = 24       # list items' names turned into examples per passag
 MAX_ITEM_WORDS = 8           # a longer item head is a sentence, not a name a patient would type
 SECTION_LABEL = -2           # Block.level of a "Key Takeaways:" line: a section of its own, like a heading
 TITLE_SCAN_LINES = 40        # repeated title lines are looked for only at the top of a document
+KEY_MEMO_SIZE = 4096         # texts whose comparison key is remembered (see _key)
 
 _FILLER = re.compile(
     r"\b(?:welcome to (?:our|the|this|my)\b|let[’']s (?:get started|begin|dive in|dive into|take a look)"
@@ -407,6 +409,7 @@ _BRAND_CUE = re.compile(r"\b(?:(?:(?:sold|marketed|available|supplied|branded|kn
 # The subject's other name in its own sentence: "Paracetamol, known as acetaminophen in ...".
 _KNOWN_AS = r"\b{subject},?\s+(?:is\s+)?(?:also\s+)?(?:known|called)\s+(?:in\s+(?:the\s+)?[A-Z][\w ]*?\s+)?(?:as\s+)?(?!by\b|the\b)"
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'-]*|\d[\w'-]*|with)$")
+_KNOWN_AS_WORDS = re.compile(r"known|called", re.I)   # what every _KNOWN_AS match holds
 
 
 def _names_in_prose(text: str, subject: str) -> list[str]:
@@ -423,7 +426,9 @@ def _names_in_prose(text: str, subject: str) -> list[str]:
                          or re.match(r"(?:it|this medicine|they)\b", sentence))
         if about_subject and not re.search(r"\b(?:such as|like|with|including|other|e\.?g)\b", sentence):
             starts.append((cue.end(), False))     # the subject's brands, not another medicine's
-    starts += [(m.end(), True) for m in re.finditer(_KNOWN_AS.format(subject=re.escape(subject)), text, re.I)]
+    if _KNOWN_AS_WORDS.search(text):
+        # The pattern names the subject, so it is compiled for each document: only when it can match.
+        starts += [(m.end(), True) for m in re.finditer(_KNOWN_AS.format(subject=re.escape(subject)), text, re.I)]
     for start, lower_first in starts:
         stretch = re.split(r"(?<=[a-z)])\.(?:\s|$)|[;:()]", text[start:], maxsplit=1)[0]
         for part in re.split(r",|\band\b|\bor\b", stretch):
@@ -1340,5 +1345,9 @@ def _fold(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
+@lru_cache(maxsize=KEY_MEMO_SIZE)
 def _key(text: str) -> str:
+    """A text as compared (its words, normalised). Remembered: the section kinds' cues and a
+    document's questions and examples are keyed again and again (a sixth of extracting a site's
+    6,500 pages went to tokenising the same strings); bounded, because answers are long."""
     return " ".join(tokenize(text))

@@ -24,15 +24,28 @@ file and document both unchanged give the same findings without being read past 
 changed intent file whose document is unchanged is compared again with the remembered
 extraction (staff's edits are told from drift exactly as above); only a changed document is
 extracted again. Findings are a pure function of those bytes and faqbot's code, so the caller
-keeps a ``Remembered`` only as long as faqbot's code is the same (the compiled cache does that).
+keeps a ``Remembered`` only as long as the code that makes them is the same: ``CODE``, the parts
+of faqbot a check runs (this layer and those it may import; tests hold that boundary), so a
+change to ranking, triage or a front end keeps what the last check found (the compiled cache
+keys it by ``code_fingerprint(CODE)``).
+
+The files that must be checked again are independent of one another, so with ``jobs`` above 1
+(and at least ``PARALLEL_MIN_FILES`` of them: forking costs more than a few documents) they are
+checked by worker processes forked from this one, in chunks, and their checks put back in file
+order: the same findings and the same ``Remembered`` as one process gives. The first check of a
+6,500-page site extracts every document (minutes of CPU on one core before this).
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
+import multiprocessing
 import os
 import re
+import signal
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +55,14 @@ from .extract import Pair, extract_document
 from ..content.curation import digest, edited, extraction_key
 from ..content.intents import Intent, intent_files, load_extracted, load_file
 from ..yamlfile import LineDict, load_yaml
+
+CODE = ("authoring", "content", "language", "errors.py", "display.py", "files.py", "yamlfile.py", "patterns.py",
+        "__init__.py")
+"""The parts of the package whose code the findings depend on: authoring and the layers it may
+import (tests/unit/test_architecture.py), with the package's version."""
+PARALLEL_MIN_FILES = 64   # fewer files to check again than this: one process (a fork costs more)
+CHUNK_FILES = 32          # files per task handed to a worker
+_IGNORED_IN_WORKERS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+\u2022\u25cf\u25aa]|\d+[.)])\s+", re.M)
 
@@ -111,26 +132,90 @@ def check_folder(folder: Path) -> list[Finding]:
     return check_folder_remembering(folder, None)[0]
 
 
-def check_folder_remembering(folder: Path, remembered: Remembered | None) -> tuple[list[Finding], Remembered]:
+def check_folder_remembering(folder: Path, remembered: Remembered | None,
+                             jobs: int = 1) -> tuple[list[Finding], Remembered]:
     """``check_folder``'s findings, doing again only what changed since ``remembered`` (the
-    ``Remembered`` of an earlier check with the same faqbot, or None), and what to remember now."""
+    ``Remembered`` of an earlier check with the same faqbot, or None), and what to remember now;
+    ``jobs``: processes to check the changed files with (see the module docstring)."""
     previous = remembered if remembered is not None else Remembered()
     now = Remembered()
-    findings: list[Finding] = []
-    for path in intent_files(Path(folder)):
-        key = str(path)
+    checks: list[FileCheck | None] = []
+    again: list[tuple[int, Path, bytes | None]] = []
+    paths = intent_files(Path(folder))
+    for path in paths:
         file_hash = content_hash(path)
-        old = previous.files.get(key)
+        old = previous.files.get(str(path))
         if file_hash is not None and old is not None and old.file_hash == file_hash and (
                 old.document is None or content_hash(Path(old.document)) == old.document_hash):
-            check = old
-            if old.document is not None and old.document in previous.extractions:
-                now.extractions[old.document] = previous.extractions[old.document]
+            checks.append(old)
         else:
-            check = _check_file(path, file_hash, previous.extractions, now.extractions)
-        now.files[key] = check
+            checks.append(None)
+            again.append((len(checks) - 1, path, file_hash))
+    for (index, _, _), (check, extraction) in zip(again, _checked(again, previous.extractions, jobs)):
+        checks[index] = check
+        if extraction is not None:
+            now.extractions[check.document] = extraction
+    findings: list[Finding] = []
+    for path, check in zip(paths, checks):
+        if check.document is not None and check.document not in now.extractions \
+                and check.document in previous.extractions:
+            now.extractions[check.document] = previous.extractions[check.document]
+        now.files[str(path)] = check
         findings += check.findings
     return findings, now
+
+
+def _checked(files: list[tuple[int, Path, bytes | None]], extracted_before: dict[str, "Extraction"],
+             jobs: int) -> list[tuple[FileCheck, "Extraction | None"]]:
+    """Each file's check and the extraction it used (None: its document could not be read), in
+    the order given: here, or by ``jobs`` forked workers for many files where fork exists."""
+    work = [(path, file_hash) for _, path, file_hash in files]
+    if jobs < 2 or len(work) < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        return _check_files(work, extracted_before)
+    chunks = [work[start:start + CHUNK_FILES] for start in range(0, len(work), CHUNK_FILES)]
+    # Blocked while the workers are forked (they inherit the mask, then ignore these signals):
+    # Ctrl-C or a hang-up reaches this process only, which cancels what is queued.
+    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, set(_IGNORED_IN_WORKERS))
+    try:
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_start_worker, initargs=(extracted_before,))
+        futures = [pool.submit(_check_files, chunk) for chunk in chunks]
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
+    try:
+        return [result for future in futures for result in future.result()]
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_worker_extractions: dict[str, "Extraction"] = {}
+
+
+def _start_worker(extracted_before: dict[str, "Extraction"]) -> None:
+    global _worker_extractions
+    for number in _IGNORED_IN_WORKERS:
+        signal.signal(number, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, set(_IGNORED_IN_WORKERS))
+    threading.Thread(target=_exit_when_orphaned, daemon=True).start()
+    _worker_extractions = extracted_before      # inherited through the fork, not pickled
+
+
+def _exit_when_orphaned() -> None:
+    """End this worker once the process that forked it is gone (killed outright): nobody reads
+    its checks, and its queue would keep it waiting for ever."""
+    multiprocessing.parent_process().join()
+    os._exit(1)
+
+
+def _check_files(work: list[tuple[Path, bytes | None]], extracted_before: dict[str, "Extraction"] | None = None,
+                 ) -> list[tuple[FileCheck, "Extraction | None"]]:
+    before = _worker_extractions if extracted_before is None else extracted_before
+    results = []
+    for path, file_hash in work:
+        used: dict[str, Extraction] = {}
+        check = _check_file(path, file_hash, before, used)
+        results.append((check, used.get(check.document) if check.document is not None else None))
+    return results
 
 
 def check_file(path: Path) -> list[Finding]:
@@ -175,6 +260,8 @@ def _compare_file(path: Path, data: LineDict, document: Path, pairs: list[Pair])
     findings: list[Finding] = []
     located: set[int] = set()
     document_text = comparable(" ".join(p.answer for p in pairs))
+    # Each passage's answer as compared, once: every intent of the file is looked for among them.
+    answers = {id(p): comparable(p.answer) for p in pairs}
     intents = load_file(path, data=data)
     answered = {extraction_key(i) for i in intents}
     deleted = set(load_extracted(path, data)) - answered
@@ -185,10 +272,10 @@ def _compare_file(path: Path, data: LineDict, document: Path, pairs: list[Pair])
             findings.append(Finding(path, intent.line, intent.id, f"source file '{intent.source.file}' "
                                     f"is not this file's document '{document.name}'"))
             continue
-        pair = _locate(intent, pairs)
+        pair = _locate(intent, pairs, answers)
         if pair is not None:
             located.add(id(pair))
-        finding = _compare(path, intent, pair, document, document_text)
+        finding = _compare(path, intent, pair, document, document_text, answers)
         if finding is not None:
             findings.append(finding)
     for pair in pairs:
@@ -206,7 +293,7 @@ def comparable(text: str) -> str:
     return " ".join(_LIST_MARKER.sub("", text).split())
 
 
-def _locate(intent: Intent, pairs: list[Pair]) -> Pair | None:
+def _locate(intent: Intent, pairs: list[Pair], answers: dict[int, str]) -> Pair | None:
     """The freshly extracted pair the intent was copied from, or None when it is gone.
 
     In order: the same text anywhere, nearest the recorded lines first (unchanged, or moved);
@@ -215,7 +302,7 @@ def _locate(intent: Intent, pairs: list[Pair]) -> Pair | None:
     """
     source = intent.source
     wanted = comparable(intent.answer)
-    same_text = [p for p in pairs if comparable(p.answer) == wanted]
+    same_text = [p for p in pairs if answers[id(p)] == wanted]
     if same_text:
         return min(same_text, key=lambda p: (p.section != source.section, _distance(p.lines, source.lines)))
     same_section = [p for p in pairs if p.section == source.section]
@@ -232,8 +319,12 @@ def _locate(intent: Intent, pairs: list[Pair]) -> Pair | None:
     return same_section[0] if len(same_section) == 1 else None
 
 
-def _compare(path: Path, intent: Intent, pair: Pair | None, document: Path, document_text: str) -> Finding | None:
+def _compare(path: Path, intent: Intent, pair: Pair | None, document: Path, document_text: str,
+             answers: dict[int, str]) -> Finding | None:
+    """``answers``: each passage's answer as compared (``comparable``), by id."""
     source = intent.source
+    answer = comparable(intent.answer)
+    current = answers[id(pair)] if pair is not None else None
     recorded = _place(document, source.lines)
     if source.digest and edited(intent):
         if pair is not None and digest(pair.answer) == source.digest:
@@ -242,14 +333,14 @@ def _compare(path: Path, intent: Intent, pair: Pair | None, document: Path, docu
         where = f"at {_place(document, pair.lines)}" if pair is not None else f"(section \"{source.section}\" is gone)"
         return Finding(path, intent.line, intent.id, f"the document changed where your edited answer came from "
                        f"{where}: review the answer, then delete its 'digest' line or re-run 'faqbot extract'")
-    if not source.digest and (pair is None or comparable(pair.answer) != comparable(intent.answer)) \
+    if not source.digest and (pair is None or current != answer) \
             and _all_in_document(intent.answer, document_text):
         return Finding(path, intent.line, intent.id, "curated: every paragraph of this answer is text of the "
                        "document", drift=False)
     if pair is None:
         return Finding(path, intent.line, intent.id,
                        f"section \"{source.section}\" ({recorded}) is no longer in the document")
-    if comparable(pair.answer) != comparable(intent.answer):
+    if current != answer:
         return Finding(path, intent.line, intent.id,
                        f"the answer no longer matches the document at {_place(document, pair.lines)} "
                        f"(section \"{pair.section}\"): {_difference(intent.answer, pair.answer)}")

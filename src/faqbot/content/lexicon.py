@@ -83,33 +83,55 @@ def lint_lexicon(path: Path, lexicon: Lexicon, intent_texts: list[str],
     everyday = {word for word, zipf in english_words().items() if zipf >= EVERYDAY_ZIPF}
     findings = []
     topic_stems = {stem(w) for name in topic_names for w in tokenize(name)}
-    # stem -> the intents whose text holds it: a group's reach is the union of its stems'
-    # postings, so the pass is linear in the texts (a site's lexicon has a group per medicine:
-    # 2,188 groups x 78k intents compared one by one was quadratic).
-    holders: dict[str, set[int]] = {}
-    for index, text in enumerate(intent_texts):
-        for word_stem in {stem(w) for w in tokenize(text)}:
-            holders.setdefault(word_stem, set()).add(index)
+    stems_of_groups = [_group_stems(group) for group in lexicon.groups]
+    reach = _reach(stems_of_groups, intent_texts)
     for number, group in enumerate(lexicon.groups):
         line = lexicon.lines[number] if number < len(lexicon.lines) else None
         canonical = tokenize(group[0])
         canonical_stems = {stem(w) for w in canonical}
-        group_stems = set()
         for term in group:
             words = tokenize(term)
-            if len(words) == 1:
-                group_stems.add(stem(words[0]))
             word = normalize(term)
             if (len(words) == 1 and word in everyday and stem(words[0]) not in canonical_stems
                     and not _same_word(words[0], canonical)):
                 findings.append(LexiconFinding(path, line, f"'{term}' is an everyday word of many senses; in "
                                                f"the group of '{group[0]}' it always reads as '{group[0]}' "
                                                "(a phrase keeps the one sense)"))
-        holding = len(set().union(*(holders.get(word_stem, ()) for word_stem in group_stems | canonical_stems)))
-        if not (group_stems | canonical_stems) & topic_stems and len(intent_texts) > 2 and holding > 2 and holding >= BROAD_GROUP_SHARE * len(intent_texts):
+        holding = reach[number]
+        if not stems_of_groups[number] & topic_stems and len(intent_texts) > 2 and holding > 2 and holding >= BROAD_GROUP_SHARE * len(intent_texts):
             findings.append(LexiconFinding(path, line, f"the group of '{group[0]}' occurs in {holding} of "
                                            f"{len(intent_texts)} intents, so it tells them apart poorly"))
     return findings
+
+
+def _group_stems(group: list[str]) -> set[str]:
+    """The stems a group is found by in a text: its single-word members' and its canonical term's words."""
+    found = {stem(w) for w in tokenize(group[0])}
+    for term in group:
+        words = tokenize(term)
+        if len(words) == 1:
+            found.add(stem(words[0]))
+    return found
+
+
+def _reach(stems_of_groups: list[set[str]], intent_texts: list[str]) -> list[int]:
+    """For each group, how many of the texts hold one of its stems. One pass over the texts with
+    a count per group: a site's lexicon has a group per medicine (2,188 groups x 78k intents
+    compared one by one was quadratic, and keeping each stem's intents took hundreds of MB)."""
+    groups_of_stem: dict[str, list[int]] = {}
+    for number, stems in enumerate(stems_of_groups):
+        for word_stem in stems:
+            groups_of_stem.setdefault(word_stem, []).append(number)
+    counts = [0] * len(stems_of_groups)
+    if not groups_of_stem:
+        return counts
+    for text in intent_texts:
+        touched: set[int] = set()
+        for word in set(tokenize(text)):
+            touched.update(groups_of_stem.get(stem(word), ()))
+        for number in touched:
+            counts[number] += 1
+    return counts
 
 
 def _same_word(word: str, canonical: list[str]) -> bool:

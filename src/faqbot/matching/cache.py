@@ -132,11 +132,36 @@ def _code_digest() -> bytes:
     return _code
 
 
-def code_fingerprint() -> bytes:
+def code_fingerprint(parts: tuple[str, ...] | None = None) -> bytes:
     """A digest of faqbot's code alone (its version, sources, package data and the Python
     version): the fingerprint of an entry that depends on no intent file as a whole, such as what
-    ``faqbot check`` remembers (it hashes each file and document itself)."""
-    return hashlib.blake2b(MAGIC + sys.version.encode() + _code_digest(), digest_size=DIGEST).digest()
+    ``faqbot check`` remembers (it hashes each file and document itself). ``parts``: only the
+    files under these top-level names of the package (folders such as "authoring", modules such
+    as "files.py"), for an entry made by those alone; the version counts always."""
+    code = _code_digest() if parts is None else _parts_digest(parts)
+    return hashlib.blake2b(MAGIC + sys.version.encode() + code, digest_size=DIGEST).digest()
+
+
+_code_parts: dict[tuple[str, ...], bytes] = {}
+
+
+def code_files_within(parts: tuple[str, ...]) -> list[Path]:
+    """``code_files`` under the given top-level names of the package."""
+    package = Path(__file__).resolve().parent.parent
+    return [path for path in code_files() if path.relative_to(package).parts[0] in parts]
+
+
+def _parts_digest(parts: tuple[str, ...]) -> bytes:
+    """``_code_digest`` over ``code_files_within(parts)``, computed once per process."""
+    if parts not in _code_parts:
+        from .. import __version__
+
+        package = Path(__file__).resolve().parent.parent
+        digest = hashlib.blake2b(__version__.encode() + b"\0" + "\0".join(parts).encode(), digest_size=DIGEST)
+        for path in code_files_within(parts):
+            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+        _code_parts[parts] = digest.digest()
+    return _code_parts[parts]
 
 
 def entry_path(folder: Path, cache: Path | None = None, kind: str = "index") -> Path:

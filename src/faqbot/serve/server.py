@@ -20,6 +20,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from ..bot import Bot
 from ..errors import FaqbotError
+from ..yamlfile import freeze_loaded
 from .app import create_app
 from .config import ServeConfig
 
@@ -82,6 +83,8 @@ def serve(folder: Path, config: ServeConfig, host: str, port: int, workers: int 
           forwarded_allow_ips: str | None = None, write: Callable[[str], None] = lambda line: None) -> None:
     """Load the bot (raising DataFileError on bad intents), bind, and serve until interrupted."""
     bot = Bot.from_folder(folder)
+    if Bot.is_large(folder):
+        freeze_loaded()      # no collection walks a site's Bot mid-reply
     sock = _bind(host, port)
     shown_host = f"[{host}]" if ":" in host else host
     write(f"faqbot: serving {len(bot.intent_set.intents)} intents at http://{shown_host}:{sock.getsockname()[1]}/chat "
@@ -106,7 +109,10 @@ def app_from_environment():
     fields = settings["config"]
     fields["origins"] = tuple(fields["origins"])
     fields["unanswered_log"] = Path(fields["unanswered_log"]) if fields["unanswered_log"] else None
-    return create_app(Bot.from_folder(Path(settings["intents"])), ServeConfig(**fields))
+    bot = Bot.from_folder(Path(settings["intents"]))
+    if Bot.is_large(Path(settings["intents"])):
+        freeze_loaded()
+    return create_app(bot, ServeConfig(**fields))
 
 
 def _config_json(config: ServeConfig) -> dict:
