@@ -4,6 +4,8 @@ pasted blocks), "see also", readable citations, and the calibrated threshold."""
 
 from __future__ import annotations
 
+import csv
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +17,8 @@ from faqbot.bot import Bot, Conversation
 from faqbot.cli import main
 from faqbot.evaluation.calibration import (Calibration, calibrate, first_sentence, separating_threshold,
                                            stored_text)
+from faqbot.content.intents import load_folder
+from faqbot.matching.matcher import Matcher
 from faqbot.matching.tuning import DEFAULT
 from faqbot.messages import citation
 
@@ -419,6 +423,78 @@ def test_a_large_bare_folder_is_calibrated_where_its_right_answers_and_near_miss
     assert calibration.threshold < share_rule.threshold < DEFAULT.answer_threshold
     assert bot.tuning.answer_threshold == calibration.threshold
     assert f"{into / 'bot.yaml'}: answer threshold {calibration.threshold:g} (was 42)" in out
+
+
+def _imported_table(cli, folder: Path, rows: list[tuple[str, str]]) -> Bot:
+    """``rows`` (question, answer) written as a CSV table and imported bare, as staff would."""
+    folder.mkdir(parents=True, exist_ok=True)
+    table = folder / "table.csv"
+    with open(table, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["question", "answer"])
+        writer.writerows(rows)
+    status, _, err = cli(["import", str(table), "--into", str(folder / "intents")])
+    assert (status, err) == (0, "")
+    return Bot.from_folder(folder / "intents")
+
+
+def _separation_sides(bot, matcher) -> tuple[list[float], list[float]]:
+    """Each answer's first sentence ranked by ``matcher``: its score when its own intent ranks
+    first (right answers), and the best other intent's score (near misses)."""
+    rights, misses = [], []
+    for intent in bot.intent_set.intents:
+        sentence = first_sentence(intent.answer)
+        if sentence is None:
+            continue
+        ranked = matcher.match(sentence, limit=2).candidates
+        if ranked[0].intent.id == intent.id:
+            rights.append(ranked[0].score)
+        misses.append(next((c.score for c in ranked if c.intent.id != intent.id), 0.0))
+    return rights, misses
+
+
+def test_a_bare_tables_answer_sentences_are_scored_without_echoing_their_answer(cli, tmp_path):
+    """The six new documents' passages as a bare table (question and answer only). A sentence cut
+    from an answer matches that answer word for word, which a patient's question does not: its
+    sides are scored with no answer-text credit, and the echo, had it been scored, would have
+    raised the threshold."""
+    status, _, err = cli(["extract", str(DATA / "newdocs"), "--into", str(tmp_path / "extracted")])
+    assert (status, err) == (0, "")
+    passages = load_folder(tmp_path / "extracted").intents
+    bot = _imported_table(cli, tmp_path / "table", [(i.question, i.answer) for i in passages])
+    no_echo = Matcher(bot.intent_set, bot.analyzer, replace(bot.tuning, answer_credit=0.0))
+    calibration = calibrate(bot)
+    rights, misses = _separation_sides(bot, no_echo)
+    assert calibration.source == "answer sentences"
+    assert calibration.right == len(rights) >= bot.tuning.calibration_min_sentences
+    assert calibration.threshold == separating_threshold(rights, misses, bot.tuning)
+    assert calibration.threshold < separating_threshold(*_separation_sides(bot, bot.matcher), bot.tuning)
+    assert bot.tuning.answer_threshold == calibration.threshold      # import stored it
+
+
+def test_a_table_giving_one_answer_to_several_questions_is_calibrated_from_those_questions(cli, tmp_path,
+                                                                                             bundled_bot):
+    """Our bundled intents as a table with a row for each question and example (several rows
+    per answer): each question, asked without its own row, is answered right when a row with
+    its answer ranks first, and its near miss is the best row with another answer. The
+    threshold is where they separate best, as for answer sentences."""
+    rows = [(q, i.answer) for i in bundled_bot.intent_set.intents for q in [i.question, *i.examples]]
+    bot = _imported_table(cli, tmp_path / "table", rows)
+    intents = bot.intent_set.intents
+    held = Counter(intent.answer for intent in intents)
+    shared = [intent for intent in intents if held[intent.answer] > 1]   # an intent with no example has none
+    rights, misses = [], []
+    for intent in shared:
+        ranked = [c for c in bot.matcher.match(intent.question, limit=3).candidates if c.intent.id != intent.id]
+        if ranked and ranked[0].intent.answer == intent.answer:
+            rights.append(ranked[0].score)
+        others = [n for n, other in enumerate(intents) if other.answer != intent.answer]
+        best_other = bot.matcher.match(intent.question, limit=1, within=others).candidates
+        misses.append(best_other[0].score if best_other else 0.0)      # no other answer shares a word
+    calibration = calibrate(bot)
+    assert calibration.source == "questions sharing an answer"
+    assert (calibration.phrasings, calibration.right) == (len(shared), len(rights))
+    assert calibration.threshold == separating_threshold(rights, misses, bot.tuning)
 
 
 def test_the_bundled_folder_keeps_its_threshold(bundled_bot):

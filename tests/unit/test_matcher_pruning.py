@@ -98,6 +98,21 @@ def test_questions_of_common_words_touch_most_intents_and_still_agree(bot):
     assert ranking(bot, question, True, limit=12) == full
 
 
+def test_words_credited_at_nothing_are_pruned_like_the_rest():
+    """With answer_credit 0 (calibration ranks a bare table's answer sentences so), an intent
+    that only its answer's words reach has no coverage: its cap is 0, not a division by zero,
+    once the rows ahead of it fill the candidates."""
+    doses = [Intent(f"dose{n:02d}", f"how do i take dose {n}", f"Swallow tablet {n} with water.", "pills", [])
+             for n in range(16)]
+    honey = [Intent(f"honey{n}", f"what is syrup {n}", f"Syrup {n} is mixed with honey.", "pills", [])
+             for n in range(3)]
+    uncredited = Bot(IntentSet(doses + honey, "Not medical advice.", None, "testbot"), tuning=Tuning(answer_credit=0.0))
+    question = "take a dose with honey"
+    full = ranking(uncredited, question, False, limit=20)
+    assert len(full) == 12 and all(score > 0 for _, score, _, _ in full)
+    assert ranking(uncredited, question, True, limit=20) == full
+
+
 def test_replies_equal_with_and_without_pruning():
     rng = random.Random(9)
     questions = [" ".join(rng.choices(COMMON + RARE + ["alpha", "beta"], k=rng.randint(1, 6))) for _ in range(150)]

@@ -40,9 +40,10 @@ def lexical_measure(tuning: Tuning):
 def lexical_cap(covered: float, total: float, tuning: Tuning) -> float:
     """The highest ``lexical`` an intent with this coverage can have: its best phrasing overlaps
     the question by at most ``covered / utterance_credit`` and at best is made of exactly those
-    terms (precision 1)."""
+    terms (precision 1). An intent reached only through words credited at nothing (answer text,
+    with answer_credit 0) shares no word with any phrasing: its F-measure is 0."""
     overlap = min(covered / tuning.utterance_credit, total)
-    f_cap = f_score(overlap, total, overlap, tuning)
+    f_cap = f_score(overlap, total, overlap, tuning) if overlap > 0 else 0.0
     return max(lexical(f_cap, covered, total, False, tuning), lexical(f_cap, covered, total, True, tuning))
 
 

@@ -160,10 +160,11 @@ class Tuning:
     threshold is set where this share of the folder's own new wordings that rank their intent
     first still reach it (evaluation.calibration): nine in ten. Set by hand (issue 12)."""
     calibration_min_sentences: int = 20
-    """Calibration from answer sentences models both the right answers and the near misses
-    (evaluation.calibration) only when at least this many sentences rank their own intent first:
-    with a handful, the point where they separate is chance. A smaller table keeps
-    calibration_answer_share. Set by hand."""
+    """Calibration of a folder without examples models both the right answers and the near
+    misses (evaluation.calibration) only when at least this many of its wordings (questions
+    sharing an answer, else answer sentences) rank their own answer first: with a handful, the
+    point where they separate is chance. A smaller table keeps calibration_answer_share. Set by
+    hand."""
     calibration_floor: float = 15.0
     """Calibration never sets the answer threshold below this: under it, a question sharing one
     common word with an intent would be answered."""
