@@ -646,10 +646,9 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
             pair.examples += kind.examples(subject) + [e for n in (names + aliases)[:2]
                                                        for e in kind.examples(n.lower())[:2]]
     for pair in faqs:
-        if not any(w in _key(pair.question).split() for w in _key(subject).split()):
+        if not _names_subject(pair.question, subject):
             # "How long will I need to take it?" under the subject's page: it is the subject.
-            named = re.sub(r"\bit\b(?!\s+\w+\s+(?:to|if|that|when|for)\b)", subject, pair.question.rstrip("?"),
-                           count=1, flags=re.I)   # not the "it" of "is it safe to ..."
+            named = _it_named(pair.question.rstrip("?"), subject)
             pair.examples.append(named if named != pair.question.rstrip("?") else f"{named} {subject}")
     pairs.sort(key=lambda pair: pair.lines[0])
     _kinds_by_cue(pairs, kinds, covered, subject, names + aliases, condition)
@@ -1268,7 +1267,7 @@ def _generic_question(text: str, subject: str) -> str:
         return f"How does {_lower_common(effect.group(1))} affect the {effect.group(2).lower()}?"
     if re.match(r"^(?:what|how|why|when|who|which|can|is|are|do|does|should|will)\b", text, re.I):
         named = _names_subject(text, subject)
-        asked = text if named else re.sub(r"\bit\b", subject, text, count=1)   # "Who may not be able to use it"
+        asked = text if named else _it_named(text, subject)   # "Who may not be able to use it"
         return asked[0].upper() + asked[1:] + "?"
     about = re.match(r"^(?:all )?about\s+(.+)$", text, re.I)
     if about:                                          # "About salbutamol inhalers": what they are
@@ -1295,12 +1294,13 @@ def _generic_question(text: str, subject: str) -> str:
     head = (re.split(r"\s+(?:of|from|between|in|on|for|with)\s+", phrase)[0].split() or [phrase])[-1]
     verb = "are" if head.endswith("s") and not head.endswith("ss") else "is"
     question = f"What {verb} the {phrase}"
-    if not any(w in _key(text).split() for w in _key(subject).split()):
+    if not _names_subject(text, subject):
         question += f" about {subject}"
     return question + "?"
 
 
 def _names_subject(text: str, subject: str) -> bool:
+    """Whether the text names the subject by any word of its name."""
     return any(w in _key(text).split() for w in _key(subject).split())
 
 
@@ -1309,9 +1309,16 @@ def _about_subject(question: str, heading: str, subject: str) -> str:
     not name the subject says whose it is first ("Salbutamol: how do I clean my inhaler?")."""
     if _names_subject(heading, subject):
         return question + "?"
-    if re.search(r"\bit\b", question):
-        return re.sub(r"\bit\b", subject, question, count=1) + "?"
+    named = _it_named(question, subject)
+    if named != question:
+        return named + "?"
     return f"{subject[0].upper() + subject[1:]}: {question[0].lower() + question[1:]}?"
+
+
+def _it_named(text: str, subject: str) -> str:
+    """The text with its first "it" read as the subject ("How long will I need to take it?"),
+    not the "it" of "is it safe to ...", which stands for what follows."""
+    return re.sub(r"\bit\b(?!\s+\w+\s+(?:to|if|that|when|for)\b)", subject, text, count=1, flags=re.I)
 
 
 def _as_patient(text: str) -> str:
