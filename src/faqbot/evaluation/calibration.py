@@ -148,6 +148,7 @@ def _shared_answer_wordings(bot: Bot, pages: list[list[int]] | None) -> _Sides:
     the questions of one page are compared (a question is answered from its medicine's page)."""
     intents = bot.intent_set.intents
     answers = [" ".join(intent.answer.split()) for intent in intents]
+    answer_of = {intent.id: answer for intent, answer in zip(intents, answers)}
     groups: dict[tuple[int, str], list[int]] = {}
     for position, answer in enumerate(answers):
         page = pages[position][0] if pages is not None and pages[position] else -1
@@ -162,9 +163,9 @@ def _shared_answer_wordings(bot: Bot, pages: list[list[int]] | None) -> _Sides:
             ranked = [c for c in bot.matcher.match(question, limit=len(members) + 1, within=within).candidates
                       if c.intent is not intents[position]]
             sides.asked += 1
-            if ranked and " ".join(ranked[0].intent.answer.split()) == answer:
+            if ranked and answer_of[ranked[0].intent.id] == answer:
                 sides.rights.append(ranked[0].score)
-            miss = next((c.score for c in ranked if " ".join(c.intent.answer.split()) != answer), None)
+            miss = next((c.score for c in ranked if answer_of[c.intent.id] != answer), None)
             if miss is None:
                 # Its answer's other questions filled the ranking: rank those of other answers.
                 others = [i for i in (within if within is not None else range(len(intents))) if answers[i] != answer]

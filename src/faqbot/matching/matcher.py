@@ -160,9 +160,10 @@ class Matcher:
         return self._ranked(weights, total, off_topic, topic_only)
 
     def _candidates(self, scored: list[list], question: "_Scoring", limit: int) -> list[Candidate]:
-        """The first character_candidates rows scored in full, best first (ties by intent id); an
-        intent asking the reverse of the question's cause and effect scores less. Only the first
-        ``limit`` become Candidates (their terms and phrasing looked up): the rest only rank."""
+        """The first character_candidates rows scored in full, best first (ties by the question's
+        frame, then intent id: _order_tie_by_frame); an intent asking the reverse of the question's
+        cause and effect scores less. Only the first ``limit`` become Candidates (their terms and
+        phrasing looked up): the rest only rank."""
         index, tuning, intents = self.index, self.tuning, self.intents
         phrasing_text, phrasing_terms, source_text = index.phrasing_text, index.phrasing_terms, index.phrasing_source_text
         query_text, evidence, asked_relation = question.text, question.evidence, question.relation
@@ -432,7 +433,7 @@ class _Scoring:
 
     __slots__ = ("terms", "text", "evidence", "relation", "sorted", "holders", "rows", "words")
 
-    def __init__(self, terms: list[str], text: str, evidence: float, relation, index: Index, words: str = ""):
+    def __init__(self, terms: list[str], text: str, evidence: float, relation, index: Index, words: str):
         self.terms, self.text, self.evidence, self.relation = terms, text, evidence, relation
         self.words = words      # the question's words, function words included (ties: its frame)
         # The character term compares sorted terms joined by spaces. When no term holds a space
