@@ -119,6 +119,34 @@ def test_front_matter_faqs_written_with_short_keys(tmp_path):
     assert pairs["Can hay fever give you a high temperature?"] == ("No. Hay fever does not cause a fever.", (6, 7))
 
 
+def test_headings_of_a_setting_or_a_contraction_give_natural_questions(tmp_path):
+    """A heading that starts with a preposition is said of the subject ("For depression"); one
+    that starts with the subject's name is asked as named; a plural head noun before "to" takes
+    "are"; "What it's for" is the uses kind, as "What it is for" is."""
+    doc = extracted(tmp_path, "amitriptyline.md", """\
+        # Amitriptyline
+
+        ## What it's for
+
+        Amitriptyline treats nerve pain and depression.
+
+        ## For depression
+
+        The usual dose is 50 mg to 100 mg a day.
+
+        ## Amitriptyline for pain
+
+        It changes the way your nerves send pain signals.
+
+        ## Things to avoid with amitriptyline
+
+        Grapefruit juice and alcohol.
+        """)
+    assert questions(doc) == ["What is amitriptyline used for?", "What should I know about amitriptyline for depression?",
+                              "What should I know about amitriptyline for pain?",
+                              "What are the things to avoid with amitriptyline?"]
+
+
 def test_a_title_ending_in_a_dot_and_sub_labels_give_natural_questions(tmp_path):
     doc = extracted(tmp_path, "combo.md", """\
         # Metformin + Voglibose.
