@@ -222,6 +222,10 @@ class Bot:
         if analyzer is None:
             self.analyzer.release_index_tokens()   # ours, and only the index needed them
         self._phrasing_memo: dict[str, list[str]] = {}
+        # The documents a folder red flag was found in (the topics of the intents it points to):
+        # a page's "swollen ankles: get help immediately" is that medicine's, not every page's.
+        self._red_flag_topics = {rule.id: frozenset(self._by_id[i].topic for i in rule.see if i in self._by_id)
+                                 for rule in self.safety.rules if rule.see}
 
     @classmethod
     def from_folder(cls, folder: Path, cache: bool = True, notify=None) -> "Bot":
@@ -309,7 +313,8 @@ class Bot:
             whole = piece == query.question and len(piece) <= MAX_QUESTION_CHARS
             return query.corrected if whole else self.analyzer.corrected_text(piece)
 
-        assessment = self.triage.assess(query.question, corrected, conversation.safety)
+        assessment = self.triage.assess(query.question, corrected, conversation.safety,
+                                        self._red_flags_for(query) if self._red_flag_topics else None)
         reply = self._decide(query, conversation, assessment)
         reply.triage = assessment
         if assessment.crisis and reply.status is not Status.EMERGENCY:
@@ -341,6 +346,35 @@ class Bot:
         if self.triage.assess(text, self.analyzer.corrected_text, conversation.safety).urgent is not None:
             return [self.reply(text, conversation)]
         return [self.reply(question, conversation) for question in questions]
+
+    def _red_flags_for(self, query: Query):
+        """Which of the folder's red flags a message may meet: all, unless it names medicines or
+        topics and none of them is a red flag's own document. "norvasc swollen ankles" is not
+        aceclofenac's serious side effect, which that page says needs help at once, while the
+        amlodipine page calls swollen ankles common; a message naming nothing, or naming
+        aceclofenac, still meets it. The built-in layer applies whatever is named."""
+        named: list[frozenset[str] | None] = []
+
+        def applies(rule) -> bool:
+            topics = self._red_flag_topics.get(rule.id)
+            if not topics:
+                return True           # a rule of staff's own, pointing at no intent: always
+            if not named:
+                named.append(self._topics_named(query))
+            return not named[0] or bool(topics & named[0])
+
+        return applies
+
+    def _topics_named(self, query: Query) -> frozenset[str]:
+        """The topics a message names: by the medicine names of a folder of many subjects (every
+        page a name may mean, and a combination's ingredients' pages), else by the terms that
+        name a topic."""
+        if self.entities is not None:
+            mentions = self.entities.find_tokens(query.tokens)
+            pages = self.entities.with_ingredient_pages({d for m in mentions for d in m.documents})
+            return frozenset(self.entities.document_of(d).topic for d in pages)
+        naming = self.matcher.index.topics_naming
+        return frozenset(topic for term in query.analysis.terms for topic in naming.get(term, ()))
 
     def _decide(self, query: Query, conversation: Conversation, assessment: Assessment) -> Reply:
         question, normalised = query.question, query.normalised

@@ -209,6 +209,15 @@ class Entities:
         """The intent indices of these documents, in folder order."""
         return sorted(i for number in documents for i in self.documents[number].intents)
 
+    def with_ingredient_pages(self, numbers) -> set[int]:
+        """These documents and, for a combination product, every page naming one of its
+        ingredients: what is true of metformin's page is true of a tablet holding metformin."""
+        found = set(numbers)
+        for number in numbers:
+            for ingredient in self.documents[number].ingredients:
+                found |= self._by_name.get(ingredient, set())
+        return found
+
     def documents_of_topic(self, topic: str) -> list[int]:
         return self._by_topic.get(topic, [])
 
