@@ -425,6 +425,9 @@ def test_brands_are_read_however_the_page_words_them(tmp_path):
             ["Pan-D", "Pantocid"],
         "Drugx, also known by the brand name Prozac, is an antidepressant.": ["Prozac"],
         "Drugx is an NSAID, like aspirin, sold as Nurofen. It is available as tablets.": [],
+        "It relaxes muscles. It is also sold under brand names such as Zerodol-TH and Hifenac-TH. Take it with food.":
+            ["Zerodol-TH", "Hifenac-TH"],
+        "It is an antibiotic. Brand names include Vibramycin and Vibramycin-D.": ["Vibramycin", "Vibramycin-D"],
     }
     for number, (sentence, names) in enumerate(cases.items()):
         doc = extracted(tmp_path, f"drug{number}.md", f"# Drugx\n\n**Usage:** {sentence}\n")

@@ -431,6 +431,8 @@ def _names_in_prose(text: str, subject: str) -> list[str]:
         starts += [(m.end(), True) for m in re.finditer(_KNOWN_AS.format(subject=re.escape(subject)), text, re.I)]
     for start, lower_first in starts:
         stretch = re.split(r"(?<=[a-z)])\.(?:\s|$)|[;:()]", text[start:], maxsplit=1)[0]
+        # A name ending in capitals ends its sentence at "-TH.": the stretch stops there too.
+        stretch = re.split(r"(?<=[A-Z0-9])\.(?:\s|$)", stretch, maxsplit=1)[0]
         for part in re.split(r",|\band\b|\bor\b", stretch):
             words = part.split()
             if not words:
