@@ -121,10 +121,13 @@ _SMALLTALK_PIECE = re.compile("^(?:" + "|".join(f"(?P<{kind}>{pattern})" for kin
 # When a message mixes kinds, the one it answers to: a farewell ends the talk, a question about the
 # bot wants its answer, thanks beat the "ok" around them.
 _SMALLTALK_PRIORITY = ("goodbye", "identity", "help", "thanks", "greeting", "acknowledge")
+_SMALLTALK_WORDS = re.compile(r"[\w']+|\?")      # what small talk is read from: words and question marks
+_FINAL_QUESTION_MARK = re.compile(r"\s*\?$")
 _ORDINALS = {"first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2, "third": 3, "3rd": 3, "three": 3}
 _CHOICE = re.compile(r"^(?:(?:the|option|number|no|choice|#)\s*)*(\d{1,4}|first|1st|second|2nd|third|3rd|one|two|three|last)"
                      r"(?:\s+(?:one|option|question|please|pls))?$")
 _FOLLOW_UP_WORDS = 5   # a follow-up with no word of its own ("how come?", "why?") is this short at most
+_TERMS_MEMO = 65536    # texts (phrasings, words) whose terms a Bot remembers
 
 
 @dataclass
@@ -642,26 +645,27 @@ class Bot:
         misread = set()
         for word, following in zip(tokens, tokens[1:]):
             term = synonyms.get(word)
-            if term is not None and following not in _PREPOSITIONS and set(self.analyzer.terms(following)) & unknown:
+            if term is not None and following not in _PREPOSITIONS and set(self._phrasing_terms(following)) & unknown:
                 misread.add(term)
         return misread
 
-    def _phrasing_terms(self, phrasing: str) -> list[str]:
-        """A candidate's phrasing read as the index read it; remembered, since the same few
-        phrasings win question after question (a folder's phrasings at most)."""
-        known = self._phrasing_memo.get(phrasing)
+    def _phrasing_terms(self, text: str) -> list[str]:
+        """A candidate's phrasing (or a question's word) read as the index read it, uncorrected;
+        remembered, since the same few phrasings win question after question and the same words
+        come back (up to _TERMS_MEMO texts). Never to be changed by the caller."""
+        known = self._phrasing_memo.get(text)
         if known is None:
-            known = self._phrasing_memo[phrasing] = self.analyzer.terms(phrasing)
+            known = self.analyzer.terms(text)
+            if len(self._phrasing_memo) < _TERMS_MEMO:
+                self._phrasing_memo[text] = known
         return known
 
-    @staticmethod
-    def _words_for(terms: list[str], query: Query) -> str:
+    def _words_for(self, terms: list[str], query: Query) -> str:
         """The words the patient typed for terms, once each, as a list to name in a sentence
         ("breastfeeding" for "breastfe"; "coffee and tea"; "driving" for "is it safe to drive")."""
-        analyzer = query._analyzer
 
         def typed(term: str) -> str:
-            word = next((token for token in query.tokens if analyzer.terms(token) == [term]), term)
+            word = next((token for token in query.tokens if self._phrasing_terms(token) == [term]), term)
             return activity_name(word) if word in query.activity_words else word
 
         return messages.and_list(list(dict.fromkeys(typed(term) for term in terms)))
@@ -927,8 +931,8 @@ class Bot:
 
     def _smalltalk_kind(self, normalised: str) -> str | None:
         """The kind of small talk a message is made of, or None when anything else is in it."""
-        cleaned = " ".join(re.findall(r"[\w']+|\?", normalised))
-        cleaned = re.sub(r"\s*\?$", "", cleaned) or cleaned
+        cleaned = " ".join(_SMALLTALK_WORDS.findall(normalised))
+        cleaned = _FINAL_QUESTION_MARK.sub("", cleaned) or cleaned
         kinds = set()
         while cleaned:
             piece = _SMALLTALK_PIECE.match(cleaned)

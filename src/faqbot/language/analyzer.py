@@ -40,6 +40,7 @@ _AGE_UNITS = {"day": False, "days": False, "week": False, "weeks": False, "month
               "year": True, "years": True, "yr": True, "yrs": True}
 
 _INFLECTION = re.compile(r"(?<=\w{2})(?:ings?|ed|es|s|ly|ers?)$")
+_IES = re.compile(r"ies$")
 
 
 def _with_child_ages(tokens: list[str]) -> list[str]:
@@ -56,7 +57,7 @@ def _with_child_ages(tokens: list[str]) -> list[str]:
 
 def _root(word: str) -> str:
     """A word without its inflection ("using" -> "us", "use" -> "us", "severe" -> "sever")."""
-    root = _INFLECTION.sub("", re.sub(r"ies$", "y", word)).rstrip("e") or word
+    root = _INFLECTION.sub("", _IES.sub("y", word)).rstrip("e") or word
     return root[:-1] if len(root) > 3 and root[-1] == root[-2] else root   # "forgetting" -> "forget"
 
 
@@ -313,11 +314,15 @@ class Analyzer:
         """``corrected_text`` of text already normalised (a Query's)."""
         # Words of three letters are only completed, never corrected: "ate" is no typo.
         fixes: dict[str, str] = {}   # a long paste repeats its words: each is looked up once
+        changed = False
         for word in WORD.findall(normalised):
             if word not in fixes:
                 better = self.correct(word) if len(word) > 3 else None
-                fixes[word] = word if better is None else better
-        if all(word == better for word, better in fixes.items()):
+                if better is not None and better != word:
+                    fixes[word], changed = better, True
+                else:
+                    fixes[word] = word
+        if not changed:
             return None          # most questions: nothing to replace, so no second pass
         return WORD.sub(lambda found: fixes[found.group(0)], normalised)
 

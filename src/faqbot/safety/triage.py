@@ -78,8 +78,7 @@ def _episodes_in(layer: BuiltinLayer, text: str) -> frozenset[str]:
 def _episodes_of(layer: BuiltinLayer, plain: list[str]) -> frozenset[str]:
     """The episodes named in a text's clauses as folded without typo fixes."""
     folded = " . ".join(plain)
-    return frozenset(r.id for r in layer.rules
-                     if r.kind == "episode" and r.mention_screen.may_match(folded) and r.mentions.search(folded))
+    return frozenset(r.id for r in layer.episode_rules if r.mention_screen.may_match(folded) and r.mentions.search(folded))
 
 
 class Triage:
