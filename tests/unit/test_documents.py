@@ -644,6 +644,23 @@ def test_a_no_advice_paragraph_is_the_disclaimer_wherever_it_stands(tmp_path):
     assert [p.question for p in doc.pairs] == ["What are the symptoms of asthma?", "Can I exercise?"]
 
 
+def test_a_paragraph_ending_in_a_disclaimer_keeps_its_other_sentences(tmp_path):
+    """Only the sentence that says the page is no advice is the disclaimer: the brand names in
+    the same paragraph under the title are still an answer (and still the subject's names)."""
+    doc = extracted(tmp_path, "amitriptyline.txt", """\
+        Amitriptyline tablets: information for patients
+
+        In some countries it is sold under brand names such as Elavil and Endep. This information is a general guide and does not replace advice from your doctor.
+
+        WHAT AMITRIPTYLINE IS USED FOR
+
+        It is used for nerve pain and to prevent migraines.
+        """)
+    assert doc.disclaimer == ["This information is a general guide and does not replace advice from your doctor."]
+    assert any(p.answer == "In some countries it is sold under brand names such as Elavil and Endep." for p in doc.pairs)
+    assert {"Elavil", "Endep"} <= set(doc.names)
+
+
 def test_a_lifestyle_section_is_a_kind_and_drinking_advice_answers_the_alcohol_questions(tmp_path):
     doc = extracted(tmp_path, "guide.md", """\
         # High blood pressure
