@@ -225,6 +225,16 @@ def test_spelling_corrector_rules():
     assert analyzer.correct("mz") is None                  # too short to guess
 
 
+def test_a_word_cut_short_reads_as_the_far_commoner_word_it_begins():
+    """"pred" is one letter from "peed" and the beginning of "prednisolone": the documents'
+    much commoner word wins; when the typo's word is as common, the typo reading stays."""
+    analyzer = Analyzer(Lexicon(), ["prednisolone tablets"] * 12 + ["you peed more", "a pest"])
+    assert analyzer.correct("pred") == "prednisolone"
+    assert analyzer.correct("prdnisolone") == "prednisolone"
+    even = Analyzer(Lexicon(), ["prednisolone tablets", "you peed more"])
+    assert even.correct("pred") == "peed"
+
+
 def test_words_run_together_are_split_into_two_index_words():
     """"hayfever" is how patients often type "hay fever": a word neither the index nor English
     uses, made of two index words, is read as both; a real word ("season") never is, nor a split
