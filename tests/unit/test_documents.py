@@ -228,7 +228,7 @@ def test_a_saved_web_page(tmp_path):
         <p class="disclaimer"><em>Disclaimer: not advice.</em></p></main>
         <footer><p>Copyright 2024</p></footer></body></html>
         """)
-    assert doc.subject == "metformin" and doc.names == ["Glucophage", "Sukkarto SR"]
+    assert doc.subject == "metformin" and doc.names == ["Glucophage", "Sukkarto SR", "Sukkarto"]
     everything = " ".join(p.answer for p in doc.pairs)
     assert "tracking" not in everything and "cookies" not in everything and "Home" not in everything
     assert answer(doc, "What are the common side effects of metformin?") == "- feeling sick\n- diarrhoea"
@@ -428,6 +428,8 @@ def test_brands_are_read_however_the_page_words_them(tmp_path):
         "It relaxes muscles. It is also sold under brand names such as Zerodol-TH and Hifenac-TH. Take it with food.":
             ["Zerodol-TH", "Hifenac-TH"],
         "It is an antibiotic. Brand names include Vibramycin and Vibramycin-D.": ["Vibramycin", "Vibramycin-D"],
+        "It relaxes the prostate. Brand names include Flomax, Flomaxtra XL and Contiflo XL.":
+            ["Flomax", "Flomaxtra XL", "Flomaxtra", "Contiflo XL", "Contiflo"],
     }
     for number, (sentence, names) in enumerate(cases.items()):
         doc = extracted(tmp_path, f"drug{number}.md", f"# Drugx\n\n**Usage:** {sentence}\n")

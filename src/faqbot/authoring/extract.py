@@ -415,6 +415,8 @@ _BRAND_CUE = re.compile(r"\b(?:(?:(?:sold|marketed|available|supplied|branded|kn
                         r"|(?:sold|marketed|supplied|branded)\s+(?:in\s+[A-Z][\w ]*?\s+)?as"
                         r"|also\s+(?:known|called|sold)\s+as)\b\s*(?:such as|like|including|include|:)?\s*",
                         re.I)
+# The modified-release ending of a brand name ("Flomaxtra XL", "Glucophage SR", "Adalat LA").
+_RELEASE_FORM = re.compile(r"(?<=\w)\s+(?:XL|SR|MR|CR|LA|ER|XR|CD|Retard|Continus)$")
 # Where a page says its brands are sold, before saying it: "In some other countries", "In the UK,".
 _WHERE_SOLD = re.compile(r"^(?:in|outside|across) (?:\w+ ){0,3}?(?:countries|the uk|the us|the usa|europe|america|"
                          r"india|australia|canada|ireland)\b,?\s*")
@@ -677,6 +679,8 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
     pairs = _unique_questions(pairs)
     unique_names = []
     ingredients = {part.split()[0] for part in re.split(r"\s*(?:\band\b|\bwith\b|\+|&|/|,)\s*", subject) if part}
+    # A brand's release-form ending is often left off ("Flomaxtra" for "Flomaxtra XL"): both are its names.
+    names = [variant for name in names for variant in (name, _RELEASE_FORM.sub("", name)) if variant]
     for name in names:
         if name.lower() in (n.lower() for n in unique_names) or name.lower() == subject:
             continue
