@@ -492,7 +492,8 @@ class Bot:
             return self._fallback(question, result, Reason.of("no-candidate", "no intent shares a word with the question"),
                                   opening)
         top, passed_over = candidates[0], None
-        threshold = self.tuning.answer_threshold
+        threshold = self._threshold_for(result)
+        lowered = " (lowered for a long message)" if threshold != self.tuning.answer_threshold else ""
         if self._answered_from_another_topic(result, threshold):
             named = next((c for c in candidates if c.intent.topic in result.topics), None)
             if named is None or named.score < threshold:
@@ -519,7 +520,7 @@ class Bot:
                                    words=words, score=round(top.score, 1), threshold=threshold, intent=top.intent.id)
                 return self._fallback(question, result, reason, messages.NOT_COVERED.format(focus=words))
             reason = Reason.of("below-threshold", f"best score {top.score:.1f} is below the answer threshold "
-                               f"{threshold:g} ({top.intent.id})", score=round(top.score, 1),
+                               f"{threshold:g}{lowered} ({top.intent.id})", score=round(top.score, 1),
                                threshold=threshold, intent=top.intent.id)
             return self._fallback(question, result, reason, opening)
         word = self._leaves_unexplained(result, top) if unnamed else None
@@ -535,7 +536,7 @@ class Bot:
             return self._fallback(question, result, reason, messages.NOT_COVERED.format(focus=words))
         passed = (f"; {passed_over.intent.id} ({passed_over.score:.1f}) is about {passed_over.intent.topic}, "
                   "which the question does not name") if passed_over is not None else ""
-        reason = Reason.of("matched", f"score {top.score:.1f} reaches the answer threshold {threshold:g}{passed}",
+        reason = Reason.of("matched", f"score {top.score:.1f} reaches the answer threshold {threshold:g}{lowered}{passed}",
                            score=round(top.score, 1), threshold=threshold, intent=top.intent.id)
         reply = self._answer(question, top.intent, top.score, result, reason)
         runner_up = next((c for c in candidates[1:] if c.intent.id != top.intent.id), None)
@@ -546,6 +547,17 @@ class Bot:
             reply.text += "\n\n" + "\n".join([messages.SEE_ALSO_INTRO, *messages.numbered([runner_up.intent.question]),
                                               messages.SEE_ALSO_OUTRO])
         return reply
+
+    def _threshold_for(self, result: MatchResult) -> float:
+        """The answer threshold for this question: lower for a long message
+        (``Tuning.long_message_terms``). Its score's coverage is shared out over every word of the
+        story around the question, so the right passage of a carer's sixty words scores as a
+        near miss of a four-word question does."""
+        tuning = self.tuning
+        said = sum(1 for t in dict.fromkeys(result.analysis.terms) if not self.matcher.is_light(t))
+        if said >= tuning.long_message_terms:
+            return tuning.answer_threshold * tuning.long_message_threshold_factor
+        return tuning.answer_threshold
 
     def _answered_from_another_topic(self, result: MatchResult, threshold: float) -> bool:
         """Whether the question names exactly one topic and the best candidate, good enough to be
@@ -964,7 +976,8 @@ class Bot:
     def _finish(self, reply: Reply) -> Reply:
         """The one place the disclaimer is added: every reply, of every status, ends with it."""
         reply.text = reply.text.rstrip() + "\n\n" + self.disclaimer
-        reply.threshold = self.tuning.answer_threshold
+        reply.threshold = reply.reason.get("threshold", self.tuning.answer_threshold) if reply.reason else \
+            self.tuning.answer_threshold
         return reply
 
 

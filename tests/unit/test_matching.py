@@ -113,6 +113,22 @@ def test_no_subject_and_two_topics_fit_asks_which(bot):
     assert top(bot, "2", conversation) == ("answered", "anemia-how")
 
 
+def test_a_long_message_is_answered_at_a_lower_threshold(bundled_bot):
+    """A story around the question shares the score's coverage out over every word it says:
+    with long_message_terms words that say something, the threshold is lowered
+    (long_message_threshold_factor), and the reason says so. A short question scoring the same
+    is still declined."""
+    long = bundled_bot.reply("the leaflet says valproate can be life threatening for the liver, "
+                             "how scared should I be? I feel totally fine")
+    tuning = bundled_bot.tuning
+    assert long.status == "answered" and long.intent.id == "valproate-serious-side-effects"
+    assert long.score < tuning.answer_threshold
+    assert "(lowered for a long message)" in str(long.reason)
+    assert long.threshold == tuning.answer_threshold * tuning.long_message_threshold_factor
+    short = bundled_bot.reply("how do vaccines work")
+    assert short.status == "fallback" and tuning.answer_threshold * tuning.long_message_threshold_factor <= short.score
+
+
 def test_no_subject_and_only_one_topic_holds_every_word_answers_it():
     """Two topics' readings fit "dose for adults" alike, so the bot asks which; "cetirizine dose
     for adults" is held whole by one topic's passage only (the other explains "dose for adults",

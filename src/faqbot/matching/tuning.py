@@ -127,6 +127,17 @@ class Tuning:
     answer_threshold: float = 42.0
     """Below this score the best candidate is not trusted: the Bot falls back with suggestions.
     Set where answered and unanswerable questions of the dev and blind sets separate."""
+    long_message_terms: int = 7
+    """A message with at least this many terms that say something (not common words) is a long
+    one: a story around the question ("my husband is 60 and started amitriptyline 3 weeks ago
+    for his neck, now one eye is red ..."). Its answer threshold is answer_threshold times
+    long_message_threshold_factor."""
+    long_message_threshold_factor: float = 0.75
+    """See long_message_terms. Set on the dev halves of the s7 blind sets, where a third of the
+    questions are long stories: below the plain threshold, long messages whose best passage
+    scored 0.75-1.0 of it were right about three times as often as wrong (newdocs7 +9 right, +3
+    wrong; site7 +14, +5), and no out-of-scope question of any set is that long, so the cost on
+    long out-of-scope messages is unmeasured. 1 turns it off."""
     focus_support: float = 0.4
     """A question word no intent knows, and not context, a common word or a number, is part of
     what the question is about (its focus): "is it safe to breastfeed on valproate". The best
