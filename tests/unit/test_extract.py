@@ -645,3 +645,30 @@ def test_extract_calibrates_a_new_folders_threshold_from_its_answers_and_never_s
     (into / "bot.yaml").unlink()
     status, out, _ = cli(["extract", str(docs), "--into", str(into), "--dry-run"])
     assert "answer threshold" not in out and not (into / "bot.yaml").exists()
+
+
+def test_bundled_brand_names_reach_the_medicines_the_documents_name(tmp_path):
+    """A page that never names its brands still answers them (content/brand-names.yaml): the
+    subject's own brands join its lexicon group after the page's names, once each, and a medicine
+    the page only mentions ("do not take with ibuprofen") gets its group too, so "nurofen" reads
+    as ibuprofen. A brand the brand table does not hold is not invented."""
+    import faqbot
+    from faqbot.authoring.workspace import extract_into
+    from faqbot.content.lexicon import load_lexicon
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "ramipril.md").write_text(
+        "# Ramipril\n\nRamipril is also sold as Tritace.\n\n## Uses\n\nRamipril treats high blood pressure.\n\n"
+        "## Other medicines\n\nDo not take ibuprofen or other anti-inflammatory painkillers with ramipril, "
+        "as they can harm your kidneys.\n\n## Dosage\n\nThe usual dose is 2.5 mg once a day.\n", encoding="utf-8")
+    into = tmp_path / "intents"
+    extract_into(docs, into)
+    groups = load_lexicon(into / "lexicon.yaml").groups
+    ramipril = next(g for g in groups if g[0] == "ramipril")
+    assert ramipril == ["ramipril", "Tritace", "Altace"]                      # the page's name once, then the table's
+    assert next(g for g in groups if g[0] == "ibuprofen")[:3] == ["ibuprofen", "Nurofen", "Advil"]
+    assert not any(g[0] == "paracetamol" for g in groups)                    # never mentioned
+    bot = faqbot.load(into)
+    reply = bot.reply("ramipril and nurofen together?")
+    assert reply.status == "answered" and reply.intent.id == "ramipril-interactions"

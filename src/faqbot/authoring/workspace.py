@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content.curation import MergeReport, digest, extraction_key, merge
-from ..content.lexicon import lay_terms_file
+from ..content.lexicon import bundled_brand_names, lay_terms_file
 from ..content.intents import (Intent, RESERVED_FILES, Source, bundled_intents, intent_files, load_bot_settings,
                                load_extracted, load_file)
 from ..content.rules import DEFAULT_DISCLAIMER
@@ -288,13 +288,21 @@ def _proposed_bot(into: Path, parsed: list[Document]) -> tuple[str, tuple[Path, 
 
 
 def _lexicon_names(into: Path, parsed: list[Document]) -> tuple[str, tuple[Path, str] | None]:
-    """Synonym groups [subject, other names...] for subjects that have other names and no group yet."""
+    """Synonym groups [subject, other names...] for subjects that have other names and no group
+    yet: the names the documents give, then the bundled brand names of the subject
+    (content/brand-names.yaml); and the bundled group of every other medicine the documents
+    mention ("do not take with ibuprofen": Nurofen is ibuprofen)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     from ..content.saving import _round_trip
 
     path = into / "lexicon.yaml"
-    wanted = [[d.subject, *d.names] for d in parsed if d.names]
+    brands = bundled_brand_names()
+    subjects = {" ".join(tokenize(d.subject)) for d in parsed}
+    wanted = [[d.subject, *d.names, *brands.get(" ".join(tokenize(d.subject)), [])] for d in parsed]
+    wanted = [group for group in wanted if len(group) > 1]
+    mentioned = _medicines_mentioned(parsed, [generic for generic in brands if generic not in subjects])
+    wanted += [[generic, *brands[generic]] for generic in mentioned]
     current = _current(path)
     if not wanted and current is not None:
         return "", None
@@ -318,7 +326,12 @@ def _lexicon_names(into: Path, parsed: list[Document]) -> tuple[str, tuple[Path,
     for group in wanted:
         if " ".join(tokenize(group[0])) in known:
             continue
-        names = [name for name in group if " ".join(tokenize(name)) not in known]
+        names, seen = [], set(known)
+        for name in group:                  # once each (a page and the brand table may both name it)
+            key = " ".join(tokenize(name))
+            if key not in seen:
+                seen.add(key)
+                names.append(name)
         if len(names) < 2:
             continue
         seq = CommentedSeq(names)
@@ -332,6 +345,19 @@ def _lexicon_names(into: Path, parsed: list[Document]) -> tuple[str, tuple[Path,
     if not added:
         return "", None
     return f"{path}: names added for {', '.join(added)}", (path, dump_yaml(data))
+
+
+def _medicines_mentioned(parsed: list[Document], generics: list[str]) -> list[str]:
+    """The generic names (tokenised) any document's answers mention, in the table's order."""
+    texts = ["\n".join(pair.answer.lower() for pair in document.pairs) for document in parsed]
+    words = {word for text in texts for word in re.findall(r"[a-z0-9]+", text)}
+    found = []
+    for generic in generics:
+        parts = generic.split()
+        if all(part in words for part in parts) and (len(parts) == 1 or any(
+                re.search(r"\b" + r"\W+".join(map(re.escape, parts)) + r"\b", text) for text in texts)):
+            found.append(generic)
+    return found
 
 
 def import_into(table: Path, into: Path, topic: str | None = None, replace: bool = False,

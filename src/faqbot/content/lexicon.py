@@ -21,6 +21,17 @@ def lay_terms_file() -> Path:
     return Path(__file__).parent / "lay-terms.yaml"
 
 
+def brand_names_file() -> Path:
+    """Brand names of widely used medicines, which extraction adds to a folder's lexicon (data)."""
+    return Path(__file__).parent / "brand-names.yaml"
+
+
+def bundled_brand_names() -> dict[str, list[str]]:
+    """The bundled brand names by generic name (tokenised: "sodium valproate"), in file order."""
+    data = load_yaml(brand_names_file())
+    return {" ".join(tokenize(group[0])): [str(name) for name in group[1:]] for group in data["brands"]}
+
+
 def load_lexicon(path: Path) -> Lexicon:
     """Read lexicon.yaml; a missing file means no synonyms (imported FAQs have none)."""
     if not path.exists():
