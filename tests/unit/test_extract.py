@@ -399,7 +399,7 @@ def test_reextracting_keeps_curated_work_and_reports_every_change(cli, tmp_path,
         "  added: aspirin-safe-children\n"
         "  added: aspirin-drink-alcohol\n"
         "intents/bot.yaml: written with faqbot's own disclaimer (no document has a disclaimer); review it\n"
-        "intents/lexicon.yaml: written with faqbot's lay terms; edit it freely\n"), "")
+        "intents/lexicon.yaml: written with faqbot's lay terms, with the names of aspirin; edit it freely\n"), "")
 
     # Staff rename one id and add examples; the document then changes one answer, drops one entry
     # and gains another.
