@@ -121,10 +121,13 @@ _SMALLTALK_PIECE = re.compile("^(?:" + "|".join(f"(?P<{kind}>{pattern})" for kin
 # When a message mixes kinds, the one it answers to: a farewell ends the talk, a question about the
 # bot wants its answer, thanks beat the "ok" around them.
 _SMALLTALK_PRIORITY = ("goodbye", "identity", "help", "thanks", "greeting", "acknowledge")
+_SMALLTALK_WORDS = re.compile(r"[\w']+|\?")      # what small talk is read from: words and question marks
+_FINAL_QUESTION_MARK = re.compile(r"\s*\?$")
 _ORDINALS = {"first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2, "third": 3, "3rd": 3, "three": 3}
 _CHOICE = re.compile(r"^(?:(?:the|option|number|no|choice|#)\s*)*(\d{1,4}|first|1st|second|2nd|third|3rd|one|two|three|last)"
                      r"(?:\s+(?:one|option|question|please|pls))?$")
 _FOLLOW_UP_WORDS = 5   # a follow-up with no word of its own ("how come?", "why?") is this short at most
+_TERMS_MEMO = 65536    # texts (phrasings, words) whose terms a Bot remembers
 
 
 @dataclass
@@ -222,6 +225,10 @@ class Bot:
         if analyzer is None:
             self.analyzer.release_index_tokens()   # ours, and only the index needed them
         self._phrasing_memo: dict[str, list[str]] = {}
+        # The documents a folder red flag was found in (the topics of the intents it points to):
+        # a page's "swollen ankles: get help immediately" is that medicine's, not every page's.
+        self._red_flag_topics = {rule.id: frozenset(self._by_id[i].topic for i in rule.see if i in self._by_id)
+                                 for rule in self.safety.rules if rule.see}
 
     @classmethod
     def from_folder(cls, folder: Path, cache: bool = True, notify=None) -> "Bot":
@@ -309,7 +316,8 @@ class Bot:
             whole = piece == query.question and len(piece) <= MAX_QUESTION_CHARS
             return query.corrected if whole else self.analyzer.corrected_text(piece)
 
-        assessment = self.triage.assess(query.question, corrected, conversation.safety)
+        assessment = self.triage.assess(query.question, corrected, conversation.safety,
+                                        self._red_flags_for(query) if self._red_flag_topics else None)
         reply = self._decide(query, conversation, assessment)
         reply.triage = assessment
         if assessment.crisis and reply.status is not Status.EMERGENCY:
@@ -341,6 +349,35 @@ class Bot:
         if self.triage.assess(text, self.analyzer.corrected_text, conversation.safety).urgent is not None:
             return [self.reply(text, conversation)]
         return [self.reply(question, conversation) for question in questions]
+
+    def _red_flags_for(self, query: Query):
+        """Which of the folder's red flags a message may meet: all, unless it names medicines or
+        topics and none of them is a red flag's own document. "norvasc swollen ankles" is not
+        aceclofenac's serious side effect, which that page says needs help at once, while the
+        amlodipine page calls swollen ankles common; a message naming nothing, or naming
+        aceclofenac, still meets it. The built-in layer applies whatever is named."""
+        named: list[frozenset[str] | None] = []
+
+        def applies(rule) -> bool:
+            topics = self._red_flag_topics.get(rule.id)
+            if not topics:
+                return True           # a rule of staff's own, pointing at no intent: always
+            if not named:
+                named.append(self._topics_named(query))
+            return not named[0] or bool(topics & named[0])
+
+        return applies
+
+    def _topics_named(self, query: Query) -> frozenset[str]:
+        """The topics a message names: by the medicine names of a folder of many subjects (every
+        page a name may mean, and a combination's ingredients' pages), else by the terms that
+        name a topic."""
+        if self.entities is not None:
+            mentions = self.entities.find_tokens(query.tokens)
+            pages = self.entities.with_ingredient_pages({d for m in mentions for d in m.documents})
+            return frozenset(self.entities.document_of(d).topic for d in pages)
+        naming = self.matcher.index.topics_naming
+        return frozenset(topic for term in query.analysis.terms for topic in naming.get(term, ()))
 
     def _decide(self, query: Query, conversation: Conversation, assessment: Assessment) -> Reply:
         question, normalised = query.question, query.normalised
@@ -608,26 +645,27 @@ class Bot:
         misread = set()
         for word, following in zip(tokens, tokens[1:]):
             term = synonyms.get(word)
-            if term is not None and following not in _PREPOSITIONS and set(self.analyzer.terms(following)) & unknown:
+            if term is not None and following not in _PREPOSITIONS and set(self._phrasing_terms(following)) & unknown:
                 misread.add(term)
         return misread
 
-    def _phrasing_terms(self, phrasing: str) -> list[str]:
-        """A candidate's phrasing read as the index read it; remembered, since the same few
-        phrasings win question after question (a folder's phrasings at most)."""
-        known = self._phrasing_memo.get(phrasing)
+    def _phrasing_terms(self, text: str) -> list[str]:
+        """A candidate's phrasing (or a question's word) read as the index read it, uncorrected;
+        remembered, since the same few phrasings win question after question and the same words
+        come back (up to _TERMS_MEMO texts). Never to be changed by the caller."""
+        known = self._phrasing_memo.get(text)
         if known is None:
-            known = self._phrasing_memo[phrasing] = self.analyzer.terms(phrasing)
+            known = self.analyzer.terms(text)
+            if len(self._phrasing_memo) < _TERMS_MEMO:
+                self._phrasing_memo[text] = known
         return known
 
-    @staticmethod
-    def _words_for(terms: list[str], query: Query) -> str:
+    def _words_for(self, terms: list[str], query: Query) -> str:
         """The words the patient typed for terms, once each, as a list to name in a sentence
         ("breastfeeding" for "breastfe"; "coffee and tea"; "driving" for "is it safe to drive")."""
-        analyzer = query._analyzer
 
         def typed(term: str) -> str:
-            word = next((token for token in query.tokens if analyzer.terms(token) == [term]), term)
+            word = next((token for token in query.tokens if self._phrasing_terms(token) == [term]), term)
             return activity_name(word) if word in query.activity_words else word
 
         return messages.and_list(list(dict.fromkeys(typed(term) for term in terms)))
@@ -893,8 +931,8 @@ class Bot:
 
     def _smalltalk_kind(self, normalised: str) -> str | None:
         """The kind of small talk a message is made of, or None when anything else is in it."""
-        cleaned = " ".join(re.findall(r"[\w']+|\?", normalised))
-        cleaned = re.sub(r"\s*\?$", "", cleaned) or cleaned
+        cleaned = " ".join(_SMALLTALK_WORDS.findall(normalised))
+        cleaned = _FINAL_QUESTION_MARK.sub("", cleaned) or cleaned
         kinds = set()
         while cleaned:
             piece = _SMALLTALK_PIECE.match(cleaned)

@@ -294,10 +294,12 @@ class Prefilter:
         return False
 
     def __getstate__(self):
-        return self.literals
+        # A tuple, never the bare literals: pickle skips __setstate__ for a false state, and
+        # "no required string" (None) would come back as a pre-filter with no attributes at all.
+        return (self.literals,)
 
     def __setstate__(self, state) -> None:
-        self.literals = state
+        (self.literals,) = state
         self._split()
 
     def __repr__(self) -> str:

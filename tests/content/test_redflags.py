@@ -314,3 +314,39 @@ def test_a_rule_whose_passage_staff_deleted_still_loads(tmp_path):
     assert rules_of(into)["ibuprofen-black-tarry-stools"]["see"] == []
     bot = faqbot.load(into)
     assert folder_rule(bot, "black tarry stools since the ibuprofen") is not None
+
+
+OTHER_MEDICINES = ["bisoprolol", "cetirizine", "doxycycline", "famotidine", "gabapentin", "losartan", "naproxen",
+                   "ramipril", "sertraline", "tamsulosin", "zopiclone"]
+
+
+@pytest.mark.parametrize("others", [0, len(OTHER_MEDICINES)], ids=["two pages", "a site read by medicine names"])
+def test_a_pages_red_flag_is_not_met_by_a_message_about_another_medicine(tmp_path, others):
+    """One page's serious side effect ("swollen ankles: get medical help immediately") is that
+    medicine's: a message naming only another medicine, whose page calls the same sign common,
+    is answered from that page, not raised as an emergency. Naming the first medicine, or no
+    medicine at all, still meets the red flag. The same in a folder of many subjects, where the
+    names are read as a site's are (matching/entities.py)."""
+    from faqbot.bot import Status
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in OTHER_MEDICINES[:others]:
+        (docs / f"{name}.md").write_text(f"# {name.title()}\n\n## Uses\n\n{name.title()} is a medicine.\n\n"
+                                         f"## Dosage\n\nTake {name} once a day.\n", encoding="utf-8")
+    (docs / "aceclofenac.md").write_text(
+        "# Aceclofenac\n\n## Uses\n\nAceclofenac eases pain and swelling in arthritis.\n\n## Side effects\n\n"
+        "Serious side effects (stop taking it and get medical help immediately):\n\n"
+        "- passing very little urine, or swollen ankles, which may mean kidney problems\n"
+        "- yellowing of the skin or the whites of the eyes\n", encoding="utf-8")
+    (docs / "amlodipine.md").write_text(
+        "# Amlodipine\n\n## Uses\n\nAmlodipine treats high blood pressure.\n\n## Side effects\n\n"
+        "Common side effects:\n\n- swollen ankles or feet\n- flushing\n- headaches\n", encoding="utf-8")
+    into = tmp_path / "intents"
+    extract_into(docs, into)
+    bot = faqbot.load(into)
+    assert (bot.entities is not None) == bool(others)
+    assert any("ankle" in rule.id for rule in bot.safety.rules)       # the page's own red flag
+    assert bot.reply("amlodipine and my ankles are swollen").status is Status.ANSWERED
+    assert bot.reply("my ankles are swollen since i started aceclofenac").status is Status.EMERGENCY
+    assert bot.reply("my ankles are really swollen").status is Status.EMERGENCY

@@ -95,6 +95,58 @@ def test_front_matter_faqs_and_a_bold_question_on_its_own_line(tmp_path):
     assert pairs["Can I exercise?"][0] == "Yes, warm up first."
 
 
+def test_front_matter_faqs_written_with_short_keys(tmp_path):
+    """Sites write their front-matter FAQs as {q, a} (or Question/Answer) as often as {question,
+    answer}: every entry becomes a pair, none is dropped for its keys."""
+    doc = extracted(tmp_path, "hay-fever.md", """\
+        ---
+        title: Hay fever
+        faq:
+          - q: Is there a cure for hay fever?
+            a: There is no cure, but most people control their symptoms well.
+          - Question: Can hay fever give you a high temperature?
+            Answer: No. Hay fever does not cause a fever.
+        ---
+
+        # Hay fever
+
+        ## Symptoms
+
+        Sneezing and itchy eyes.
+        """)
+    pairs = {p.question: (p.answer, p.lines) for p in doc.pairs}
+    assert pairs["Is there a cure for hay fever?"] == ("There is no cure, but most people control their symptoms well.", (4, 5))
+    assert pairs["Can hay fever give you a high temperature?"] == ("No. Hay fever does not cause a fever.", (6, 7))
+
+
+def test_headings_of_a_setting_or_a_contraction_give_natural_questions(tmp_path):
+    """A heading that starts with a preposition is said of the subject ("For depression"); one
+    that starts with the subject's name is asked as named; a plural head noun before "to" takes
+    "are"; "What it's for" is the uses kind, as "What it is for" is."""
+    doc = extracted(tmp_path, "amitriptyline.md", """\
+        # Amitriptyline
+
+        ## What it's for
+
+        Amitriptyline treats nerve pain and depression.
+
+        ## For depression
+
+        The usual dose is 50 mg to 100 mg a day.
+
+        ## Amitriptyline for pain
+
+        It changes the way your nerves send pain signals.
+
+        ## Things to avoid with amitriptyline
+
+        Grapefruit juice and alcohol.
+        """)
+    assert questions(doc) == ["What is amitriptyline used for?", "What should I know about amitriptyline for depression?",
+                              "What should I know about amitriptyline for pain?",
+                              "What are the things to avoid with amitriptyline?"]
+
+
 def test_a_title_ending_in_a_dot_and_sub_labels_give_natural_questions(tmp_path):
     doc = extracted(tmp_path, "combo.md", """\
         # Metformin + Voglibose.
@@ -373,6 +425,9 @@ def test_brands_are_read_however_the_page_words_them(tmp_path):
             ["Pan-D", "Pantocid"],
         "Drugx, also known by the brand name Prozac, is an antidepressant.": ["Prozac"],
         "Drugx is an NSAID, like aspirin, sold as Nurofen. It is available as tablets.": [],
+        "It relaxes muscles. It is also sold under brand names such as Zerodol-TH and Hifenac-TH. Take it with food.":
+            ["Zerodol-TH", "Hifenac-TH"],
+        "It is an antibiotic. Brand names include Vibramycin and Vibramycin-D.": ["Vibramycin", "Vibramycin-D"],
     }
     for number, (sentence, names) in enumerate(cases.items()):
         doc = extracted(tmp_path, f"drug{number}.md", f"# Drugx\n\n**Usage:** {sentence}\n")

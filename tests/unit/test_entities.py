@@ -48,6 +48,21 @@ def test_misspelt_names_are_recognised(site, typed, name):
     assert mentions[0].typed == typed
 
 
+@pytest.mark.parametrize("typed, name", [("amox", "amoxicillin"), ("serrati", "serratiopeptidase"),
+                                         ("cetiri", "cetirizine")])
+def test_a_name_cut_short_is_the_one_name_it_begins(site, typed, name):
+    """Patients shorten long names ("doxy" for doxycycline): a word no text uses, at least four
+    letters, that begins exactly one name word reads as that name."""
+    mentions = site.find(f"{typed} dose for adults")
+    assert [" ".join(m.name) for m in mentions] == [name]
+
+
+def test_a_beginning_of_several_names_or_a_known_word_is_left_as_typed(site):
+    assert site.find("cet dose") == []                   # too short
+    assert site.find("hydr dose") == []                  # hydrochloride or hydroxide: which?
+    assert site.find("dose for my grandmother") == []    # English words are meant as typed
+
+
 def test_a_misspelt_word_is_not_forced_onto_a_name(site):
     assert site.find("what should i do if i feel dizzy after exercise") == []
 

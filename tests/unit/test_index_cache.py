@@ -350,3 +350,23 @@ def test_the_lexicon_notes_of_a_large_folder_are_remembered_until_its_yaml_chang
     assert check() == first and len(calls) == 1
     (tea_folder / "lexicon.yaml").write_text("synonyms:\n  - [sole, only]\n  - [ache, good]\n", encoding="utf-8")
     assert "'good' is an everyday word" in check() and len(calls) == 2
+
+
+def test_an_extracted_folder_answers_the_same_from_its_index(cache_dir, tmp_path, monkeypatch):
+    """An extracted folder's own safety rules (some with no string a text must hold, so no
+    pre-filter) come back from the compiled index intact: every question of its blind set gets
+    the same record on the second start as on the first, where the index is built."""
+    import yaml
+
+    from tests.questionsets import DATA
+
+    folder = tmp_path / "intents"
+    assert main(["extract", str(DATA / "newdocs6"), "--into", str(folder)], stdout=io.StringIO(),
+                stderr=io.StringIO()) == 0
+    questions = [item["q"] for item in yaml.safe_load((DATA / "newdocs6-dev.yaml").read_text(encoding="utf-8"))]
+    calls = built_count(monkeypatch)
+    first = Bot.from_folder(folder)
+    second = Bot.from_folder(folder)
+    assert len(calls) == 1                                   # the second start read the index
+    for question in questions:
+        assert second.reply(question).record() == first.reply(question).record(), question

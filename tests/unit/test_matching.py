@@ -225,6 +225,21 @@ def test_spelling_corrector_rules():
     assert analyzer.correct("mz") is None                  # too short to guess
 
 
+def test_words_run_together_are_split_into_two_index_words():
+    """"hayfever" is how patients often type "hay fever": a word neither the index nor English
+    uses, made of two index words, is read as both; a real word ("season") never is, nor a split
+    with a function word or a part of two letters."""
+    analyzer = Analyzer(Lexicon(), ["hay fever in the pollen season", "tooth ache and sea salt", "it is on"])
+    assert analyzer.correct("hayfever") == "hay fever"
+    assert analyzer.correct("toothache") == "tooth ache"
+    assert analyzer.analyse("is hayfever worse in june", correct=True).terms[:2] == ["hay", "fever"]
+    assert analyzer.corrected_text("my hayfever is bad") == "my hay fever is bad"
+    assert analyzer.correct("season") is None                # a word of its own
+    assert analyzer.correct("seasalt") == "sea salt"
+    assert analyzer.correct("iton") is None                  # "it" and "on": function words
+    assert analyzer.correct("hayfeverish") is None           # "feverish" is no index word
+
+
 def test_bundled_intents_answer_typical_patient_questions(bundled_bot):
     """Robust facts on our own content, phrased the way patients type."""
     bot = bundled_bot

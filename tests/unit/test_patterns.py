@@ -6,6 +6,7 @@ the rules' own words. And it does skip: most questions are never searched by mos
 from __future__ import annotations
 
 import json
+import pickle
 import re
 
 import pytest
@@ -70,6 +71,17 @@ def test_screens_find_word_start_strings_by_the_first_letters_of_words():
     for text, expected in (("i od now", {0, 1, 3}), ("odd", {1, 3}), ("mytook 2, x", {3}), ("mytook 2 , x", {2, 3}), ("wildlife", {2, 3}),
                            ("he took 20", {0, 3}), ("", {3})):
         assert screens.possible(text) == expected == {k for k, f in enumerate(filters) if f.may_match(text)}, text
+
+
+@pytest.mark.parametrize("literals", [None, frozenset({"od"}), frozenset({WORD_START + "took ", "life"})])
+def test_a_prefilter_pickles_back_to_the_same_screen(literals):
+    """A compiled index keeps its folder rules' pre-filters; one that requires nothing (None) must
+    come back from the index letting every text through, not without its attributes."""
+    original = Prefilter(literals)
+    copy = pickle.loads(pickle.dumps(original))
+    assert copy.literals == original.literals
+    for text in ("", "i od now", "he took 20", "wildlife", "nothing here"):
+        assert copy.may_match(text) == original.may_match(text), text
 
 
 def test_literals_are_derived_from_the_expression():

@@ -190,7 +190,7 @@ def _read_markdown(path: Path, text: str) -> RawDocument:
 
 
 def _front_matter(path: Path, token, raw: RawDocument) -> None:
-    """Title and a ``faq:`` list of {question, answer} from the YAML front matter."""
+    """Title and a ``faq:`` list of {question, answer} (or {q, a}) from the YAML front matter."""
     offset = token.map[0] + 1     # the line of the opening '---'
     try:
         data = load_yaml(path, token.content)
@@ -205,11 +205,25 @@ def _front_matter(path: Path, token, raw: RawDocument) -> None:
     if isinstance(faqs, LineList):
         for position, entry in enumerate(faqs):
             line = faqs.line_of(position) + offset
-            if isinstance(entry, LineDict) and isinstance(entry.get("question"), str) \
-                    and isinstance(entry.get("answer"), str) and entry["answer"].strip():
+            if not isinstance(entry, LineDict):
+                continue
+            question, answer = _entry_text(entry, _FAQ_QUESTION_KEYS), _entry_text(entry, _FAQ_ANSWER_KEYS)
+            if question and answer:
                 last = max([line] + [entry.line_of(k) + offset for k in entry])
-                raw.faqs.append(Block("faq", " ".join(entry["question"].split()), line, last,
-                                      answer=" ".join(entry["answer"].split())))
+                raw.faqs.append(Block("faq", " ".join(question.split()), line, last, answer=" ".join(answer.split())))
+
+
+# The keys a front-matter FAQ entry writes its question and answer under, however a site names them.
+_FAQ_QUESTION_KEYS = ("question", "q")
+_FAQ_ANSWER_KEYS = ("answer", "a")
+
+
+def _entry_text(entry: dict, keys: tuple[str, ...]) -> str:
+    """The text of the first of these keys (in any case) an entry has, or "" when none holds text."""
+    for key, value in entry.items():
+        if isinstance(key, str) and key.lower() in keys and isinstance(value, str) and value.strip():
+            return value
+    return ""
 
 
 def _segments_of(inline) -> Segments:

@@ -444,6 +444,8 @@ def _names_in_prose(text: str, subject: str) -> list[str]:
         starts += [(m.end(), True) for m in re.finditer(_KNOWN_AS.format(subject=re.escape(subject)), text, re.I)]
     for start, lower_first in starts:
         stretch = re.split(r"(?<=[a-z)])\.(?:\s|$)|[;:()]", text[start:], maxsplit=1)[0]
+        # A name ending in capitals ends its sentence at "-TH.": the stretch stops there too.
+        stretch = re.split(r"(?<=[A-Z0-9])\.(?:\s|$)", stretch, maxsplit=1)[0]
         for part in re.split(r",|\band\b|\bor\b", stretch):
             words = part.split()
             if not words:
@@ -1310,7 +1312,15 @@ def _generic_question(text: str, subject: str) -> str:
     if intro:
         lowered = intro.group(1)
     phrase = _lower_common(lowered)
-    head = (re.split(r"\s+(?:of|from|between|in|on|for|with)\s+", phrase)[0].split() or [phrase])[-1]
+    if re.match(r"(?:for|in|with|without|on|at|and)\b", phrase):
+        # "For depression", "In children": said of the subject ("amitriptyline for depression").
+        return f"What should I know about {subject} {phrase}?"
+    if _key(phrase).startswith(_key(subject) + " "):
+        # "Amitriptyline for pain", "Hay fever in children": the subject in a setting, asked as named.
+        return f"What should I know about {phrase}?"
+    # "General impacts of hypomagnesemia", "Things to avoid with levothyroxine": the head noun
+    # (before "of", "to", ...) says "is" or "are".
+    head = (re.split(r"\s+(?:of|from|between|in|on|for|with|to)\s+", phrase)[0].split() or [phrase])[-1]
     verb = "are" if head.endswith("s") and not head.endswith("ss") else "is"
     question = f"What {verb} the {phrase}"
     if not _names_subject(text, subject):

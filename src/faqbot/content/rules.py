@@ -99,13 +99,17 @@ class SafetyRules:
         """``triage`` of text already normalised (a Query's)."""
         return self.matches_any([normalised])
 
-    def matches_any(self, sentences: list[str]) -> Rule | None:
+    def matches_any(self, sentences: list[str], applies=None) -> Rule | None:
         """The first rule that one of the sentences meets; a rule's ``unless`` cancels it only in
-        the sentence it is found in, never the rule met in another sentence."""
+        the sentence it is found in, never the rule met in another sentence. ``applies``, when
+        given, says which rules may be met at all (``Bot``: a page's red flag when the message
+        names another medicine), asked only of a rule a sentence meets."""
         for rule in self.rules:
             for sentence in sentences:
                 if rule.matches(sentence):
-                    return rule
+                    if applies is None or applies(rule):
+                        return rule
+                    break
         return None
 
     @classmethod

@@ -66,11 +66,16 @@ class SectionKind:
 
 def label_words(text: str, subject_words: tuple[str, ...] = ()) -> tuple[str, ...]:
     """A label as comparable words: lower case, simple plurals folded, the subject's words and
-    a leading number ("2. How to take") removed."""
+    a leading number ("2. How to take") removed, "it's" read as "it is" ("What it's for" is the
+    label "what it is for")."""
     text = re.sub(r"^\s*\d+[.)]\s+", "", text.replace(SUBJECT, " "))
-    words = re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower())
+    text = _IS_CONTRACTED.sub(r"\1 is", text.lower().replace("\u2019", "'"))
+    words = re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text)
     drop = set(subject_words)
     return tuple(_fold(w) for w in words if w not in drop and _fold(w) not in drop)
+
+
+_IS_CONTRACTED = re.compile(r"\b(it|what|that|there|who|this|he|she)'s\b")
 
 
 def _content_words(words: tuple[str, ...]) -> int:

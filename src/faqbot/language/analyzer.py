@@ -33,12 +33,14 @@ def stem(word: str) -> str:
 
 
 READING_MEMO = 65536   # tokens whose reading, stem and term an Analyzer remembers
+_SPLIT_PART = 3        # a word patients run together ("hayfever") is split only into parts this long or longer
 CHILD_YEARS = 16       # "my 10 year old": an age under this many years is a child's (leaflets' doses
                        # for children stop at 12 to 16); any age in days, weeks or months is a baby's
 _AGE_UNITS = {"day": False, "days": False, "week": False, "weeks": False, "month": False, "months": False,
               "year": True, "years": True, "yr": True, "yrs": True}
 
 _INFLECTION = re.compile(r"(?<=\w{2})(?:ings?|ed|es|s|ly|ers?)$")
+_IES = re.compile(r"ies$")
 
 
 def _with_child_ages(tokens: list[str]) -> list[str]:
@@ -55,7 +57,7 @@ def _with_child_ages(tokens: list[str]) -> list[str]:
 
 def _root(word: str) -> str:
     """A word without its inflection ("using" -> "us", "use" -> "us", "severe" -> "sever")."""
-    root = _INFLECTION.sub("", re.sub(r"ies$", "y", word)).rstrip("e") or word
+    root = _INFLECTION.sub("", _IES.sub("y", word)).rstrip("e") or word
     return root[:-1] if len(root) > 3 and root[-1] == root[-2] else root   # "forgetting" -> "forget"
 
 
@@ -233,6 +235,10 @@ class Analyzer:
                 better = cache[token] if token in cache else self.correct(token)
                 if better and better != token:
                     corrections[token] = better
+                    if " " in better:           # "hayfever" -> "hay fever": two words
+                        fixed += better.split()
+                        index += 1
+                        continue
                     token = better
                 fixed.append(token)
                 index += 1
@@ -308,11 +314,15 @@ class Analyzer:
         """``corrected_text`` of text already normalised (a Query's)."""
         # Words of three letters are only completed, never corrected: "ate" is no typo.
         fixes: dict[str, str] = {}   # a long paste repeats its words: each is looked up once
+        changed = False
         for word in WORD.findall(normalised):
             if word not in fixes:
                 better = self.correct(word) if len(word) > 3 else None
-                fixes[word] = word if better is None else better
-        if all(word == better for word, better in fixes.items()):
+                if better is not None and better != word:
+                    fixes[word], changed = better, True
+                else:
+                    fixes[word] = word
+        if not changed:
             return None          # most questions: nothing to replace, so no second pass
         return WORD.sub(lambda found: fixes[found.group(0)], normalised)
 
@@ -334,6 +344,10 @@ class Analyzer:
     def _correction(self, word: str) -> str | None:
         if word in self._vocabulary or not word.isalpha() or len(word) < 3 or stem(word) in self._known_stems:
             return None
+        if len(word) >= 2 * _SPLIT_PART and word not in english_words():
+            split = self._split(word)
+            if split is not None:
+                return split
         if len(word) < 4:
             # "eff" is cut off ("effects"); "old" in "3 month old" is a word, not the start of "older".
             return None if word in LIGHT_WORDS else self._completion(word)
@@ -350,6 +364,22 @@ class Analyzer:
             best = min(found, key=lambda hit: (hit[1], abs(len(hit[0]) - len(word)),
                                                -self._word_counts[hit[0]], hit[0]))[0]
         return best or self._completion(word)
+
+    def _split(self, word: str) -> str | None:
+        """Two index words a word is made of, written apart ("hayfever" -> "hay fever",
+        "toothache" -> "tooth ache"), or None. Only for a word neither the index nor English uses
+        (a real word such as "season" is never split into "sea son"); each part at least
+        _SPLIT_PART letters and no function word; of several splits, the one whose rarer part the
+        index uses most."""
+        counts = self._word_counts
+        splits = [(min(counts[word[:k]], counts[word[k:]]), word[:k], word[k:])
+                  for k in range(_SPLIT_PART, len(word) - _SPLIT_PART + 1)
+                  if word[:k] in counts and word[k:] in counts
+                  and word[:k] not in STOPWORDS and word[k:] not in STOPWORDS]
+        if not splits:
+            return None
+        _, first, second = max(splits)
+        return f"{first} {second}"
 
     def _completion(self, prefix: str) -> str | None:
         """The index's most used word beginning with a cut-off word ("eff" -> "effects"), if any."""

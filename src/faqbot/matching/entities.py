@@ -209,6 +209,15 @@ class Entities:
         """The intent indices of these documents, in folder order."""
         return sorted(i for number in documents for i in self.documents[number].intents)
 
+    def with_ingredient_pages(self, numbers) -> set[int]:
+        """These documents and, for a combination product, every page naming one of its
+        ingredients: what is true of metformin's page is true of a tablet holding metformin."""
+        found = set(numbers)
+        for number in numbers:
+            for ingredient in self.documents[number].ingredients:
+                found |= self._by_name.get(ingredient, set())
+        return found
+
     def documents_of_topic(self, topic: str) -> list[int]:
         return self._by_topic.get(topic, [])
 
@@ -243,19 +252,27 @@ class Entities:
 
     def _name_word(self, word: str) -> str:
         """The name word a typed word reads as: itself when any text knows it, else the closest
-        name word within NAME_TYPO_SCORE, if one is."""
-        if word in self._known or len(word) < self.tuning.name_typo_min_length or not word.isalpha():
+        name word within name_typo_score, if one is, else the one name word it begins ("doxy"
+        for doxycycline, "amox" for amoxicillin: names patients shorten), if only one does."""
+        tuning = self.tuning
+        if word in self._known or len(word) < min(tuning.name_typo_min_length, tuning.name_prefix_min_length) \
+                or not word.isalpha():
             return word
         found = self._read_as.get(word)
         if found is not None:
             return found
         found = word
         if word not in english_words():        # an English word ("pregnant") is meant as typed
-            hits = process.extract(word, self._fuzzy_choices.get(word[0], ()), scorer=fuzz.ratio,
-                                   score_cutoff=self.tuning.name_typo_score, limit=3)
+            choices = self._fuzzy_choices.get(word[0], ())
+            hits = process.extract(word, choices, scorer=fuzz.ratio, score_cutoff=tuning.name_typo_score,
+                                   limit=3) if len(word) >= tuning.name_typo_min_length else []
             if hits:
                 # best score, then the word of most documents (the common spelling), then alphabetical
                 found = min(hits, key=lambda hit: (-hit[1], -len(self._by_word[hit[0]]), hit[0]))[0]
+            elif len(word) >= tuning.name_prefix_min_length:
+                begun = [w for w in choices if w.startswith(word)]
+                if len(begun) == 1:
+                    found = begun[0]
         if len(self._read_as) < 100_000:
             self._read_as[word] = found
         return found

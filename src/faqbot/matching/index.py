@@ -69,6 +69,9 @@ class Index:
         self.phrasing_terms: list[frozenset[str]] = []
         self.phrasing_intent: list[int] = []
         self.phrasing_source_text: list[str] = []   # the phrasing as written, for explanations
+        # Whether the phrasing's text splits back into its terms (no term holds a space: nearly
+        # always); the character term then needs no token sort on its side (Matcher._candidates).
+        self.phrasing_split_alike: list[bool] = []
         # Tuples, not sets: with 50,000 intents the answers' term sets took 150 MB while the index
         # was built, more than the index itself.
         utterance_terms: list[tuple[str, ...]] = []
@@ -80,6 +83,7 @@ class Index:
                 if not terms:
                     continue
                 self.phrasing_text.append(" ".join(sorted(terms)))
+                self.phrasing_split_alike.append(len(self.phrasing_text[-1].split()) == len(terms))
                 self.phrasing_terms.append(terms)
                 self.phrasing_intent.append(index)
                 self.phrasing_source_text.append(text)

@@ -165,7 +165,7 @@ class Matcher:
         cause and effect scores less. Only the first ``limit`` become Candidates (their terms and
         phrasing looked up): the rest only rank."""
         index, tuning, intents = self.index, self.tuning, self.intents
-        phrasing_text, phrasing_terms, source_text = index.phrasing_text, index.phrasing_terms, index.phrasing_source_text
+        phrasing_text, split_alike, source_text = index.phrasing_text, index.phrasing_split_alike, index.phrasing_source_text
         query_text, evidence, asked_relation = question.text, question.evidence, question.relation
         known = question.rows
         ranked = []
@@ -177,7 +177,7 @@ class Matcher:
                 intent = intents[intent_index]
                 if position >= 0:
                     text = phrasing_text[position]
-                    if question.sorted and len(text.split()) == len(phrasing_terms[position]):
+                    if question.sorted and split_alike[position]:
                         character = fuzz.ratio(query_text, text) / 100
                     else:
                         character = fuzz.token_sort_ratio(query_text, text) / 100

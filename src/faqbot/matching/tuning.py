@@ -186,6 +186,10 @@ class Tuning:
     this: "paracetmol" (95), "amoxicilin" (95), "sertarline" (90) do; "exercise" is no name."""
     name_typo_min_length: int = 5
     """Shorter words are never corrected into names: too many short words are another's typo."""
+    name_prefix_min_length: int = 4
+    """A word no text uses and English does not know, at least this long, that begins exactly one
+    name word reads as that name ("doxy", "amox", "pred"): patients shorten long names. Shorter
+    beginnings ("dox") fit too many words."""
     subject_documents: int = 30
     """At most this many documents (single-ingredient pages first) are ranked for a word that is
     part of many names ("magnesium", "sodium"); the best few of them are offered as options."""

@@ -114,6 +114,10 @@ class BuiltinLayer:
         self.path = path
         # Every rule's pre-filter in one pass: which rules a sentence may meet (``ConceptRule.screen``).
         self.screens = Screens([rule.screen for rule in rules])
+        self.episode_rules = [rule for rule in rules if rule.kind == "episode"]
+        # The rules a sentence may meet by referring back to the conversation's episode alone.
+        self._referring = [(number, rule) for number, rule in enumerate(rules)
+                           if rule.kind == "episode" and rule.anaphora_screen is not None]
 
     def expressions(self) -> list[str]:
         """Every expression of the layer (rules and frames), as compiled."""
@@ -128,13 +132,13 @@ class BuiltinLayer:
         (or the documents) is about, for sentences that say "another one" or "it's starting"."""
         whole = " . ".join(c.text for c in clauses)
         hits = []
+        # Every sentence is in ``whole``: a rule whose strings are not there is in none of them.
         possible = self.screens.possible(whole)
+        referring = {number for number, rule in self._referring if rule.may_refer_back(whole, context)}
         # A message of one sentence is ``whole``, already screened.
         in_clause = [self.screens.possible(c.text) for c in clauses] if len(clauses) > 1 else None
-        for number, rule in enumerate(self.rules):
-            # Every sentence is in ``whole``: a rule whose strings are not there is in none of them.
-            if number not in possible and not rule.may_refer_back(whole, context):
-                continue
+        for number in sorted(possible | referring):      # in the rules' order
+            rule = self.rules[number]
             if rule.with_ is not None and not (rule.may_accompany(whole) and rule.with_.search(whole)):
                 continue
             for position, clause in enumerate(clauses):

@@ -60,6 +60,8 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "si
          "eighty": 80, "ninety": 90}
 # "one" is usually a pronoun ("having another one"): it stays a word unless it counts something.
 _PRONOUN_NUMBERS = {"one"}
+# The tokens numbers_as_digits may change: a sentence holding none of them is left as it is.
+_NUMBER_TOKENS = frozenset(_TENS) | (frozenset(_UNITS) - _PRONOUN_NUMBERS) | {"hundred", "hundreds"}
 
 
 @dataclass
@@ -105,6 +107,8 @@ def _unleet(found: re.Match) -> str:
 def numbers_as_digits(tokens: list[str]) -> list[str]:
     """Counts written as words become digits ("twenty five" -> "25", "a dozen" -> "12"), so one
     pattern meets every way of writing a number."""
+    if _NUMBER_TOKENS.isdisjoint(tokens):
+        return list(tokens)      # most sentences: no number written as a word
     out: list[str] = []
     index = 0
     while index < len(tokens):
@@ -126,15 +130,20 @@ def numbers_as_digits(tokens: list[str]) -> list[str]:
     return out
 
 
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_SILENT = re.compile(r"[aeiouyhw]")
+_DOUBLED = re.compile(r"(.)\1+")
+
+
 def phonetic_key(word: str) -> str:
     """A rough sound of a word: soft c, z and s alike, ph as f, vowels and doubled letters dropped
     after the first letter. "ceasure" and "seizure" sound alike; "scissor" does not."""
-    word = re.sub(r"c(?=[eiy])", "s", word)
+    word = _SOFT_C.sub("s", word)
     word = word.replace("ph", "f").replace("ck", "k").replace("z", "s").replace("q", "k").replace("c", "k")
-    head, rest = word[:1], re.sub(r"[aeiouyhw]", "", word[1:])
+    head, rest = word[:1], _SILENT.sub("", word[1:])
     if head in "aeiou":
         head = "a"
-    return re.sub(r"(.)\1+", r"\1", head + rest)
+    return _DOUBLED.sub(r"\1", head + rest)
 
 
 class TypoFixer:
@@ -162,6 +171,11 @@ class TypoFixer:
             if len(self._cache) < 50_000:
                 self._cache[word] = known
         return known
+
+    def fix_all(self, tokens: list[str]) -> list[str]:
+        """``[fix(t) for t in tokens]``, a known word's fix read straight from the cache."""
+        cache = self._cache
+        return [cache.get(t) or self.fix(t) for t in tokens]
 
     def _fix(self, word: str) -> str:
         if len(word) < 5 or not word.isalpha() or word in self.vocabulary or word in english_words():
@@ -215,11 +229,10 @@ def clauses_both(text: str, typos: TypoFixer) -> tuple[list[Clause], list[Clause
     no typo to fix is read once for both (it is the same clause)."""
     fixed: dict[str, Clause] = {}
     typed: dict[str, Clause] = {}
-    fix = typos.fix
     for tokens in _sentence_tokens(text):
         clause = _clause(tokens)
         _add(typed, clause)
-        corrected = [fix(t) for t in tokens]
+        corrected = typos.fix_all(tokens)
         _add(fixed, clause if corrected == tokens else _clause(corrected))
     return list(fixed.values()), list(typed.values())
 
@@ -238,7 +251,7 @@ def _clauses(sentences: list[list[str]], typos: TypoFixer | None) -> list[Clause
     found: dict[str, Clause] = {}
     for tokens in sentences:
         if typos is not None:
-            tokens = [typos.fix(t) for t in tokens]
+            tokens = typos.fix_all(tokens)
         _add(found, _clause(tokens))
     return list(found.values())
 

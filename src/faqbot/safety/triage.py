@@ -78,8 +78,7 @@ def _episodes_in(layer: BuiltinLayer, text: str) -> frozenset[str]:
 def _episodes_of(layer: BuiltinLayer, plain: list[str]) -> frozenset[str]:
     """The episodes named in a text's clauses as folded without typo fixes."""
     folded = " . ".join(plain)
-    return frozenset(r.id for r in layer.rules
-                     if r.kind == "episode" and r.mention_screen.may_match(folded) and r.mentions.search(folded))
+    return frozenset(r.id for r in layer.episode_rules if r.mention_screen.may_match(folded) and r.mentions.search(folded))
 
 
 class Triage:
@@ -104,9 +103,10 @@ class Triage:
         return self.builtin.crisis
 
     def assess(self, message: str, correct: Callable[[str], str | None] | None = None,
-               memory: SafetyMemory | None = None) -> Assessment:
+               memory: SafetyMemory | None = None, applies: Callable | None = None) -> Assessment:
         """What the rules find in the whole message. ``correct`` (the Analyzer's ``corrected_text``)
-        gives the spelling-corrected reading of each piece; ``memory`` the episodes of the last turns."""
+        gives the spelling-corrected reading of each piece; ``memory`` the episodes of the last turns;
+        ``applies`` which of the folder's rules may be met (all when None; the built-in layer always)."""
         readings, sentences, plain = [], [], []
         for piece in chunks(message):
             corrected = correct(piece) if correct is not None else None
@@ -126,7 +126,7 @@ class Triage:
         near = [self._finding(h) for h in hits if not h.fired and h.rule.id not in fired_ids]
         # Self-harm named in a question or in the past still gets the crisis line beside the answer.
         findings += [replace(f, crisis=True) for f in near if self._crisis_rule(f.id)]
-        rule = self.folder.matches_any(list(dict.fromkeys(sentences))) if self.folder.rules else None
+        rule = self.folder.matches_any(list(dict.fromkeys(sentences)), applies) if self.folder.rules else None
         if rule is not None:
             findings.append(self._folder_finding(rule))
         findings.sort(key=lambda f: not f.urgent)
