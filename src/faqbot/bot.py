@@ -483,7 +483,7 @@ class Bot:
         candidates = result.candidates
         if unnamed:
             readings = [c for c in self._topic_readings(result) if not self._leaves_unexplained(result, c)]
-            if len(readings) > 1:
+            if len(readings) > 1 and not self._only_one_explains_all(result, readings):
                 topics = [c.intent.topic for c in readings]
                 reason = Reason.of("two-topics", "no subject named, and the question fits "
                                    + messages.and_list(topics), topics=tuple(topics))
@@ -849,6 +849,16 @@ class Bot:
             if explained > sum(weights.get(t, 0.0) for t in left):
                 return None
         return left[0]
+
+    def _only_one_explains_all(self, result: MatchResult, readings: list[Candidate]) -> bool:
+        """Whether the best reading holds every word of the question that says something and no
+        other reading does: then the question fits one topic, not several. "cetirizine dose for
+        adults" fits hay fever's antihistamines (cetirizine, dose, adults) and naproxen's adult
+        dose only in part (dose, adults), though "dose for adults" weighs more than "cetirizine"."""
+        def explains_all(candidate: Candidate) -> bool:
+            matched = set(candidate.matched_terms)
+            return all(t in matched for t in result.analysis.terms if not self.matcher.is_light(t))
+        return explains_all(readings[0]) and not any(explains_all(c) for c in readings[1:])
 
     def _topic_readings(self, result: MatchResult) -> list[Candidate]:
         """A question naming no topic ("how does it work?") read once per topic: the best answer

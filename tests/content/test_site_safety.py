@@ -3,8 +3,8 @@ generated medicine site: 120 pages, 1,400 intents, 120 topics, so the many-subje
 entities, "Which medicine do you mean?", numbered options) exactly as on the bundled one.
 
 - every ``fires`` case of the built-in layer, and every emergency of the blind emergency set, is an
-  emergency reply on the site, with the same urgent text as on the bundled folder (two of the 43
-  are the bundled folder's own red flags, from its safety.yaml: caught on the site given the same
+  emergency reply on the site, with the same urgent text as on the bundled folder (one of the 43
+  is the bundled folder's own red flag, from its safety.yaml: caught on the site given the same
   rules); every ``never`` case and every near miss is no emergency on the site when it is none on
   the bundled;
 - every reply carries the site's one disclaimer, once, at its end (answers, clarifications,
@@ -69,15 +69,23 @@ def test_every_builtin_emergency_case_is_caught_on_the_site_as_on_the_bundled_fo
     assert len(cases) >= 50
     for message in cases:
         here, there = site.reply(message), bundled_bot.reply(message)
-        assert here.triage.findings and here.triage.findings == there.triage.findings, message
+        assert here.triage.findings and built_in(here) == built_in(there), message
         if there.status == Status.EMERGENCY:
             assert here.status == Status.EMERGENCY, message
-            assert without_disclaimer(here, site.disclaimer) == without_disclaimer(there, bundled_bot.disclaimer)
+            if built_in(there) == there.triage.findings:
+                # (The bundled folder's own red flag for the same sign, pancreatitis on
+                # valproate, adds its passage after the instruction there.)
+                assert without_disclaimer(here, site.disclaimer) == without_disclaimer(there, bundled_bot.disclaimer)
         else:
             # A crisis that is not an emergency (a question about lethal amounts): the crisis
             # line first, before whatever the folder answers.
             assert here.triage.crisis and here.text.startswith(site.triage.crisis_line), message
             assert there.text.startswith(bundled_bot.triage.crisis_line), message
+
+
+def built_in(reply) -> list:
+    """The built-in layer's findings of a reply's triage (a folder's own red flags left out)."""
+    return [f for f in reply.triage.findings if f.layer == "built-in"]
 
 
 def test_every_builtin_never_case_stays_no_emergency_on_the_site(site, bundled_bot):
@@ -90,7 +98,7 @@ def test_every_blind_emergency_the_builtin_layer_catches_is_caught_on_the_site(s
     messages = blind(expect_emergency=True)
     assert len(messages) == 43
     builtin = [m for m in messages if any(f.urgent and f.layer == "built-in" for f in bundled_bot.reply(m).triage.findings)]
-    assert len(builtin) == 41   # the other two are the bundled folder's own red flags (safety.yaml), below
+    assert len(builtin) == 42   # the other is the bundled folder's own red flag (its liver signs, safety.yaml), below
     for message in builtin:
         here, there = site.reply(message), bundled_bot.reply(message)
         assert here.status == there.status == Status.EMERGENCY, message

@@ -228,7 +228,7 @@ def test_a_saved_web_page(tmp_path):
         <p class="disclaimer"><em>Disclaimer: not advice.</em></p></main>
         <footer><p>Copyright 2024</p></footer></body></html>
         """)
-    assert doc.subject == "metformin" and doc.names == ["Glucophage", "Sukkarto SR"]
+    assert doc.subject == "metformin" and doc.names == ["Glucophage", "Sukkarto SR", "Sukkarto"]
     everything = " ".join(p.answer for p in doc.pairs)
     assert "tracking" not in everything and "cookies" not in everything and "Home" not in everything
     assert answer(doc, "What are the common side effects of metformin?") == "- feeling sick\n- diarrhoea"
@@ -428,6 +428,8 @@ def test_brands_are_read_however_the_page_words_them(tmp_path):
         "It relaxes muscles. It is also sold under brand names such as Zerodol-TH and Hifenac-TH. Take it with food.":
             ["Zerodol-TH", "Hifenac-TH"],
         "It is an antibiotic. Brand names include Vibramycin and Vibramycin-D.": ["Vibramycin", "Vibramycin-D"],
+        "It relaxes the prostate. Brand names include Flomax, Flomaxtra XL and Contiflo XL.":
+            ["Flomax", "Flomaxtra XL", "Flomaxtra", "Contiflo XL", "Contiflo"],
     }
     for number, (sentence, names) in enumerate(cases.items()):
         doc = extracted(tmp_path, f"drug{number}.md", f"# Drugx\n\n**Usage:** {sentence}\n")
@@ -642,6 +644,23 @@ def test_a_no_advice_paragraph_is_the_disclaimer_wherever_it_stands(tmp_path):
     assert doc.disclaimer == ["This page is for general information only and is not a substitute for medical advice."]
     assert not any("general information only" in p.answer for p in doc.pairs)
     assert [p.question for p in doc.pairs] == ["What are the symptoms of asthma?", "Can I exercise?"]
+
+
+def test_a_paragraph_ending_in_a_disclaimer_keeps_its_other_sentences(tmp_path):
+    """Only the sentence that says the page is no advice is the disclaimer: the brand names in
+    the same paragraph under the title are still an answer (and still the subject's names)."""
+    doc = extracted(tmp_path, "amitriptyline.txt", """\
+        Amitriptyline tablets: information for patients
+
+        In some countries it is sold under brand names such as Elavil and Endep. This information is a general guide and does not replace advice from your doctor.
+
+        WHAT AMITRIPTYLINE IS USED FOR
+
+        It is used for nerve pain and to prevent migraines.
+        """)
+    assert doc.disclaimer == ["This information is a general guide and does not replace advice from your doctor."]
+    assert any(p.answer == "In some countries it is sold under brand names such as Elavil and Endep." for p in doc.pairs)
+    assert {"Elavil", "Endep"} <= set(doc.names)
 
 
 def test_a_lifestyle_section_is_a_kind_and_drinking_advice_answers_the_alcohol_questions(tmp_path):

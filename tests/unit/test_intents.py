@@ -157,7 +157,7 @@ def test_check_reports_a_valid_folder(tea_folder):
     cases = sum(len(r.fires) + len(r.never) for r in Bot.from_folder(tea_folder).triage.builtin.rules)
     assert check(str(tea_folder)) == (0, (
         f"{tea_folder}: valid, 3 intents in 2 topics, 4 examples, 0 out-of-scope rules\n"
-        "triage: built-in emergency layer: 14 rules (always on)\n"
+        "triage: built-in emergency layer: 15 rules (always on)\n"
         "triage: safety.yaml: none (the folder adds no red flags of its own)\n"
         "note: 3 intents have fewer than 5 examples: tea-caffeine, tea-brew, coffee-brew\n"
         f"rule cases: {cases}/{cases} pass\n"

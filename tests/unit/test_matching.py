@@ -113,6 +113,22 @@ def test_no_subject_and_two_topics_fit_asks_which(bot):
     assert top(bot, "2", conversation) == ("answered", "anemia-how")
 
 
+def test_no_subject_and_only_one_topic_holds_every_word_answers_it():
+    """Two topics' readings fit "dose for adults" alike, so the bot asks which; "cetirizine dose
+    for adults" is held whole by one topic's passage only (the other explains "dose for adults",
+    which weighs more than "cetirizine", but not the medicine), so it is answered."""
+    folder = Bot(IntentSet([
+        intent("hay-fever-antihistamines", "What is the dose for adults with hay fever?",
+               "Cetirizine 10 mg once a day is the usual dose for adults with hay fever.", "hay fever"),
+        intent("hay-fever-symptoms", "What are the symptoms of hay fever?", "Sneezing and itchy eyes.", "hay fever"),
+        intent("naproxen-dose-adults", "What is the dose of naproxen for adults?",
+               "Adults take 250 mg to 500 mg of naproxen twice a day.", "naproxen"),
+        intent("naproxen-uses", "What is naproxen used for?", "Naproxen eases pain and swelling.", "naproxen"),
+    ], DISCLAIMER))
+    assert folder.reply("dose for adults").status == "clarify"
+    assert top(folder, "cetirizine dose for adults") == ("answered", "hay-fever-antihistamines")
+
+
 @pytest.mark.parametrize("choice,expected", [("1", "aspirin-how"), ("the first one", "aspirin-how"),
                                              ("second", "anemia-how"), ("number 2", "anemia-how"),
                                              ("the last one", "anemia-how")])
@@ -223,6 +239,16 @@ def test_spelling_corrector_rules():
     assert analyzer.correct("xyzzy") is None               # nothing close
     assert analyzer.correct("med") == "medicine"           # cut off while typing
     assert analyzer.correct("mz") is None                  # too short to guess
+
+
+def test_a_word_cut_short_reads_as_the_far_commoner_word_it_begins():
+    """"pred" is one letter from "peed" and the beginning of "prednisolone": the documents'
+    much commoner word wins; when the typo's word is as common, the typo reading stays."""
+    analyzer = Analyzer(Lexicon(), ["prednisolone tablets"] * 12 + ["you peed more", "a pest"])
+    assert analyzer.correct("pred") == "prednisolone"
+    assert analyzer.correct("prdnisolone") == "prednisolone"
+    even = Analyzer(Lexicon(), ["prednisolone tablets", "you peed more"])
+    assert even.correct("pred") == "peed"
 
 
 def test_words_run_together_are_split_into_two_index_words():

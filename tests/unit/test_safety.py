@@ -185,7 +185,7 @@ def test_a_safety_file_cannot_switch_the_built_in_layer_off(tmp_path):
     tea = Bot.from_folder(folder)
     assert tea.reply("i took 30 tablets").text.startswith("Call 999 now.")   # its own wording, the built-in rule
     assert tea.reply("i scalded my hand badly").status == "emergency"
-    assert tea.triage.layers() == ["built-in emergency layer: 14 rules (always on)",
+    assert tea.triage.layers() == ["built-in emergency layer: 15 rules (always on)",
                                    "safety.yaml: 1 red flags of this folder"]
 
 

@@ -223,6 +223,15 @@ def _drop_furniture(blocks: list[Block]) -> list[Block]:
     return kept
 
 
+def _disclaimer_sentences(text: str) -> tuple[str, str]:
+    """A paragraph's sentences that say the page is no advice, and the rest ("" when none)."""
+    sentences = [part for part in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if part]
+    said = [part for part in sentences if _SAYS_IT_IS_NO_ADVICE.search(part)]
+    if not said:                       # the statement runs across sentences: all of it is the disclaimer
+        return " ".join(sentences), ""
+    return " ".join(said), " ".join(part for part in sentences if part not in said)
+
+
 def _without_filler(text: str) -> str:
     """A paragraph without its filler sentences (greetings, "let's get started!")."""
     if not _FILLER.search(text):
@@ -419,6 +428,11 @@ _BRAND_CUE = re.compile(r"\b(?:(?:(?:sold|marketed|available|supplied|branded|kn
                         r"|(?:sold|marketed|supplied|branded)\s+(?:in\s+[A-Z][\w ]*?\s+)?as"
                         r"|also\s+(?:known|called|sold)\s+as)\b\s*(?:such as|like|including|include|:)?\s*",
                         re.I)
+# The modified-release ending of a brand name ("Flomaxtra XL", "Glucophage SR", "Adalat LA").
+_RELEASE_FORM = re.compile(r"(?<=\w)\s+(?:XL|SR|MR|CR|LA|ER|XR|CD|Retard|Continus)$")
+# Where a page says its brands are sold, before saying it: "In some other countries", "In the UK,".
+_WHERE_SOLD = re.compile(r"^(?:in|outside|across) (?:\w+ ){0,3}?(?:countries|the uk|the us|the usa|europe|america|"
+                         r"india|australia|canada|ireland)\b,?\s*")
 # The subject's other name in its own sentence: "Paracetamol, known as acetaminophen in ...".
 _KNOWN_AS = r"\b{subject},?\s+(?:is\s+)?(?:also\s+)?(?:known|called)\s+(?:in\s+(?:the\s+)?[A-Z][\w ]*?\s+)?(?:as\s+)?(?!by\b|the\b)"
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'-]*|\d[\w'-]*|with)$")
@@ -435,6 +449,7 @@ def _names_in_prose(text: str, subject: str) -> list[str]:
     starts = []
     for cue in _BRAND_CUE.finditer(text):
         sentence = text[:cue.start()].rsplit(". ", 1)[-1].lstrip().lower()
+        sentence = _WHERE_SOLD.sub("", sentence)    # "In some other countries it is sold ..."
         about_subject = (not sentence or first_word and sentence.startswith(first_word)
                          or re.match(r"(?:it|this medicine|they)\b", sentence))
         if about_subject and not re.search(r"\b(?:such as|like|with|including|other|e\.?g)\b", sentence):
@@ -567,9 +582,14 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block], examples: bool 
             continue
         if block.kind == "para" and len(block.text) < DISCLAIMER_MAX_CHARS and _SAYS_IT_IS_NO_ADVICE.search(block.text):
             # "This page is for general information only and is not a substitute for ...": the
-            # page's disclaimer wherever it stands (closing a FAQ section, under the title).
-            disclaimer.append(" ".join(block.text.split()))
-            continue
+            # page's disclaimer wherever it stands (closing a FAQ section, under the title). Its
+            # other sentences stay ("... sold under brand names such as Elavil and Endep. This
+            # information ... does not replace advice from your doctor.").
+            said, rest = _disclaimer_sentences(block.text)
+            disclaimer.append(said)
+            if not rest:
+                continue
+            block.text = rest
         if block.kind == "para" or block.kind in ("field", "label") and block.answer:
             names += _names_in_prose(block.text if block.kind == "para" else block.answer, subject)
         if block.kind == "field":
@@ -675,6 +695,8 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block], examples: bool 
     pairs = _unique_questions(pairs)
     unique_names = []
     ingredients = {part.split()[0] for part in re.split(r"\s*(?:\band\b|\bwith\b|\+|&|/|,)\s*", subject) if part}
+    # A brand's release-form ending is often left off ("Flomaxtra" for "Flomaxtra XL"): both are its names.
+    names = [variant for name in names for variant in (name, _RELEASE_FORM.sub("", name)) if variant]
     for name in names:
         if name.lower() in (n.lower() for n in unique_names) or name.lower() == subject:
             continue

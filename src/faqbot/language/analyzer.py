@@ -34,6 +34,7 @@ def stem(word: str) -> str:
 
 READING_MEMO = 65536   # tokens whose reading, stem and term an Analyzer remembers
 _SPLIT_PART = 3        # a word patients run together ("hayfever") is split only into parts this long or longer
+_CUT_OFF_OVER_TYPO = 10  # a word cut short reads as the word it begins when that is this many times commoner than its nearest typo
 CHILD_YEARS = 16       # "my 10 year old": an age under this many years is a child's (leaflets' doses
                        # for children stop at 12 to 16); any age in days, weeks or months is a baby's
 _AGE_UNITS = {"day": False, "days": False, "week": False, "weeks": False, "month": False, "months": False,
@@ -363,7 +364,13 @@ class Analyzer:
         if found:
             best = min(found, key=lambda hit: (hit[1], abs(len(hit[0]) - len(word)),
                                                -self._word_counts[hit[0]], hit[0]))[0]
-        return best or self._completion(word)
+        completed = self._completion(word)
+        if best is None or completed is not None and \
+                self._word_counts[completed] >= _CUT_OFF_OVER_TYPO * self._word_counts[best]:
+            # "pred" is prednisolone, which the documents say a hundred times, cut short, not
+            # "peed" mistyped, which they say once: the far commoner word wins.
+            return completed or best
+        return best
 
     def _split(self, word: str) -> str | None:
         """Two index words a word is made of, written apart ("hayfever" -> "hay fever",
