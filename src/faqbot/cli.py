@@ -634,22 +634,23 @@ def _cmd_extract(args, stdin, stdout, stderr) -> int:
         stdout.write(printable("".join(result.diffs)) if result.diffs else "no changes\n")
     else:
         _calibrate_extracted(Path(args.into), new_settings, stdout)
-        _remember_extractions(Path(args.into), result.extractions)
+        _remember_extracted(Path(args.into), result.passages)
     return EXIT_OK
 
 
-def _remember_extractions(folder: Path, extractions) -> None:
-    """For a large folder (Bot.is_large), what extraction found goes where `check`
-    remembers its findings (authoring/integrity.py): the first check of a site after its
-    extraction compares the intent files without extracting 6,500 documents again."""
-    from .authoring.integrity import CODE, Remembered
+def _remember_extracted(folder: Path, passages) -> None:
+    """For a large folder (Bot.is_large), the check of each intent file extraction wrote, made
+    from the passages it wrote them from, goes where `check` remembers its findings
+    (authoring/integrity.py): the first check of a site after its extraction extracts nothing."""
+    from .authoring.integrity import CODE, Remembered, check_written
     from .matching import cache as compiled
 
     remembering, remembered = _integrity_memory(folder)
-    if not extractions or not remembering:
+    if not passages or not remembering:
         return
+    checks = {str(path): check_written(path, pairs) for path, pairs in passages.items()}
     remembered = remembered or Remembered()
-    compiled.store(folder, compiled.code_fingerprint(CODE), remembered.with_extractions(extractions), "integrity")
+    compiled.store(folder, compiled.code_fingerprint(CODE), remembered.with_checks(checks), "integrity")
 
 
 def _integrity_memory(folder: Path):
@@ -723,11 +724,13 @@ def _cmd_check(args, stdin, stdout, stderr) -> int:
             return EXIT_USAGE
         bot = Bot.from_folder(folder, notify=_notifier(stderr))
     failed = _report_bot(folder, bot, stdout)
-    # The Bot is done with: a site's (200 MB and more) is given back before the documents are
-    # extracted, so the check's peak memory is the larger of the two, not their sum.
+    # The integrity pass compares the intents as loaded (no file is parsed again); the rest of
+    # the Bot (a site's index is most of its 200 MB and more) is given back before the documents
+    # are extracted, so the check's peak memory is the larger of the two, not their sum.
+    loaded = bot.intent_set
     del bot
     gc.collect()
-    status = _report_integrity(folder, stdout)
+    status = _report_integrity(folder, stdout, loaded)
     return EXIT_RECORDS_FAILED if failed else status
 
 
@@ -797,20 +800,21 @@ def _report_lexicon(folder: Path, bot, stdout) -> None:
         stdout.write(f"note: {one_line(note, 400)}\n")
 
 
-def _report_integrity(folder: Path, stdout) -> int:
+def _report_integrity(folder: Path, stdout, loaded=None) -> int:
     """Answers that no longer match their documents fail the check (1); notes do not.
 
     For a large folder (Bot.is_large), what this check found is kept in the compiled cache too,
     under the fingerprint of the code that finds it (integrity.CODE), so the next check re-reads
-    only the intent files and documents whose bytes changed (authoring/integrity.py)."""
+    only the intent files and documents whose bytes changed (authoring/integrity.py). ``loaded``:
+    the Bot's IntentSet, so the intent files are compared as loading read them, not parsed again."""
     from .authoring.integrity import CODE, check_folder_remembering
     from .display import one_line
     from .matching import cache as compiled
 
     remembering, remembered = _integrity_memory(folder)
-    findings, now = check_folder_remembering(folder, remembered, jobs=min(os.cpu_count() or 1, AUTO_JOBS_MAX))
-    if remembering and (remembered is None or now.files != remembered.files
-                        or now.extractions.keys() != remembered.extractions.keys()):
+    findings, now = check_folder_remembering(folder, remembered, jobs=min(os.cpu_count() or 1, AUTO_JOBS_MAX),
+                                             loaded=loaded)
+    if remembering and (remembered is None or now.files != remembered.files):
         compiled.store(folder, compiled.code_fingerprint(CODE), now, "integrity")
     for finding in findings:
         stdout.write(f"{'drift' if finding.drift else 'note'}: {one_line(str(finding), 400)}\n")

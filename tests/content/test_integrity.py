@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from faqbot.bot import Bot
 from faqbot.cli import bundled_intents, main
-from faqbot.authoring.integrity import check_folder, comparable
+from faqbot.authoring import integrity
+from faqbot.authoring.integrity import check_folder_remembering, comparable
 from faqbot.authoring.workspace import extract_into
 
 DOCUMENT = """\
@@ -43,6 +45,16 @@ def workspace(tmp_path) -> tuple[Path, Path]:
     document.write_text(DOCUMENT, encoding="utf-8")
     extract_into(documents, tmp_path / "intents")
     return document, tmp_path / "intents"
+
+
+def check_folder(folder: Path) -> list:
+    """The folder's findings, with each intent file parsed (``integrity.check_folder``); each
+    test also requires exactly these findings from the intents as the Bot loaded them, which is
+    how ``faqbot check`` compares them (no file parsed twice)."""
+    parsed = integrity.check_folder(folder)
+    loaded = Bot.from_folder(folder, cache=False).intent_set
+    assert check_folder_remembering(folder, None, loaded=loaded)[0] == parsed
+    return parsed
 
 
 def check(folder: Path) -> tuple[int, str, str]:
@@ -225,6 +237,20 @@ def test_an_intent_naming_another_document_is_reported(workspace):
     assert finding.message == "source file 'black-tea.md' is not this file's document 'green-tea.md'"
 
 
+def test_a_malformed_extracted_record_stops_the_check_naming_its_file_and_line(workspace):
+    """Loading the Bot does not read ``extracted`` (only extraction and check do): check reports
+    a malformed one as a data error, in one line with the file and the key's line, exit 2."""
+    _, folder = workspace
+    intents = folder / "green-tea.yaml"
+    text = intents.read_text(encoding="utf-8")
+    assert "\nextracted:\n" in text
+    intents.write_text(text[:text.index("\nextracted:\n")] + "\nextracted: 42\n", encoding="utf-8")
+    line = next(n for n, row in enumerate(intents.read_text().splitlines(), 1) if row.startswith("extracted:"))
+    status, out, err = check(folder)
+    assert status == 2
+    assert err == f"faqbot: error: {intents}:{line}: 'extracted' must be a list of text\n"
+
+
 def test_document_text_is_printed_inert(workspace):
     """The difference quotes the document: escape sequences in it must not reach the terminal."""
     document, folder = workspace
@@ -240,3 +266,33 @@ def test_check_documents_its_exit_status_in_help(capsys):
     main(["--help"], stdout=stdout)
     text = stdout.getvalue() + capsys.readouterr().out
     assert "check found answers that no longer match their" in text
+
+
+def test_check_extracts_the_passages_extraction_finds(tmp_path):
+    """check extracts documents with ``extract_passages`` (no phrasings by cue, no red flags):
+    on every document of the repository and a slice of the generated site, the same passages,
+    field for field, as ``extract_document`` (whose examples alone may differ)."""
+    from faqbot.authoring.extract import extract_document, extract_passages, find_documents
+    from faqbot.errors import DataFileError
+    from sites import site_intents
+
+    root = Path(__file__).resolve().parents[2]
+    site_intents(tmp_path / "site", 60)
+    folders = [root / "documents", *sorted(p for p in (root / "tests" / "data").iterdir() if p.is_dir()),
+               tmp_path / "site" / "documents"]
+    documents = [path for folder in folders for path in find_documents(folder)]
+    assert len(documents) > 100
+
+    def fields(pairs):
+        return [(p.question, p.answer, p.section, p.lines, p.kind, p.section_kind, p.label) for p in pairs]
+
+    for path in documents:
+        try:
+            whole = fields(extract_document(path).pairs)
+        except DataFileError as exc:
+            whole = exc.message
+        try:
+            passages = fields(extract_passages(path))
+        except DataFileError as exc:
+            passages = exc.message
+        assert passages == whole, path

@@ -1,7 +1,8 @@
 """`faqbot check` at site scale does again only what changed: what a check found is remembered
-(per intent file, its hash and its document's hash with the findings; per document, its hash with
-its extraction), and the next check gives exactly the findings a fresh check gives, re-extracting
-only documents whose bytes changed and re-reading only intent files whose bytes changed.
+(per intent file, its hash and its document's hash with the findings), and the next check gives
+exactly the findings a fresh check gives, extracting only the documents of intent files whose
+bytes, or whose document's bytes, changed. The command compares the intents as the Bot loaded
+them: no intent file is parsed twice.
 
 Each staff edit of test_integrity.py is made after a remembered check; the remembered check must
 then agree with a fresh one, finding for finding (file:line, intent, message, drift or note)."""
@@ -40,13 +41,13 @@ def two_documents(workspace):  # noqa: F811
 def extractions(monkeypatch) -> list:
     """The documents extracted, in order."""
     calls = []
-    original = integrity.extract_document
+    original = integrity.extract_passages
 
     def counting(path):
         calls.append(path.name)
         return original(path)
 
-    monkeypatch.setattr(integrity, "extract_document", counting)
+    monkeypatch.setattr(integrity, "extract_passages", counting)
     return calls
 
 
@@ -110,15 +111,17 @@ def test_only_the_changed_document_is_extracted_again(two_documents, extractions
     assert drift.path.name == "green-tea.yaml" and "caffeine" in drift.intent
 
 
-def test_an_edited_intent_file_is_compared_again_without_extracting_its_document(two_documents, extractions):
-    """Staff curating an answer changes the intent file only: the document's remembered
-    extraction (same bytes) is what the answer is compared with, edit told from drift as ever."""
+def test_an_edited_intent_file_is_compared_again_with_its_own_document_alone(two_documents, extractions):
+    """Staff curating an answer changes the intent file only: its document (and no other) is
+    extracted again and the answer compared with it, edit told from drift as ever. (No document's
+    passages are remembered: at site scale reading them all back cost more than the few
+    extractions staff's edits need.)"""
     _, _, folder = two_documents
     _, remembered = remembered_check(folder, None)
     EDITS["an answer curated"](None, folder)
     extractions.clear()
     findings, _ = check_folder_remembering(folder, remembered)
-    assert extractions == []
+    assert extractions == ["green-tea.md"]
     [note] = [f for f in findings if f.intent == "green-tea-children-drink"]
     assert not note.drift and note.message.startswith("curated: your edited answer is kept")
 
@@ -238,7 +241,7 @@ def test_a_small_folder_keeps_no_memory(two_documents, tmp_path, monkeypatch):
 
 
 def test_remembered_state_is_plain_data():
-    assert Remembered().files == {} and Remembered().extractions == {}
+    assert Remembered().files == {} and not hasattr(Remembered(), "extractions")
 
 
 @pytest.mark.parametrize("edit", [None, "a changed word", "an answer curated"])
@@ -255,4 +258,29 @@ def test_workers_check_exactly_as_one_process_does(two_documents, monkeypatch, e
     alone = check_folder_remembering(folder, remembered, jobs=1)
     together = check_folder_remembering(folder, remembered, jobs=2)
     assert together[0] == alone[0] == check_folder(folder)
-    assert together[1].files == alone[1].files and together[1].extractions == alone[1].extractions
+    assert together[1].files == alone[1].files
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_the_intents_as_loaded_give_what_parsing_the_files_gives(two_documents, edit):
+    """The command hands the check the Bot's intents (from the compiled index or the YAML just
+    parsed for it) instead of parsing each file again: after every edit, finding for finding
+    what the files parsed give, line numbers and the ``extracted`` record included."""
+    document, _, folder = two_documents
+    EDITS[edit](document, folder)
+    loaded = bot_module.Bot.from_folder(folder, cache=False).intent_set
+    assert len(loaded.files) == len(list(folder.glob("*-tea.yaml")))
+    assert check_folder_remembering(folder, None, loaded=loaded)[0] == check_folder(folder)
+
+
+def test_the_command_parses_no_intent_file_twice(two_documents, large, monkeypatch):
+    """From a current compiled index, check compares without parsing any intent file; without
+    one, each file is parsed once, for the Bot."""
+    _, _, folder = two_documents
+    fresh = run_check(folder)                         # builds and stores the compiled index
+    parsed = []
+    original = integrity.load_yaml
+    monkeypatch.setattr(integrity, "load_yaml", lambda path, *a: parsed.append(path) or original(path, *a))
+    shutil.rmtree(large)
+    assert run_check(folder) == fresh and parsed == []
+    assert run_check(folder) == fresh and parsed == []

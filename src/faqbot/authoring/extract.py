@@ -144,25 +144,38 @@ def find_documents(folder: Path) -> list[Path]:
 
 def extract_document(path: Path) -> Document:
     """Parse one document into pairs; raises DataFileError when it yields nothing answerable."""
-    path = Path(path)
+    return _extracting(Path(path), True)
+
+
+def extract_passages(path: Path) -> list[Pair]:
+    """The pairs ``extract_document`` finds, as ``faqbot check`` compares them: the same
+    questions, answers, sections and lines (and kinds), without the work whose only product is
+    what extraction writes besides them: the phrasings asked by cue and their de-duplication
+    (``examples`` may hold more, or fewer, than extraction's), and the red flags. A check of a
+    6,500-page site extracts every page; a fifth of that was this work."""
+    return _extracting(Path(path), False).pairs
+
+
+def _extracting(path: Path, whole: bool) -> Document:
     enabled = gc.isenabled()
     gc.disable()   # a long document makes many small objects and no cycles: collecting only costs time
     try:
-        return _extract(path)
+        return _extract(path, whole)
     finally:
         if enabled:
             gc.enable()
 
 
-def _extract(path: Path) -> Document:
+def _extract(path: Path, whole: bool = True) -> Document:
     raw = read_document(path)
     blocks = _drop_furniture(raw.blocks)
     blocks = _labels_of_plain_lead_ins(blocks)
     blocks = _drop_noise(_drop_repeated_title_lines(blocks), bundled_kinds())
-    doc = _assemble(path, raw, blocks)
+    doc = _assemble(path, raw, blocks, whole)
     if not doc.pairs:
         raise DataFileError(path, None, "found no questions, sections or headings to answer from")
-    doc.red_flags, doc.plain_sentences = find_red_flags(blocks)
+    if whole:
+        doc.red_flags, doc.plain_sentences = find_red_flags(blocks)
     return doc
 
 
@@ -499,7 +512,9 @@ class _Unit:
         return max([self.start] + [b.end for b in self.blocks])
 
 
-def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
+def _assemble(path: Path, raw: RawDocument, blocks: list[Block], examples: bool = True) -> Document:
+    """The document's pairs and what else it says; without ``examples``, the phrasings asked by
+    cue are not added and none is de-duplicated (``extract_passages``: nothing else differs)."""
     kinds = bundled_kinds()
     title, subject, title_lines = _subject_of(raw, blocks)
     subject_words = tuple(_fold(w) for w in re.findall(r"[a-z0-9]+", subject.lower()))
@@ -673,9 +688,10 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block]) -> Document:
             named = _it_named(pair.question.rstrip("?"), subject)
             pair.examples.append(named if named != pair.question.rstrip("?") else f"{named} {subject}")
     pairs.sort(key=lambda pair: pair.lines[0])
-    _kinds_by_cue(pairs, kinds, covered, subject, names + aliases, condition)
+    if examples:
+        _kinds_by_cue(pairs, kinds, covered, subject, names + aliases, condition)
     _overview_question(pairs, subject, title)
-    pairs = _merge_intro_sections(pairs)
+    pairs = _merge_intro_sections(pairs, examples)
     pairs = _unique_questions(pairs)
     unique_names = []
     ingredients = {part.split()[0] for part in re.split(r"\s*(?:\band\b|\bwith\b|\+|&|/|,)\s*", subject) if part}
@@ -1252,9 +1268,10 @@ def _unique_questions(pairs: list[Pair]) -> list[Pair]:
     return pairs
 
 
-def _merge_intro_sections(pairs: list[Pair]) -> list[Pair]:
+def _merge_intro_sections(pairs: list[Pair], examples: bool = True) -> list[Pair]:
     """A heading section that only introduces the next one ("let's take a closer look...") is
-    folded into it, so the patient gets the substance, and its question becomes an example."""
+    folded into it, so the patient gets the substance, and its question becomes an example.
+    Then (with ``examples``) each pair's examples lose repeats and the questions of other pairs."""
     merged: list[Pair] = []
     index = 0
     while index < len(pairs):
@@ -1271,6 +1288,8 @@ def _merge_intro_sections(pairs: list[Pair]) -> list[Pair]:
             continue
         merged.append(pair)
         index += 1
+    if not examples:
+        return merged
     questions = {_key(p.question) for p in merged}
     for pair in merged:
         kept, seen = [], set()

@@ -18,22 +18,30 @@ skipped, as are hand-written intents without a ``source``.
 
 At the scale of a whole site (6,500 documents) re-extracting every document at every check took
 minutes. ``check_folder_remembering`` takes what the last check remembered (``Remembered``: per
-intent file, the content hashes of the file and of its document with the findings; per
-document, its content hash with its extraction) and does again only what changed: an intent
-file and document both unchanged give the same findings without being read past their hash; a
-changed intent file whose document is unchanged is compared again with the remembered
-extraction (staff's edits are told from drift exactly as above); only a changed document is
-extracted again. Findings are a pure function of those bytes and faqbot's code, so the caller
-keeps a ``Remembered`` only as long as the code that makes them is the same: ``CODE``, the parts
-of faqbot a check runs (this layer and those it may import; tests hold that boundary), so a
-change to ranking, triage or a front end keeps what the last check found (the compiled cache
-keys it by ``code_fingerprint(CODE)``).
+intent file, the content hashes of the file and of its document, with the findings) and does
+again only what changed: an intent file and document both unchanged give the same findings
+without being read past their hash; any other file is compared with its document extracted now
+(one extraction per changed file: what staff edit is a few files, and remembering every
+document's passages instead cost a 73 MB read at every check of a site). ``faqbot extract``
+remembers the check of every file it writes (``check_written``), so the first check after an
+extraction extracts nothing. Findings are a pure function of those bytes and faqbot's code, so
+the caller keeps a ``Remembered`` only as long as the code that makes them is the same: ``CODE``,
+the parts of faqbot a check runs (this layer and those it may import; tests hold that boundary),
+so a change to ranking, triage or a front end keeps what the last check found (the compiled
+cache keys it by ``code_fingerprint(CODE)``).
+
+A check is given the folder as loading read it (``loaded``: the Bot's ``IntentSet``, from the
+compiled index or the YAML just parsed for the Bot): each file's intents and its ``document`` and
+``extracted`` keys come from there, so no intent file is parsed twice. A document is extracted
+with ``extract_passages``: the passages compared, without the phrasings and red flags only
+extraction writes.
 
 The files that must be checked again are independent of one another, so with ``jobs`` above 1
 (and at least ``PARALLEL_MIN_FILES`` of them: forking costs more than a few documents) they are
-checked by worker processes forked from this one, in chunks, and their checks put back in file
-order: the same findings and the same ``Remembered`` as one process gives. The first check of a
-6,500-page site extracts every document (minutes of CPU on one core before this).
+checked by this process and ``jobs - 1`` worker processes forked from it (which inherit the
+loaded folder), in chunks, and their checks put back in file order: the same findings and the
+same ``Remembered`` as one process gives. Forking fewer copies of this process keeps a site's
+check within its memory: each worker's resident pages count again.
 """
 
 from __future__ import annotations
@@ -51,9 +59,9 @@ from pathlib import Path
 
 from ..errors import DataFileError
 from ..files import read_bounded
-from .extract import Pair, extract_document
+from .extract import Pair, extract_passages
 from ..content.curation import digest, edited, extraction_key
-from ..content.intents import Intent, intent_files, load_extracted, load_file
+from ..content.intents import Intent, IntentFile, IntentSet, intent_file_record, intent_files, load_file
 from ..yamlfile import LineDict, load_yaml
 
 CODE = ("authoring", "content", "language", "errors.py", "display.py", "files.py", "yamlfile.py", "patterns.py",
@@ -92,38 +100,39 @@ class FileCheck:
     findings: tuple[Finding, ...]
 
 
-@dataclass(frozen=True)
-class Extraction:
-    """A document's extraction (or why it failed), and the hash of the bytes it was made from."""
-
-    document_hash: bytes
-    pairs: tuple[Pair, ...] | None
-    error: str | None = None      # the DataFileError's message
-
-
 @dataclass
 class Remembered:
-    """What a check found, for the next check (see the module docstring), keyed by the paths
-    as given: the findings name files that way."""
+    """What a check found, for the next check (see the module docstring), keyed by the intent
+    files' paths as given: the findings name files that way."""
 
     files: dict[str, FileCheck] = field(default_factory=dict)
-    extractions: dict[str, Extraction] = field(default_factory=dict)
 
-    def with_extractions(self, extractions: dict[str, Extraction]) -> "Remembered":
-        """This memory and the extractions ``faqbot extract`` just made (newer ones win): the
-        first check after an extraction compares the intent files without extracting again."""
-        return Remembered(dict(self.files), {**self.extractions, **extractions})
+    def with_checks(self, checks: dict[str, FileCheck]) -> "Remembered":
+        """This memory and the checks ``faqbot extract`` just made of the files it wrote (newer
+        ones win): the first check after an extraction extracts nothing."""
+        return Remembered({**self.files, **checks})
 
 
-def extraction_of(document: Path, pairs: list[Pair]) -> Extraction:
-    """What a check would remember of a document extracted now (its hash and its passages, as
-    ``extract_document`` returned them)."""
-    return Extraction(content_hash(document), tuple(pairs))
+Loaded = dict[str, tuple[IntentFile, list[Intent]]]
+"""An intents folder as loading read it: per file name, its other keys and its intents in order."""
+
+
+def loaded_files(intent_set: IntentSet | None) -> Loaded:
+    """``intent_set`` by file (empty when it records no files: each file is then parsed)."""
+    if intent_set is None or not intent_set.files:
+        return {}
+    by_name: Loaded = {record.name: (record, []) for record in intent_set.files}
+    for intent in intent_set.intents:
+        entry = by_name.get(intent.path.name) if intent.path is not None else None
+        if entry is None:
+            return {}       # an intent from no recorded file: this set is not one folder's load
+        entry[1].append(intent)
+    return by_name
 
 
 def document_key(intent_file: Path, relative: str) -> str:
-    """How a check names the document an intent file's ``document:`` points to (the key of
-    ``Remembered.extractions``): the path as the folder was given, normalised."""
+    """How a check names the document an intent file's ``document:`` points to (the path as the
+    folder was given, normalised)."""
     return str(Path(os.path.normpath(Path(intent_file).parent / relative)))
 
 
@@ -132,11 +141,12 @@ def check_folder(folder: Path) -> list[Finding]:
     return check_folder_remembering(folder, None)[0]
 
 
-def check_folder_remembering(folder: Path, remembered: Remembered | None,
-                             jobs: int = 1) -> tuple[list[Finding], Remembered]:
+def check_folder_remembering(folder: Path, remembered: Remembered | None, jobs: int = 1,
+                             loaded: IntentSet | None = None) -> tuple[list[Finding], Remembered]:
     """``check_folder``'s findings, doing again only what changed since ``remembered`` (the
     ``Remembered`` of an earlier check with the same faqbot, or None), and what to remember now;
-    ``jobs``: processes to check the changed files with (see the module docstring)."""
+    ``jobs``: processes to check the changed files with; ``loaded``: the folder as the Bot loaded
+    it (see the module docstring), else each file checked is parsed."""
     previous = remembered if remembered is not None else Remembered()
     now = Remembered()
     checks: list[FileCheck | None] = []
@@ -151,53 +161,52 @@ def check_folder_remembering(folder: Path, remembered: Remembered | None,
         else:
             checks.append(None)
             again.append((len(checks) - 1, path, file_hash))
-    for (index, _, _), (check, extraction) in zip(again, _checked(again, previous.extractions, jobs)):
-        checks[index] = check
-        if extraction is not None:
-            now.extractions[check.document] = extraction
+    if again:
+        for (index, _, _), check in zip(again, _checked(again, loaded_files(loaded), jobs)):
+            checks[index] = check
     findings: list[Finding] = []
     for path, check in zip(paths, checks):
-        if check.document is not None and check.document not in now.extractions \
-                and check.document in previous.extractions:
-            now.extractions[check.document] = previous.extractions[check.document]
         now.files[str(path)] = check
         findings += check.findings
     return findings, now
 
 
-def _checked(files: list[tuple[int, Path, bytes | None]], extracted_before: dict[str, "Extraction"],
-             jobs: int) -> list[tuple[FileCheck, "Extraction | None"]]:
-    """Each file's check and the extraction it used (None: its document could not be read), in
-    the order given: here, or by ``jobs`` forked workers for many files where fork exists."""
+def _checked(files: list[tuple[int, Path, bytes | None]], loaded: Loaded, jobs: int) -> list[FileCheck]:
+    """Each file's check, in the order given: here, or for many files (where fork exists) by
+    this process and ``jobs - 1`` forked workers, chunk by chunk."""
     work = [(path, file_hash) for _, path, file_hash in files]
     if jobs < 2 or len(work) < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
-        return _check_files(work, extracted_before)
+        return _check_files(work, loaded)
     chunks = [work[start:start + CHUNK_FILES] for start in range(0, len(work), CHUNK_FILES)]
     # Blocked while the workers are forked (they inherit the mask, then ignore these signals):
     # Ctrl-C or a hang-up reaches this process only, which cancels what is queued.
     previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, set(_IGNORED_IN_WORKERS))
     try:
-        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_start_worker, initargs=(extracted_before,))
-        futures = [pool.submit(_check_files, chunk) for chunk in chunks]
+        pool = ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_start_worker, initargs=(loaded,))
+        futures = {number: pool.submit(_check_files, chunk) for number, chunk in enumerate(chunks)
+                   if number % jobs}
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
     try:
-        return [result for future in futures for result in future.result()]
+        # This process takes every jobs-th chunk itself, then collects the workers' in order.
+        mine = {number: _check_files(chunk, loaded) for number, chunk in enumerate(chunks) if not number % jobs}
+        return [check for number in range(len(chunks))
+                for check in (mine[number] if number in mine else futures[number].result())]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-_worker_extractions: dict[str, "Extraction"] = {}
+_worker_loaded: Loaded = {}
 
 
-def _start_worker(extracted_before: dict[str, "Extraction"]) -> None:
-    global _worker_extractions
+def _start_worker(loaded: Loaded) -> None:
+    global _worker_loaded
     for number in _IGNORED_IN_WORKERS:
         signal.signal(number, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, set(_IGNORED_IN_WORKERS))
     threading.Thread(target=_exit_when_orphaned, daemon=True).start()
-    _worker_extractions = extracted_before      # inherited through the fork, not pickled
+    _worker_loaded = loaded      # inherited through the fork, not pickled
 
 
 def _exit_when_orphaned() -> None:
@@ -207,44 +216,49 @@ def _exit_when_orphaned() -> None:
     os._exit(1)
 
 
-def _check_files(work: list[tuple[Path, bytes | None]], extracted_before: dict[str, "Extraction"] | None = None,
-                 ) -> list[tuple[FileCheck, "Extraction | None"]]:
-    before = _worker_extractions if extracted_before is None else extracted_before
-    results = []
-    for path, file_hash in work:
-        used: dict[str, Extraction] = {}
-        check = _check_file(path, file_hash, before, used)
-        results.append((check, used.get(check.document) if check.document is not None else None))
-    return results
+def _check_files(work: list[tuple[Path, bytes | None]], loaded: Loaded | None = None) -> list[FileCheck]:
+    loaded = _worker_loaded if loaded is None else loaded
+    return [_check_file(path, file_hash, loaded.get(path.name)) for path, file_hash in work]
 
 
 def check_file(path: Path) -> list[Finding]:
     """Compare the intents of one file with a fresh extraction of its ``document:``."""
-    return list(_check_file(Path(path), None, {}, {}).findings)
+    return list(_check_file(Path(path), None, None).findings)
 
 
-def _check_file(path: Path, file_hash: bytes | None, extracted_before: dict[str, Extraction],
-                extracted_now: dict[str, Extraction]) -> FileCheck:
-    """One file's check; its document is extracted unless ``extracted_before`` holds the
-    extraction of the same bytes. The extraction used is put in ``extracted_now``."""
-    data = load_yaml(path)
-    if not isinstance(data, LineDict) or not isinstance(data.get("document"), str):
+def check_written(path: Path, pairs: list[Pair]) -> FileCheck:
+    """The check of an intent file extraction has just written from ``pairs`` (its document's
+    passages as ``extract_document`` found them, before anything touched them), as a check
+    would make it now, without extracting the document again."""
+    return _check_file(Path(path), content_hash(path), None, pairs)
+
+
+def _check_file(path: Path, file_hash: bytes | None, loaded: tuple[IntentFile, list[Intent]] | None,
+                pairs: list[Pair] | None = None) -> FileCheck:
+    """One file's check: its intents (``loaded``, else the file parsed) against its document,
+    extracted now unless its ``pairs`` are given."""
+    data = None
+    if loaded is not None:
+        record, intents = loaded
+    else:
+        data = load_yaml(path)
+        if not isinstance(data, LineDict) or not isinstance(data.get("document"), str):
+            return FileCheck(file_hash, None, None, ())
+        record, intents = intent_file_record(path, data), None
+    if record.document is None:
         return FileCheck(file_hash, None, None, ())
-    relative = data["document"]
+    relative = record.document
     document = Path(document_key(path, relative))
     document_hash = content_hash(document)
-    extraction = extracted_before.get(str(document))
-    if document_hash is None or extraction is None or extraction.document_hash != document_hash:
+    if pairs is None:
         try:
-            extraction = Extraction(document_hash, tuple(extract_document(document).pairs))
+            pairs = extract_passages(document)
         except DataFileError as exc:
-            extraction = Extraction(document_hash, None, exc.message)
-    if document_hash is not None:
-        extracted_now[str(document)] = extraction
-    if extraction.error is not None:
-        finding = Finding(path, data.line_of("document"), None, f"document '{relative}': {extraction.error}")
-        return FileCheck(file_hash, str(document), document_hash, (finding,))
-    findings = _compare_file(path, data, document, list(extraction.pairs))
+            finding = Finding(path, record.document_line, None, f"document '{relative}': {exc.message}")
+            return FileCheck(file_hash, str(document), document_hash, (finding,))
+    if intents is None:
+        intents = load_file(path, data=data)
+    findings = _compare_file(path, record, intents, document, pairs)
     return FileCheck(file_hash, str(document), document_hash, tuple(findings))
 
 
@@ -255,16 +269,16 @@ def content_hash(path: Path) -> bytes | None:
         return None
 
 
-def _compare_file(path: Path, data: LineDict, document: Path, pairs: list[Pair]) -> list[Finding]:
-    """The findings of one intent file (already parsed) against its document's pairs."""
+def _compare_file(path: Path, record: IntentFile, intents: list[Intent], document: Path,
+                  pairs: list[Pair]) -> list[Finding]:
+    """The findings of one intent file (its intents and other keys) against its document's pairs."""
     findings: list[Finding] = []
     located: set[int] = set()
     document_text = comparable(" ".join(p.answer for p in pairs))
     # Each passage's answer as compared, once: every intent of the file is looked for among them.
     answers = {id(p): comparable(p.answer) for p in pairs}
-    intents = load_file(path, data=data)
     answered = {extraction_key(i) for i in intents}
-    deleted = set(load_extracted(path, data)) - answered
+    deleted = set(record.extracted_list(path)) - answered
     for intent in intents:
         if intent.source is None:
             continue
@@ -281,7 +295,7 @@ def _compare_file(path: Path, data: LineDict, document: Path, pairs: list[Pair])
     for pair in pairs:
         if id(pair) in located or f"{pair.section} | {pair.question}" in deleted:
             continue
-        findings.append(Finding(path, data.line_of("document"), None,
+        findings.append(Finding(path, record.document_line, None,
                                 f"{_place(document, pair.lines)} (section \"{pair.section}\") is in the "
                                 "document but no intent answers from it", drift=False))
     return findings

@@ -34,8 +34,7 @@ from ..language.normalise import tokenize
 from ..language.words import STOPWORDS
 from ..yamlfile import read_text
 from . import redflags
-from .extract import Document, extract_document, find_documents
-from .integrity import Extraction, document_key, extraction_of
+from .extract import Document, Pair, extract_document, find_documents
 from .faq_import import faq_intents
 
 LEXICON_HEADER = """\
@@ -62,8 +61,9 @@ class ExtractReport:
     lexicon: str = ""        # what happened to lexicon.yaml, one line ('' when nothing to do)
     diffs: list[str] = field(default_factory=list)   # dry run: unified diffs of every file
     safety: list[str] = field(default_factory=list)   # what happened to safety.yaml, and signs left out
-    # each document's extraction as a check remembers it, by the check's name for the document
-    extractions: dict[str, Extraction] = field(default_factory=dict)
+    # each intent file written, with its document's passages as extraction found them (for the
+    # check a large folder remembers: integrity.check_written); empty on a dry run
+    passages: dict[Path, list[Pair]] = field(default_factory=dict)
 
 
 def slug(text: str) -> str:
@@ -141,7 +141,6 @@ def extract_into(documents: Path, into: Path, dry_run: bool = False) -> ExtractR
     parsed = [extract_document(path) for path in find_documents(Path(documents))]
     # The passages as extraction found them, before assembling intents touches any list.
     found = {document.path: copy.deepcopy(document.pairs) for document in parsed}
-    extractions = {}
     prefixes = _prefixes(parsed, into)
     targets = {document.path: into / f"{document.path.stem}.yaml" for document in parsed}
     _check_target_names(parsed, targets)
@@ -156,7 +155,6 @@ def extract_into(documents: Path, into: Path, dry_run: bool = False) -> ExtractR
         new = document_intents(document, prefixes[document.path], ids)
         merged, report = merge(curated, new, previously)
         relative = os.path.relpath(document.path.resolve(), into.resolve())
-        extractions[document_key(target, relative)] = extraction_of(document.path, found[document.path])
         extracted = [extraction_key(i) for i in new]
         text = render_intent_file(merged, relative, extracted, _current(target))
         writes.append((target, text))
@@ -178,7 +176,7 @@ def extract_into(documents: Path, into: Path, dry_run: bool = False) -> ExtractR
             if _current(path) != text:
                 write_atomic(path, text)
     return ExtractReport(reports, bot_line, lexicon_line, [d for d in diffs if d], safety=safety_lines,
-                         extractions=extractions)
+                         passages={} if dry_run else {targets[d.path]: found[d.path] for d in parsed})
 
 
 def _passage_intents(new: list[Intent], merged: list[Intent]):

@@ -25,6 +25,7 @@ INTENT_KEYS = {"id", "question", "examples", "answer", "topic", "source"}
 FILE_KEYS = {"document", "intents", "extracted"}
 SOURCE_KEYS = {"file", "section", "lines", "digest"}
 BOT_KEYS = {"name", "disclaimer", "tuning"}
+EXTRACTED_MALFORMED = "'extracted' must be a list of text"
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,28 @@ def _positional(instance):
     return cls, tuple(getattr(instance, name) for name in _init_fields(cls))
 
 
+@dataclass(frozen=True)
+class IntentFile:
+    """What an intent file says besides its intents, as loading read it, so that ``faqbot
+    check`` compares a file with its document without parsing the file again
+    (authoring/integrity.py): its ``document:`` key and its ``extracted`` record, with their lines.
+    ``extracted`` is kept as written when it is a list of text; loading does not judge it (check
+    reports a malformed one, exactly as ``load_extracted`` does)."""
+
+    name: str                               # the file's name in its folder
+    document: str | None                    # the ``document:`` value; None: no such key
+    document_line: int
+    extracted: tuple[str, ...] | None       # None: no ``extracted`` key (or an empty one)
+    extracted_line: int
+    extracted_malformed: bool = False       # present but not a list of text
+
+    def extracted_list(self, path: Path) -> list[str]:
+        """``load_extracted``'s answer for this file (``path``: the file as it is named now)."""
+        if self.extracted_malformed:
+            raise DataFileError(path, self.extracted_line, EXTRACTED_MALFORMED)
+        return list(self.extracted or ())
+
+
 @dataclass
 class IntentSet:
     """Every intent of a folder, in file order, with the disclaimer that ends every reply."""
@@ -93,6 +116,7 @@ class IntentSet:
     folder: Path | None = None
     name: str = "faqbot"
     tuning: TuningOverrides | None = None        # bot.yaml's overrides of matching's Tuning
+    files: list[IntentFile] = field(default_factory=list)   # each intent file's other keys, in file order
 
     def by_id(self) -> dict[str, Intent]:
         return {intent.id: intent for intent in self.intents}
@@ -125,9 +149,13 @@ def load_folder(folder: Path) -> IntentSet:
 
 def _load_files(folder: Path, files: list[Path]) -> IntentSet:
     intents: list[Intent] = []
+    records: list[IntentFile] = []
     seen: dict[str, Intent] = {}
     for path in files:
-        for intent in load_file(path):
+        data = load_yaml(path)
+        loaded = load_file(path, data=data)
+        records.append(intent_file_record(path, data))
+        for intent in loaded:
             first = seen.get(intent.id)
             if first is not None:
                 raise DataFileError(path, intent.line,
@@ -138,7 +166,7 @@ def _load_files(folder: Path, files: list[Path]) -> IntentSet:
         # A bot with nothing to answer would greet patients and then fail every question.
         raise DataFileError(folder, None, "no intents: every intent file here has an empty 'intents' list")
     name, disclaimer, tuning = read_bot_settings(folder / "bot.yaml")
-    return IntentSet(intents, disclaimer, folder, name, tuning)
+    return IntentSet(intents, disclaimer, folder, name, tuning, records)
 
 
 def load_bot_settings(path: Path) -> tuple[str, str]:
@@ -317,9 +345,17 @@ def load_extracted(path: Path, data=None) -> list[str]:
     """The file's ``extracted`` list: what extraction found in its document last time (``data``:
     the file already parsed, as for ``load_file``)."""
     data = load_yaml(path) if data is None else data
-    if not isinstance(data, LineDict) or data.get("extracted") is None:
+    if not isinstance(data, LineDict):
         return []
-    extracted = data["extracted"]
-    if not isinstance(extracted, list) or not all(isinstance(k, str) for k in extracted):
-        raise DataFileError(path, data.line_of("extracted"), "'extracted' must be a list of text")
-    return list(extracted)
+    return intent_file_record(path, data).extracted_list(path)
+
+
+def intent_file_record(path: Path, data: LineDict) -> IntentFile:
+    """The ``IntentFile`` of an intent file ``load_file`` accepted (``data``: as parsed)."""
+    document = data.get("document")
+    extracted = data.get("extracted")
+    malformed = extracted is not None and (not isinstance(extracted, list)
+                                           or not all(isinstance(k, str) for k in extracted))
+    return IntentFile(path.name, document if isinstance(document, str) else None, data.line_of("document"),
+                      tuple(extracted) if extracted and not malformed else None, data.line_of("extracted"),
+                      malformed)

@@ -104,6 +104,9 @@ class SectionKinds:
                 if variant:
                     self._by_first_word.setdefault(variant[0], []).append((kind, variant))
         self._cache: dict[tuple, list[SectionKind]] = {}
+        # By the label's words: the same labels ("Usage", "Side Effects") recur on every page of a
+        # site under another subject, and the kinds depend on the words left once it is dropped.
+        self._by_words: dict[tuple, list[SectionKind]] = {}
 
     def match(self, label: str, subject_words: tuple[str, ...] = (), parent: str | None = None) -> SectionKind | None:
         """The kind of a heading or label, or None (the first of :meth:`matches`)."""
@@ -131,6 +134,15 @@ class SectionKinds:
         words = label_words(label, subject_words)
         if not words or len(words) > MAX_LABEL_WORDS:
             return []   # a sentence ("Call 999 if you have ..."), not a label
+        key = (words, parent)
+        found = self._by_words.get(key)
+        if found is None:
+            found = self._by_words[key] = self._matches_words(words, parent)
+            if len(self._by_words) > 100_000:
+                self._by_words.clear()
+        return found
+
+    def _matches_words(self, words: tuple[str, ...], parent: str | None) -> list[SectionKind]:
         short = _content_words(words) <= 2
         scored: dict[str, tuple] = {}
         candidates = [pair for word in dict.fromkeys(words) for pair in self._by_first_word.get(word, ())]
