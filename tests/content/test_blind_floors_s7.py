@@ -25,8 +25,8 @@ import pytest
 from tests.questionsets import DATA, extracted_and_scored
 
 FLOORS = {
-    "newdocs7": ("newdocs7", "newdocs7-dev.yaml", {"in": 63, "out": 12, "emergency": 6}),                 # 67, 13, 6
-    "site7": ("site7", "site7-dev.yaml", {"in": 112, "clarify": 6, "out": 13, "emergency": 16}),          # 117, 6, 14, 16
+    "newdocs7": ("newdocs7", "newdocs7-dev.yaml", {"in": 73, "out": 12, "emergency": 6}),                 # 77, 13, 6
+    "site7": ("site7", "site7-dev.yaml", {"in": 127, "clarify": 6, "out": 13, "emergency": 16}),          # 132, 6, 14, 16
 }
 # Raised though the set does not expect it, known and left alone (see the closing note of the
 # session): a teenager's chest that "feels tight" with wheeze (the built-in chest-pain rule reads a
