@@ -61,3 +61,13 @@ def extracted_and_scored(tmp_path: Path, documents: Path, questions: Path) -> tu
         else:
             passed["emergency"] += status == "emergency"
     return passed, false_emergencies
+
+
+def assert_floors(tmp_path: Path, documents: str, questions: str, floors: dict[str, int],
+                  known_false_alarms: list[str] = ()) -> None:
+    """A blind set's regression floors: its documents (tests/data/DOCUMENTS) extracted with no
+    hand edits answer its questions at least as well as ``floors`` per kind, and raise no false
+    emergency but the ones known by name (a new one fails)."""
+    passed, false_emergencies = extracted_and_scored(tmp_path, DATA / documents, DATA / questions)
+    assert false_emergencies == list(known_false_alarms)
+    assert all(passed[kind] >= floor for kind, floor in floors.items()), passed
