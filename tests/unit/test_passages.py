@@ -135,12 +135,14 @@ def test_each_condition_a_before_taking_list_names_is_a_passage_of_its_own(tmp_p
         - are elderly, as you are more likely to get side effects
         - have, or have ever had, a stomach ulcer or bleeding in your stomach
         - have chickenpox (varicella) - it is advisable to avoid ibuprofen
+        - have lupus or allergies such as hay fever
 
         Use the lowest dose that works for the shortest time needed to relieve your symptoms.
         """)
     questions = [p.question for p in doc.pairs]
     for expected in ("Can I take ibuprofen if I have asthma or have had asthma?", "Can I take ibuprofen if I am elderly?",
-                     "Can I take ibuprofen if I have heart problems?", "Can I take ibuprofen if I have chickenpox?"):
+                     "Can I take ibuprofen if I have heart problems?", "Can I take ibuprofen if I have chickenpox?",
+                     "Can I take ibuprofen if I have lupus or allergies?"):      # not "... allergies such?"
         assert expected in questions, (expected, questions)
     elderly = next(p for p in doc.pairs if p.question == "Can I take ibuprofen if I am elderly?")
     assert elderly.answer == ("Talk to your doctor or pharmacist before taking ibuprofen if you:\n\n"

@@ -941,9 +941,10 @@ _FIRST_PERSON = {"are": "am", "were": "was", "have": "have", "your": "my", "you"
 def _condition_named(text: str) -> str:
     """The condition a precaution's item names, as a patient says it ("are elderly, as you are
     more likely to get side effects" -> "am elderly"; "have chickenpox (varicella) - ..." ->
-    "have chickenpox"), or nothing when it is longer than a name."""
+    "have chickenpox"; "have asthma or allergies such as hay fever" -> "have asthma or allergies"), or nothing when
+    it is longer than a name."""
     head = ""
-    for separators in (r"\s[-–—]\s|[:;(]|,|\.\s|\s(?:as|because|which|who|since)\s", r"\s[-–—]\s|[:;(]|\.\s"):
+    for separators in (r"\s[-–—]\s|[:;(]|,|\.\s|\s(?:such as|as|because|which|who|since)\s", r"\s[-–—]\s|[:;(]|\.\s"):
         head = re.split(separators, text.strip())[0].strip(" .")
         if len(head.split()) > 1:
             break       # "have, or have ever had, a stomach ulcer": not "have"
