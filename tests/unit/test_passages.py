@@ -430,3 +430,32 @@ def test_a_medicine_is_never_asked_a_conditions_overview_phrasings_and_its_group
         Pollen, colds and smoke can trigger it.
         """)
     assert "what kind of condition is asthma" in by_kind(guide, "what-it-is")[0].examples
+
+
+def test_a_short_section_split_into_passages_answers_its_own_question_whole(tmp_path):
+    """The doses for each condition become passages of their own, and the section's own
+    question ("What is the usual dose?") is answered with the whole section, in the page's
+    order, not with the paragraph left over after them."""
+    doc = document(tmp_path, "ramipril.txt", """\
+        # Ramipril
+
+        **Usage:** Ramipril treats high blood pressure and heart failure.
+
+        **Dosage:**
+
+        * **High blood pressure:** Usually 2.5 mg once a day, up to a maximum of 10 mg a day.
+        * **Heart failure:** Started at 1.25 mg a day and increased slowly.
+        * **Elderly:** Older people usually start on 1.25 mg a day.
+        * **Children:** Ramipril is not recommended for children under 18.
+
+        Take ramipril at the same time each day, with or without food.
+
+        **Side Effects:** A dry cough is common.
+        """)
+    pairs = {p.question: p for p in doc.pairs}
+    whole = pairs["What is the usual dose of ramipril?"].answer
+    assert whole.index("up to a maximum of 10 mg a day") < whole.index("Heart failure") \
+        < whole.index("Older people usually start") < whole.index("Take ramipril at the same time")
+    assert "dry cough" not in whole       # another section's kind read as a sub-label is not part of it
+    elderly = pairs["What is the dose of ramipril for older people?"].answer
+    assert "Older people usually start on 1.25 mg a day" in elderly and "maximum of 10 mg" not in elderly

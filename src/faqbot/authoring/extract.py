@@ -693,6 +693,7 @@ def _assemble(path: Path, raw: RawDocument, blocks: list[Block], examples: bool 
     _overview_question(pairs, subject, title)
     pairs = _merge_intro_sections(pairs, examples)
     pairs = _unique_questions(pairs)
+    _whole_short_sections(pairs, blocks)
     unique_names = []
     ingredients = {part.split()[0] for part in re.split(r"\s*(?:\band\b|\bwith\b|\+|&|/|,)\s*", subject) if part}
     # A brand's release-form ending is often left off ("Flomaxtra" for "Flomaxtra XL"): both are its names.
@@ -936,6 +937,53 @@ def _facet_units(unit: _Unit, answer: str, subject: str) -> list[_Unit]:
 # take X if you:". Each of its items names one ("have asthma", "are elderly").
 _CONDITIONS_LEAD_IN = re.compile(r"\bif you(?: are| have)?:$", re.I)
 _FIRST_PERSON = {"are": "am", "were": "was", "have": "have", "your": "my", "you": "I", "you're": "I'm"}
+
+
+def _whole_short_sections(pairs: list[Pair], blocks: list[Block]) -> None:
+    """A section split into passages (its labelled items, its facets) whose whole text is short
+    enough for one answer (MAX_ANSWER_CHARS) answers its own question with all of it, in the
+    document's order: "What is the usual dose of ramipril?" was answered by the paragraph left
+    after the doses for each condition became passages of their own ("Take ramipril at the same
+    time each day ..."). The passages stay, for the questions about one of them; FAQ entries
+    under the section are not part of it."""
+    parts: dict[str, list[Pair]] = {}
+    for pair in pairs:
+        if pair.kind in ("section", "heading"):
+            parts.setdefault(re.sub(r" \([^()]*\)$", "", pair.section), []).append(pair)
+    kinds = bundled_kinds().by_id
+    for base, group in parts.items():
+        own = [pair for pair in group if pair.section == base]
+        if len(own) != 1 or len(group) < 2:
+            continue
+        own_kind = kinds.get(own[0].section_kind)
+        # A passage of another section's kind read as a sub-label ("Side Effects" under
+        # "Dosage") is no part of this one's answer; its own parts and facets are.
+        group = [pair for pair in group if pair is own[0] or _part_of(kinds.get(pair.section_kind), own_kind)]
+        if len(group) < 2:
+            continue
+        ordered = sorted(group, key=lambda pair: _first_line_of(pair, blocks))
+        whole = "\n\n".join(pair.answer for pair in ordered)
+        if len(whole) <= MAX_ANSWER_CHARS:
+            own[0].answer = whole
+            own[0].lines = (min(pair.lines[0] for pair in ordered), max(pair.lines[1] for pair in ordered))
+
+
+def _part_of(kind: SectionKind | None, section: SectionKind | None) -> bool:
+    """Whether a passage of this kind belongs in a section of that kind: anything but a section
+    kind of its own standing (side effects, storage: no ``within``) other than the section's."""
+    return kind is None or section is None or kind is section or bool(kind.within) or kind.id in section.facets
+
+
+def _first_line_of(pair: Pair, blocks: list[Block]) -> int:
+    """The line where a passage's own text starts: the first block inside its lines whose text
+    begins its answer (a section's own text may follow the items split off it)."""
+    opening = _key(pair.answer.split("\n", 1)[0])[:40]
+    for block in blocks:
+        if pair.lines[0] <= block.start <= pair.lines[1]:
+            texts = [block.text] + [item.text for item in block.items]
+            if any(opening and _key(text).startswith(opening[:20]) for text in texts):
+                return block.start
+    return pair.lines[0]
 
 
 def _condition_named(text: str) -> str:

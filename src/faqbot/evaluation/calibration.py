@@ -187,8 +187,9 @@ def _phrasings_only(bot: Bot) -> Matcher:
 
 
 def _sentence_sides(bot: Bot, matcher: Matcher, pages: list[list[int]] | None) -> _Sides:
-    """Each answer's first sentence, ranked by ``matcher``: a right answer when its own intent
-    ranks first (its score), and a near miss scored by the best other intent."""
+    """Each answer's first sentence, ranked by ``matcher``: a right answer when its own intent,
+    or another whose answer holds the sentence, ranks first (its score), and a near miss scored
+    by the best intent whose answer does not hold it."""
     sides = _Sides([], [], 0)
     for position, intent in enumerate(bot.intent_set.intents):
         sentence = first_sentence(intent.answer)
@@ -198,9 +199,13 @@ def _sentence_sides(bot: Bot, matcher: Matcher, pages: list[list[int]] | None) -
         # A site (Bot.entities) answers a question from the pages its medicine names: the
         # sentence is asked of its own page, as a question naming that medicine would be.
         within = pages[position] if pages is not None else None
-        candidates = matcher.match(sentence, limit=2, within=within).candidates
-        _score_if_right(candidates, intent, sides.rights)
-        sides.misses.append(next((c.score for c in candidates if c.intent.id != intent.id), 0.0))
+        candidates = matcher.match(sentence, limit=3, within=within).candidates
+        # Any intent whose answer holds the sentence answers it right (a short section's whole
+        # text answers its own question, and holds the sentences of the passages split off it).
+        answers = [c for c in candidates if c.intent.id == intent.id or sentence in c.intent.answer]
+        if candidates and candidates[0] in answers and candidates[0].score > 0:
+            sides.rights.append(candidates[0].score)      # (at 0 the order it reached means nothing)
+        sides.misses.append(next((c.score for c in candidates if c not in answers), 0.0))
     return sides
 
 
