@@ -26,7 +26,7 @@ from tests.questionsets import assert_floors
 
 FLOORS = {
     "newdocs7": ("newdocs7", "newdocs7-dev.yaml", {"in": 73, "out": 12, "emergency": 6}),                 # 77, 13, 6
-    "site7": ("site7", "site7-dev.yaml", {"in": 127, "clarify": 6, "out": 13, "emergency": 16}),          # 132, 6, 14, 16
+    "site7": ("site7", "site7-dev.yaml", {"in": 135, "clarify": 6, "out": 13, "emergency": 16}),          # 141, 6, 14, 16
 }
 # Raised though the set does not expect it, known and left alone (see the closing note of the
 # session): a teenager's chest that "feels tight" with wheeze (the built-in chest-pain rule reads a
