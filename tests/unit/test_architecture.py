@@ -15,13 +15,14 @@ import faqbot
 
 PACKAGE = Path(faqbot.__file__).parent
 
-FOUNDATION = {"errors", "display", "files", "yamlfile", "patterns"}
+FOUNDATION = {"errors", "display", "files", "yamlfile", "patterns", "workers"}
 # Who may import whom: each layer, and the layers below it that it may use. A question flows one
 # way: language -> content -> matching / safety -> bot -> batch / evaluation -> front ends.
 LAYERS: dict[str, set[str]] = {
     "errors": set(),
     "display": set(),
     "patterns": set(),                   # what a regular expression needs before it can match
+    "workers": set(),                    # what a forked worker process does first
     "files": {"errors"},
     "yamlfile": {"errors", "files"},     # data files are read through the file policy's limits
     "language": {"errors", "display"},
@@ -161,9 +162,9 @@ UNSAFE_YAML = {"yaml.load", "yaml.load_all", "yaml.full_load", "yaml.full_load_a
 
 
 # The one exit below the CLI, and why: a worker process (batch answering, check's integrity pass)
-# whose parent is gone (the main process was killed outright) ends itself; it never ends the
-# user's process.
-WORKER_EXITS = {"batch/parallel.py": {"os._exit"}, "authoring/integrity.py": {"os._exit"}}
+# whose parent is gone (the main process was killed outright) ends itself (workers.py, run only
+# in a worker); it never ends the user's process.
+WORKER_EXITS = {"workers.py": {"os._exit"}}
 
 
 @pytest.mark.parametrize("module", [m for m in MODULES if m not in ("cli.py", "__main__.py")])

@@ -52,25 +52,24 @@ import multiprocessing
 import os
 import re
 import signal
-import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DataFileError
 from ..files import read_bounded
+from ..workers import IGNORED_IN_WORKERS, begin_worker
 from .extract import Pair, extract_passages
 from ..content.curation import digest, edited, extraction_key
 from ..content.intents import Intent, IntentFile, IntentSet, intent_file_record, intent_files, load_file
 from ..yamlfile import LineDict, load_yaml
 
 CODE = ("authoring", "content", "language", "errors.py", "display.py", "files.py", "yamlfile.py", "patterns.py",
-        "__init__.py")
+        "workers.py", "__init__.py")
 """The parts of the package whose code the findings depend on: authoring and the layers it may
 import (tests/unit/test_architecture.py), with the package's version."""
 PARALLEL_MIN_FILES = 64   # fewer files to check again than this: one process (a fork costs more)
 CHUNK_FILES = 32          # files per task handed to a worker
-_IGNORED_IN_WORKERS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+\u2022\u25cf\u25aa]|\d+[.)])\s+", re.M)
 
@@ -180,7 +179,7 @@ def _checked(files: list[tuple[int, Path, bytes | None]], loaded: Loaded, jobs: 
     chunks = [work[start:start + CHUNK_FILES] for start in range(0, len(work), CHUNK_FILES)]
     # Blocked while the workers are forked (they inherit the mask, then ignore these signals):
     # Ctrl-C or a hang-up reaches this process only, which cancels what is queued.
-    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, set(_IGNORED_IN_WORKERS))
+    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, set(IGNORED_IN_WORKERS))
     try:
         pool = ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_start_worker, initargs=(loaded,))
@@ -202,18 +201,8 @@ _worker_loaded: Loaded = {}
 
 def _start_worker(loaded: Loaded) -> None:
     global _worker_loaded
-    for number in _IGNORED_IN_WORKERS:
-        signal.signal(number, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, set(_IGNORED_IN_WORKERS))
-    threading.Thread(target=_exit_when_orphaned, daemon=True).start()
+    begin_worker()
     _worker_loaded = loaded      # inherited through the fork, not pickled
-
-
-def _exit_when_orphaned() -> None:
-    """End this worker once the process that forked it is gone (killed outright): nobody reads
-    its checks, and its queue would keep it waiting for ever."""
-    multiprocessing.parent_process().join()
-    os._exit(1)
 
 
 def _check_files(work: list[tuple[Path, bytes | None]], loaded: Loaded | None = None) -> list[FileCheck]:

@@ -33,21 +33,19 @@ from __future__ import annotations
 import gc
 import itertools
 import multiprocessing
-import os
 import signal
-import threading
 from collections import OrderedDict, deque
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable, Iterator
 
 from ..bot import Bot
+from ..workers import IGNORED_IN_WORKERS, begin_worker
 from .answerer import CACHE_SIZE, Outcome
 from .readers import Item
 
 CHUNK = 256          # questions per chunk: large enough to amortise the hand-over, small enough to stream
 
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGHUP}
-_IGNORED_IN_WORKERS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 _bot: Bot | None = None
 
@@ -61,21 +59,8 @@ def start_method() -> str:
 
 def _start_worker(bot: Bot) -> None:
     global _bot
-    for number in _IGNORED_IN_WORKERS:
-        signal.signal(number, signal.SIG_IGN)
-    # Forked with these blocked (so no handler of the parent's could run here before the line
-    # above); ignored now, so unblocking delivers nothing.
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, set(_IGNORED_IN_WORKERS))
-    threading.Thread(target=_exit_when_orphaned, daemon=True).start()
+    begin_worker()
     _bot = bot
-
-
-def _exit_when_orphaned() -> None:
-    """End this worker as soon as the process that started it has gone (killed outright, so it
-    could not stop us): nobody will read the answers, and its queue would keep us waiting forever.
-    ``parent_process().join()`` waits on a pipe from that process, which closes when it dies."""
-    multiprocessing.parent_process().join()
-    os._exit(1)
 
 
 def _answer_chunk(questions: list[str]) -> list[dict]:
@@ -128,7 +113,7 @@ class ParallelAnswers:
             gc.freeze()
             self._frozen = True
         # Blocked while the helpers and workers start, which inherit the mask (see _start_worker).
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, set(_IGNORED_IN_WORKERS))
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, set(IGNORED_IN_WORKERS))
         try:
             if method == "forkserver":
                 _start_helpers_immune_to_stop_signals()
