@@ -11,7 +11,7 @@ from faqbot.content.lexicon import lint_lexicon
 from faqbot.language.analyzer import Analyzer, stem_merges
 from faqbot.language.lexicon import Lexicon
 from faqbot.language.normalise import fold_spelling, reading
-from faqbot.language.question import (activity_name, activity_words, asks, context_words, relation,
+from faqbot.language.question import (activity_name, activity_words, asks, context_words, reason_words, relation,
                                       separate_questions, strip_glue)
 
 
@@ -84,6 +84,29 @@ def test_context_is_the_story_around_the_question():
     assert {"dad", "68", "stroke", "cup"} <= set(context)
     assert "tablets" not in context
     assert context_words("what is valproate for") == []
+
+
+def test_the_condition_a_story_says_the_medicine_is_for_is_a_reason_not_the_question():
+    """"on prednisolone for a year for her arthritis": why she takes it, not what is asked; in the
+    asking clause itself ("can i take naproxen for my back pain") it is the question."""
+    assert reason_words("my mum has been on 5mg prednisolone every day for 6 years for her rheumatoid arthritis. "
+                        "is it safe long term") == ["rheumatoid", "arthritis"]
+    assert reason_words("he started amitriptyline for his neck, now one eye is red, is that linked?") == ["neck"]
+    assert reason_words("can i take naproxen for my back pain") == []
+    assert reason_words("i have been on it for 6 months. can i stop") == []       # a duration, no condition
+
+
+def test_reason_terms_weigh_less_in_the_ranking(bundled_bot):
+    """The matcher weighs a reason's terms at reason_factor of their weight (known words too)."""
+    from faqbot.language.query import Query
+
+    story = "my son has been on valproate for his epilepsy for years. can he drink alcohol"
+    query = Query(story, bundled_bot.analyzer)
+    term = bundled_bot.analyzer.terms("epilepsy")[0]
+    assert query.reason_terms == {term}
+    weights = bundled_bot.matcher.match(query).weights
+    plain = bundled_bot.matcher.match("epilepsy valproate alcohol").weights
+    assert weights[term] == pytest.approx(plain[term] * bundled_bot.tuning.reason_factor)
 
 
 def test_a_clause_asks_when_it_opens_with_a_question_word_or_ends_with_a_question_mark():

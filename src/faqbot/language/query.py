@@ -11,7 +11,7 @@ from collections import Counter
 
 from .analyzer import Analysis, Analyzer
 from .normalise import normalize, words_of_normalised
-from .question import Relation, activity_words, context_words, relation, strip_glue
+from .question import Relation, activity_words, context_words, reason_words, relation, strip_glue
 
 
 class computed_once:
@@ -62,6 +62,18 @@ class Query:
         rest.subtract(context)
         asked = set(self._analyzer.analyse_tokens([t for t in self.tokens if rest[t] > 0], correct=True).terms)
         return frozenset(set(self._analyzer.analyse_tokens(context, correct=True).terms) - asked)
+
+    @computed_once
+    def reason_terms(self) -> frozenset[str]:
+        """Terms of the conditions the story says the medicine is taken for ("for her
+        arthritis"), not asked about elsewhere in the message: the matcher weighs them low."""
+        words = reason_words(self.core)
+        if not words:
+            return frozenset()
+        rest = Counter(self.tokens)
+        rest.subtract(words)
+        asked = set(self._analyzer.analyse_tokens([t for t in self.tokens if rest[t] > 0], correct=True).terms)
+        return frozenset(set(self._analyzer.analyse_tokens(words, correct=True).terms) - asked)
 
     @computed_once
     def activity_words(self) -> frozenset[str]:

@@ -121,6 +121,34 @@ def context_words(normalised: str) -> list[str]:
     return [w for w in context if w not in asked]
 
 
+# Why a patient takes the medicine, told as a story ("she has been on prednisolone for a year for
+# her arthritis", "started amitriptyline for his neck"): a possessive after "for" names the
+# person's condition, not what they ask.
+_REASON = re.compile(r"(?<![a-z])(?:on|taking|takes|take|took|given|prescribed|started|using|uses)\s+(?:\S+\s+){0,8}?"
+                     r"for\s+(?:his|her|my|their|your)\s+((?:[a-z]+\s+){0,2}[a-z]+)")
+
+
+_REASON_ENDS = frozenset("for since and but now when so because with at in on to every each which that".split())
+
+
+def reason_words(normalised: str) -> list[str]:
+    """The words of the conditions a message says the medicine is taken for, in clauses that do
+    not ask when another clause does (the story around the question); none in the question itself
+    ("can i take naproxen for my back pain" asks about back pain)."""
+    pieces = clauses(normalised)
+    if len(pieces) < 2 or not any(asks(p) for p in pieces):
+        return []
+    found = []
+    for piece in pieces:
+        if not asks(piece):
+            for match in _REASON.finditer(piece):
+                for word in WORD.findall(match.group(1)):
+                    if word in _REASON_ENDS:
+                        break      # "for his epilepsy for years": the condition ends at "for"
+                    found.append(word)
+    return found
+
+
 def activity_words(normalised: str, permission_only: bool = False) -> list[str]:
     """The verbs a permission or safety question asks about ("drive" in "is it safe to drive on
     valproate", "swim" in "can i swim"), in order; none when the message asks no such thing.

@@ -123,8 +123,10 @@ class Matcher:
             # A follow-up: read it as if it named the conversation's topic.
             terms += [t for t in sorted(self.topic_terms[boost_topic]) if t not in terms]
         context = query.context_terms
+        reasons = query.reason_terms
         weights = {t: self.idf(t) * (tuning.light_word_factor if t in everyday else 1.0)
                    * (tuning.context_factor if t in context and (t not in idf or t in self.index.light) else 1.0)
+                   * (tuning.reason_factor if t in reasons else 1.0)
                    for t in terms}
         total = sum(weights.values())
         if not terms or total <= 0:

@@ -75,6 +75,11 @@ class Tuning:
     around the question uses ("my dad is 68 ... since his stroke"), or a who/how-long span. Known
     words of the story keep their weight: they are often what it is about ("his hands shake").
     Set by hand on the blind sets' long messages (issue 12)."""
+    reason_factor: float = 0.5
+    """Weight factor of a word of the condition a story says the medicine is taken for ("she has
+    been on prednisolone for a year for her arthritis, is it safe long term"), known to the
+    documents or not: it is why they take it, not what they ask, and otherwise the uses passage,
+    which lists the conditions, wins the question. Only outside the asking clause."""
     # --- credits in an intent's coverage -------------------------------------------------
     utterance_credit: float = 1.0
     """Credit of a question term found in one of the intent's phrasings (the unit of credit), and
