@@ -55,19 +55,16 @@ class Query:
     def context_terms(self) -> frozenset[str]:
         """Terms only the message's context uses (who, how long, the story around the question):
         the matcher weighs them low."""
-        context = words_of_normalised(" ".join(context_words(self.core)))
-        if not context:
-            return frozenset()
-        rest = Counter(self.tokens)
-        rest.subtract(context)
-        asked = set(self._analyzer.analyse_tokens([t for t in self.tokens if rest[t] > 0], correct=True).terms)
-        return frozenset(set(self._analyzer.analyse_tokens(context, correct=True).terms) - asked)
+        return self._terms_only_in(words_of_normalised(" ".join(context_words(self.core))))
 
     @computed_once
     def reason_terms(self) -> frozenset[str]:
         """Terms of the conditions the story says the medicine is taken for ("for her
         arthritis"), not asked about elsewhere in the message: the matcher weighs them low."""
-        words = reason_words(self.core)
+        return self._terms_only_in(reason_words(self.core))
+
+    def _terms_only_in(self, words: list[str]) -> frozenset[str]:
+        """The terms of these words of the message that its other words do not also have."""
         if not words:
             return frozenset()
         rest = Counter(self.tokens)
