@@ -977,11 +977,11 @@ def _part_of(kind: SectionKind | None, section: SectionKind | None) -> bool:
 def _first_line_of(pair: Pair, blocks: list[Block]) -> int:
     """The line where a passage's own text starts: the first block inside its lines whose text
     begins its answer (a section's own text may follow the items split off it)."""
-    opening = _key(pair.answer.split("\n", 1)[0])[:40]
+    opening = _key(pair.answer.split("\n", 1)[0])[:20]
     for block in blocks:
         if pair.lines[0] <= block.start <= pair.lines[1]:
             texts = [block.text] + [item.text for item in block.items]
-            if any(opening and _key(text).startswith(opening[:20]) for text in texts):
+            if opening and any(_key(text).startswith(opening) for text in texts):
                 return block.start
     return pair.lines[0]
 

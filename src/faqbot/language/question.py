@@ -135,6 +135,8 @@ def reason_words(normalised: str) -> list[str]:
     """The words of the conditions a message says the medicine is taken for, in clauses that do
     not ask when another clause does (the story around the question); none in the question itself
     ("can i take naproxen for my back pain" asks about back pain)."""
+    if "for " not in normalised:
+        return []      # most messages: every reason is said with "for", so no clause is cut
     pieces = clauses(normalised)
     if len(pieces) < 2 or not any(asks(p) for p in pieces):
         return []
